@@ -1,0 +1,64 @@
+using BotSociety.Core.Bots;
+using BotSociety.Core.Data;
+using BotSociety.Core.Llm;
+using BotSociety.Core.Llm.Offline;
+using BotSociety.Core.Memory;
+using BotSociety.Core.Realtime;
+using BotSociety.Core.Search;
+using BotSociety.Core.Simulation;
+using BotSociety.Core.Usage;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace BotSociety.Core;
+
+/// <summary>The one composition of the society; every host and every test calls it.</summary>
+public static class BotSocietyCoreExtensions
+{
+    public static IHostApplicationBuilder AddBotSocietyCore(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        AddValidatedOptions<DatabaseOptions>(services, DatabaseOptions.SectionName);
+        AddValidatedOptions<SocietyOptions>(services, SocietyOptions.SectionName);
+        AddValidatedOptions<UsageOptions>(services, UsageOptions.SectionName);
+        AddValidatedOptions<MemoryOptions>(services, MemoryOptions.SectionName);
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<IInterceptor, SqlitePragmaInterceptor>();
+        services.AddPooledDbContextFactory<BotSocietyDb>((sp, options) =>
+        {
+            var path = Path.GetFullPath(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Path);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            var connection = new SqliteConnectionStringBuilder { DataSource = path, DefaultTimeout = 30, Pooling = true };
+            options.UseSqlite(connection.ToString())
+                .AddInterceptors(sp.GetServices<IInterceptor>());
+        });
+
+        services.AddSingleton<PersonaCatalog>();
+        services.AddSingleton<DatabaseInitializer>();
+        services.AddHostedService<DatabaseInitializerService>();
+
+        services.AddSingleton(_ => Phrasebook.LoadEmbedded());
+        services.AddSingleton<TokenCounter>();
+        services.AddSingleton<OfflineChatClient>();
+        services.TryAddSingleton<IChatClientProvider, ChatClientProvider>();
+        services.TryAddSingleton<ISearchProvider, OfflineCorpusSearch>();
+        services.TryAddSingleton<IEventPublisher, LoggingEventPublisher>();
+
+        services.AddSingleton<MemoryWriter>();
+        services.AddSingleton<MemoryCompressor>();
+        services.AddSingleton<FeedLoader>();
+        services.AddSingleton<ActionApplier>();
+        services.AddSingleton<HeartbeatEngine>();
+        return builder;
+    }
+
+    private static void AddValidatedOptions<T>(IServiceCollection services, string section)
+        where T : class =>
+        services.AddOptions<T>().BindConfiguration(section).ValidateDataAnnotations().ValidateOnStart();
+}

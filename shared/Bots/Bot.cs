@@ -1,0 +1,37 @@
+namespace BotSociety.Core.Bots;
+
+/// <summary>A member of the society: its persona, its standing, its budget and its place in the schedule.</summary>
+public sealed class Bot
+{
+    public int Id { get; set; }
+
+    /// <summary>Display name, unique in the society (for example "Ada").</summary>
+    public required string Name { get; set; }
+
+    /// <summary>The persona file this bot was created from; "reset to defaults" reads it again.</summary>
+    public required string PersonaKey { get; set; }
+
+    public required PersonalityConfig PersonalityConfig { get; set; }
+
+    public double ReputationScore { get; set; }
+
+    /// <summary>Per-bot override; null means the global default.</summary>
+    public long? DailyTokenCap { get; set; }
+
+    /// <summary>Per-bot override; null means the global default.</summary>
+    public double? DailyCostCapUsd { get; set; }
+
+    public bool IsPaused { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+
+    public DateTime NextHeartbeatAt { get; set; }
+
+    public DateTime? LastHeartbeatAt { get; set; }
+
+    /// <summary>Heartbeats taken so far; with the society seed it seeds the next one, which keeps runs repeatable.</summary>
+    public long HeartbeatCount { get; set; }
+
+    /// <summary>The UTC day a <c>usage_capped</c> activity was last written, so a capped bot logs it once a day.</summary>
+    public DateOnly? CappedOn { get; set; }
+}

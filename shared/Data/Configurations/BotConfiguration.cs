@@ -1,0 +1,31 @@
+using System.Text.Json;
+using BotSociety.Core.Bots;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace BotSociety.Core.Data.Configurations;
+
+internal sealed class BotConfiguration : IEntityTypeConfiguration<Bot>
+{
+    public void Configure(EntityTypeBuilder<Bot> builder)
+    {
+        builder.ToTable("bots");
+        builder.Property(b => b.Name).HasMaxLength(64);
+        builder.HasIndex(b => b.Name).IsUnique();
+        builder.Property(b => b.PersonaKey).HasMaxLength(64);
+
+        // personality_config is one JSON document, as the plan stores it; compared by content for change tracking.
+        builder.Property(b => b.PersonalityConfig)
+            .HasConversion(
+                v => JsonSerializer.Serialize(v, SocietyJson.Options),
+                v => JsonSerializer.Deserialize<PersonalityConfig>(v, SocietyJson.Options)!,
+                new ValueComparer<PersonalityConfig>(
+                    (a, b) => JsonSerializer.Serialize(a, SocietyJson.Options) == JsonSerializer.Serialize(b, SocietyJson.Options),
+                    v => JsonSerializer.Serialize(v, SocietyJson.Options).GetHashCode(StringComparison.Ordinal),
+                    v => v));
+
+        // The heartbeat's "who is due" query.
+        builder.HasIndex(b => new { b.IsPaused, b.NextHeartbeatAt });
+    }
+}

@@ -1,0 +1,89 @@
+using BotSociety.Core.Memory;
+using BotSociety.Core.Reputation;
+using BotSociety.Core.Simulation;
+using BotSociety.Core.Usage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace BotSociety.Core.Data.Configurations;
+
+internal sealed class ActivityLogConfiguration : IEntityTypeConfiguration<ActivityLogEntry>
+{
+    public void Configure(EntityTypeBuilder<ActivityLogEntry> builder)
+    {
+        builder.ToTable("activity_log");
+        builder.Property(a => a.Action).HasMaxLength(32);
+        builder.Property(a => a.EventId).HasMaxLength(36);
+        builder.Property(a => a.Model).HasMaxLength(128);
+        builder.HasOne(a => a.Bot).WithMany().HasForeignKey(a => a.BotId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(a => a.EventId).IsUnique();
+
+        // Latest activity (the feed), per bot (profiles, compression, reputation history), per action (filters).
+        builder.HasIndex(a => a.CreatedAt);
+        builder.HasIndex(a => new { a.BotId, a.CreatedAt });
+        builder.HasIndex(a => new { a.Action, a.CreatedAt });
+    }
+}
+
+internal sealed class DailyUsageConfiguration : IEntityTypeConfiguration<DailyUsage>
+{
+    public void Configure(EntityTypeBuilder<DailyUsage> builder)
+    {
+        builder.ToTable("daily_usage");
+        builder.HasKey(u => new { u.BotId, u.Day });
+        builder.HasOne(u => u.Bot).WithMany().HasForeignKey(u => u.BotId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(u => u.Day);
+    }
+}
+
+internal sealed class WarmMemoryConfiguration : IEntityTypeConfiguration<WarmMemory>
+{
+    public void Configure(EntityTypeBuilder<WarmMemory> builder)
+    {
+        builder.ToTable("warm_memories");
+        builder.Property(m => m.Category).HasMaxLength(16);
+        builder.Property(m => m.Subject).HasMaxLength(200);
+        builder.HasOne(m => m.Bot).WithMany().HasForeignKey(m => m.BotId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne(m => m.Activity).WithMany().HasForeignKey(m => m.ActivityId).OnDelete(DeleteBehavior.SetNull);
+
+        // Prompts read the most important items per bot; the explorer pages per category.
+        builder.HasIndex(m => new { m.BotId, m.Category, m.Importance });
+        builder.HasIndex(m => new { m.BotId, m.Importance });
+        builder.HasIndex(m => new { m.BotId, m.Category, m.Subject });
+    }
+}
+
+internal sealed class ColdMemoryConfiguration : IEntityTypeConfiguration<ColdMemory>
+{
+    public void Configure(EntityTypeBuilder<ColdMemory> builder)
+    {
+        builder.ToTable("cold_memories");
+        builder.HasOne(m => m.Bot).WithMany().HasForeignKey(m => m.BotId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne(m => m.Activity).WithMany().HasForeignKey(m => m.ActivityId).OnDelete(DeleteBehavior.SetNull);
+        builder.HasIndex(m => new { m.BotId, m.PeriodEnd });
+    }
+}
+
+internal sealed class RelationshipEventConfiguration : IEntityTypeConfiguration<RelationshipEvent>
+{
+    public void Configure(EntityTypeBuilder<RelationshipEvent> builder)
+    {
+        builder.ToTable("relationship_events");
+        builder.Property(r => r.Kind).HasMaxLength(32);
+        builder.HasOne(r => r.Bot).WithMany().HasForeignKey(r => r.BotId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne(r => r.OtherBot).WithMany().HasForeignKey(r => r.OtherBotId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne(r => r.Activity).WithMany().HasForeignKey(r => r.ActivityId).OnDelete(DeleteBehavior.SetNull);
+        builder.HasIndex(r => new { r.BotId, r.OtherBotId, r.CreatedAt });
+        builder.HasIndex(r => new { r.OtherBotId, r.CreatedAt });
+    }
+}
+
+internal sealed class SocietySettingsConfiguration : IEntityTypeConfiguration<SocietySettings>
+{
+    public void Configure(EntityTypeBuilder<SocietySettings> builder)
+    {
+        builder.ToTable("society_settings");
+        builder.Property(s => s.Id).ValueGeneratedNever();
+        builder.Property(s => s.Pace).HasMaxLength(16);
+    }
+}

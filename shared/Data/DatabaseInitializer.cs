@@ -1,0 +1,81 @@
+using BotSociety.Core.Bots;
+using BotSociety.Core.Reputation;
+using BotSociety.Core.Search;
+using BotSociety.Core.Simulation;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace BotSociety.Core.Data;
+
+/// <summary>
+/// Makes the database ready before anything else runs: applies migrations, turns on WAL, creates the
+/// society settings, adds a bot for every persona file that has none yet, and indexes the search corpus.
+/// A bad persona file stops start here, with a message naming the file and the field.
+/// </summary>
+public sealed partial class DatabaseInitializer(
+    IDbContextFactory<BotSocietyDb> dbFactory,
+    PersonaCatalog personas,
+    TimeProvider time,
+    IOptions<SocietyOptions> societyOptions,
+    ILogger<DatabaseInitializer> logger)
+{
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        // Read the personas first: a broken file should fail start before the database is touched.
+        var catalog = personas.LoadAll();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await db.Database.MigrateAsync(cancellationToken);
+
+        // WAL lets the API read while a heartbeat writes; the mode is stored in the file, so setting it once sticks.
+        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var settings = await db.SocietySettings.FindAsync([SocietySettings.SingletonId], cancellationToken);
+        if (settings is null)
+        {
+            settings = new SocietySettings
+            {
+                Seed = societyOptions.Value.Seed,
+                Pace = PaceSchedule.Parse(societyOptions.Value.InitialPace),
+                UpdatedAt = now,
+            };
+            db.SocietySettings.Add(settings);
+        }
+
+        var existing = await db.Bots.Select(b => b.PersonaKey).ToListAsync(cancellationToken);
+        var added = 0;
+        foreach (var persona in catalog.Where(p => !existing.Contains(p.Key)))
+        {
+            db.Bots.Add(NewBot(persona, now, added));
+            added++;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        var indexed = await OfflineCorpusSearch.EnsureIndexedAsync(db, cancellationToken);
+        LogReady(added, indexed);
+    }
+
+    /// <summary>A bot as its persona defines it; first heartbeats are staggered a few seconds apart so the society wakes gradually.</summary>
+    public static Bot NewBot(Persona persona, DateTime now, int ordinal) => new()
+    {
+        Name = persona.Name,
+        PersonaKey = persona.Key,
+        PersonalityConfig = persona.Config,
+        ReputationScore = ReputationRules.StartingScore,
+        CreatedAt = now,
+        NextHeartbeatAt = now.AddSeconds(ordinal * 2),
+    };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database ready: {Added} bots added from personas, {Indexed} corpus articles indexed")]
+    private partial void LogReady(int added, int indexed);
+}
+
+/// <summary>Runs <see cref="DatabaseInitializer"/> as the host starts, before timers and HTTP begin.</summary>
+internal sealed class DatabaseInitializerService(DatabaseInitializer initializer) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => initializer.InitializeAsync(cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

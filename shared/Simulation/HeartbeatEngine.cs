@@ -1,0 +1,213 @@
+using System.Diagnostics;
+using BotSociety.Core.Data;
+using BotSociety.Core.Llm;
+using BotSociety.Core.Realtime;
+using BotSociety.Core.Usage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace BotSociety.Core.Simulation;
+
+/// <summary>
+/// Runs one tick of the society: picks the bots that are due, asks each one's model for an action,
+/// and applies the answers one transaction per bot. Model calls run in parallel; writes run one at a
+/// time in due order, so the outcome does not depend on which model answered first.
+/// </summary>
+public sealed partial class HeartbeatEngine(
+    IDbContextFactory<BotSocietyDb> dbFactory,
+    FeedLoader feeds,
+    IChatClientProvider models,
+    ActionApplier applier,
+    IEventPublisher publisher,
+    TimeProvider time,
+    IOptions<SocietyOptions> societyOptions,
+    IOptions<UsageOptions> usageOptions,
+    ILogger<HeartbeatEngine> logger) : IDisposable
+{
+    private readonly SemaphoreSlim gate = new(1, 1);
+
+    public async Task<TickReport> RunTickAsync(CancellationToken cancellationToken)
+    {
+        // A timer may fire while a slow tick is still running; the second one yields rather than doubling heartbeats.
+        if (!await gate.WaitAsync(0, cancellationToken))
+        {
+            LogTickSkipped();
+            return TickReport.Nothing(0, skipped: true);
+        }
+
+        try
+        {
+            return await RunLockedAsync(cancellationToken);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task<TickReport> RunLockedAsync(CancellationToken ct)
+    {
+        var options = societyOptions.Value;
+        var now = time.GetUtcNow().UtcDateTime;
+        var today = DateOnly.FromDateTime(now);
+
+        // Stopwatch, not TimeProvider: these figures measure this machine's work, not the society's clock.
+        var loadStarted = Stopwatch.GetTimestamp();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var settings = await db.SocietySettings.SingleAsync(ct);
+        if (settings.Pace == Pace.Paused)
+        {
+            return TickReport.Nothing(settings.TickCount);
+        }
+
+        settings.TickCount++;
+        settings.UpdatedAt = now;
+        await db.SaveChangesAsync(ct);
+
+        var due = await db.Bots.AsNoTracking()
+            .Where(b => !b.IsPaused && b.NextHeartbeatAt <= now)
+            .OrderBy(b => b.NextHeartbeatAt).ThenBy(b => b.Id)
+            .Take(options.MaxBotsPerTick)
+            .ToListAsync(ct);
+        if (due.Count == 0)
+        {
+            return TickReport.Nothing(settings.TickCount);
+        }
+
+        var dueIds = due.Select(b => b.Id).ToList();
+        var usage = await db.DailyUsage.AsNoTracking()
+            .Where(u => u.Day == today && dueIds.Contains(u.BotId))
+            .ToDictionaryAsync(u => u.BotId, ct);
+        var caps = due.ToDictionary(b => b.Id, b => UsageCaps.Evaluate(b, usage.GetValueOrDefault(b.Id), usageOptions.Value));
+        var acting = due.Where(b => !caps[b.Id].IsCapped).ToList();
+        var contexts = await feeds.LoadAsync(db, acting, ct);
+        var loadShare = acting.Count == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(loadStarted) / acting.Count;
+
+        var plans = new HeartbeatPlan[contexts.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, contexts.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = options.ModelConcurrency, CancellationToken = ct },
+            async (i, token) => plans[i] = await PlanAsync(contexts[i], settings.Seed, token));
+        var planByBot = plans.ToDictionary(p => p.Context.Bot.Id);
+
+        var outcomes = new List<HeartbeatOutcome>(due.Count);
+        int acted = 0, failed = 0, capped = 0;
+        foreach (var bot in due)
+        {
+            ct.ThrowIfCancellationRequested();
+            var applyStarted = Stopwatch.GetTimestamp();
+            SocietyEvent? societyEvent;
+            if (!planByBot.TryGetValue(bot.Id, out var plan))
+            {
+                capped++;
+                societyEvent = await applier.RecordCappedAsync(bot, caps[bot.Id], settings.Seed, now, ct);
+                outcomes.Add(new HeartbeatOutcome(bot.Id, ActivityActions.UsageCapped, false, Stopwatch.GetElapsedTime(applyStarted), TimeSpan.Zero));
+            }
+            else
+            {
+                societyEvent = await applier.ApplyAsync(plan, settings.Seed, now, ct);
+                var succeeded = societyEvent?.Type == SocietyEventTypes.HeartbeatComplete;
+                acted += succeeded ? 1 : 0;
+                failed += societyEvent?.Type == SocietyEventTypes.HeartbeatFailed ? 1 : 0;
+                outcomes.Add(new HeartbeatOutcome(bot.Id, societyEvent?.Action ?? "skipped", succeeded,
+                    loadShare + plan.PromptTime + Stopwatch.GetElapsedTime(applyStarted), plan.ModelTime));
+            }
+
+            if (societyEvent is not null)
+            {
+                await PublishAsync(societyEvent, ct);
+            }
+        }
+
+        LogTick(settings.TickCount, due.Count, acted, failed, capped);
+        return new TickReport(settings.TickCount, due.Count, acted, failed, capped, false, outcomes);
+    }
+
+    /// <summary>Builds the prompt and asks the model; never throws for a model failure, which becomes part of the plan.</summary>
+    private async Task<HeartbeatPlan> PlanAsync(HeartbeatContext context, long societySeed, CancellationToken ct)
+    {
+        var bot = context.Bot;
+        var seed = SeedMixer.For(societySeed, bot.Id, bot.HeartbeatCount);
+        var started = Stopwatch.GetTimestamp();
+        var messages = PromptBuilder.BuildHeartbeat(context);
+        var promptTime = Stopwatch.GetElapsedTime(started);
+        var model = bot.PersonalityConfig.Model;
+        HeartbeatPlan Fail(string stage, string reason, string? modelId = null, int input = 0, int output = 0, TimeSpan modelTime = default) =>
+            new(context, seed, modelId ?? model.Model, null, reason, stage, input, output, promptTime, modelTime);
+
+        IChatClient client;
+        try
+        {
+            client = models.GetClient(model);
+        }
+        catch (NotSupportedException ex)
+        {
+            return Fail("model", ex.Message);
+        }
+
+        var chatOptions = new ChatOptions
+        {
+            ModelId = model.Model,
+            Temperature = (float)model.Temperature,
+            MaxOutputTokens = model.MaxTokens,
+            Seed = seed,
+            ResponseFormat = ChatResponseFormat.Json,
+        };
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(societyOptions.Value.ModelTimeoutSeconds));
+        var modelStarted = Stopwatch.GetTimestamp();
+        ChatResponse response;
+        try
+        {
+            response = await client.GetResponseAsync(messages, chatOptions, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return Fail("model", $"the model did not answer within {societyOptions.Value.ModelTimeoutSeconds} s", modelTime: Stopwatch.GetElapsedTime(modelStarted));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Any provider error (network, auth, rate limit) fails this bot's heartbeat only; the others go on.
+            LogModelError(ex, bot.Id, model.Provider);
+            return Fail("model", $"the model failed: {ex.Message}", modelTime: Stopwatch.GetElapsedTime(modelStarted));
+        }
+
+        var modelTime = Stopwatch.GetElapsedTime(modelStarted);
+        var input = (int)(response.Usage?.InputTokenCount ?? 0);
+        var output = (int)(response.Usage?.OutputTokenCount ?? 0);
+        var modelId = response.ModelId ?? model.Model;
+        var (action, error) = ActionParser.Parse(response.Text);
+        return action is null
+            ? Fail("parse", error!, modelId, input, output, modelTime)
+            : new HeartbeatPlan(context, seed, modelId, action, null, null, input, output, promptTime, modelTime);
+    }
+
+    private async Task PublishAsync(SocietyEvent societyEvent, CancellationToken ct)
+    {
+        try
+        {
+            await publisher.PublishAsync(societyEvent, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The row is committed; a watcher that missed the event will see it when it next reads the activity log.
+            LogPublishFailed(ex, societyEvent.Type, societyEvent.Id);
+        }
+    }
+
+    public void Dispose() => gate.Dispose();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Tick {Tick}: {Due} due, {Acted} acted, {Failed} failed, {Capped} capped")]
+    private partial void LogTick(long tick, int due, int acted, int failed, int capped);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A tick was requested while the previous one is still running; skipped")]
+    private partial void LogTickSkipped();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Bot {BotId}'s model ({Provider}) failed")]
+    private partial void LogModelError(Exception exception, int botId, string provider);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing {EventType} event {EventId} failed; the activity is saved")]
+    private partial void LogPublishFailed(Exception exception, string eventType, string eventId);
+}

@@ -1,0 +1,35 @@
+using BotSociety.Core.Bots;
+using System.Globalization;
+
+namespace BotSociety.Core.Usage;
+
+/// <summary>A bot's effective caps for the day and whether it has reached one.</summary>
+public sealed record CapStatus(
+    long TokenCap, bool TokenCapIsCustom, double CostCapUsd, bool CostCapIsCustom,
+    long TokensToday, double CostTodayUsd, string? Reason)
+{
+    public bool IsCapped => Reason is not null;
+}
+
+/// <summary>The cap rule: a bot's own cap beats the global default; NULL means "use the default".</summary>
+public static class UsageCaps
+{
+    public static CapStatus Evaluate(Bot bot, DailyUsage? today, UsageOptions defaults)
+    {
+        var tokenCap = bot.DailyTokenCap ?? defaults.DefaultDailyTokenCap;
+        var costCap = bot.DailyCostCapUsd ?? defaults.DefaultDailyCostCapUsd;
+        var tokens = today?.TotalTokens ?? 0;
+        var cost = today?.EstimatedCostUsd ?? 0;
+        string? reason = null;
+        if (tokens >= tokenCap)
+        {
+            reason = string.Create(CultureInfo.InvariantCulture, $"Daily token cap reached ({tokens}/{tokenCap})");
+        }
+        else if (cost >= costCap)
+        {
+            reason = string.Create(CultureInfo.InvariantCulture, $"Daily cost cap reached (${cost:0.00}/${costCap:0.00})");
+        }
+
+        return new CapStatus(tokenCap, bot.DailyTokenCap is not null, costCap, bot.DailyCostCapUsd is not null, tokens, cost, reason);
+    }
+}
