@@ -151,7 +151,7 @@ public sealed partial class MemoryCompressor(
 
         // What the period did not refresh fades; what fades far enough is let go.
         var decay = options.ImportanceDecay;
-        await db.WarmMemories.Where(m => m.BotId == bot.Id && m.UpdatedAt <= periodEnd)
+        await db.WarmMemories.Where(m => m.BotId == bot.Id && m.UpdatedAt < periodStart)
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.Importance, m => m.Importance * decay), ct);
         var pruned = await db.WarmMemories.Where(m => m.BotId == bot.Id && m.Importance < options.PruneBelowImportance)
             .ExecuteDeleteAsync(ct);

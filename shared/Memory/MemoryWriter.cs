@@ -119,29 +119,22 @@ public sealed class MemoryWriter(IOptions<MemoryOptions> options)
         existing.UpdatedAt = now;
     }
 
-    /// <summary>Evicts the least important (then oldest) items of each category beyond its bound. Call after saving.</summary>
-    public async Task EnforceBoundsAsync(BotSocietyDb db, int botId, CancellationToken cancellationToken)
+    /// <summary>Evicts the least important (then oldest) items of a category beyond its bound. Call after saving.</summary>
+    public async Task EnforceBoundsAsync(BotSocietyDb db, int botId, MemoryCategory category, CancellationToken cancellationToken)
     {
-        var counts = await db.WarmMemories.Where(m => m.BotId == botId)
-            .GroupBy(m => m.Category)
-            .Select(g => new { Category = g.Key, Count = g.Count() })
-            .ToListAsync(cancellationToken);
-        foreach (var entry in counts)
+        var excess = await db.WarmMemories.CountAsync(m => m.BotId == botId && m.Category == category, cancellationToken) - Limit(category);
+        if (excess <= 0)
         {
-            var excess = entry.Count - Limit(entry.Category);
-            if (excess <= 0)
-            {
-                continue;
-            }
-
-            var evict = await db.WarmMemories
-                .Where(m => m.BotId == botId && m.Category == entry.Category)
-                .OrderBy(m => m.Importance).ThenBy(m => m.UpdatedAt).ThenBy(m => m.Id)
-                .Take(excess)
-                .Select(m => m.Id)
-                .ToListAsync(cancellationToken);
-            await db.WarmMemories.Where(m => evict.Contains(m.Id)).ExecuteDeleteAsync(cancellationToken);
+            return;
         }
+
+        var evict = await db.WarmMemories
+            .Where(m => m.BotId == botId && m.Category == category)
+            .OrderBy(m => m.Importance).ThenBy(m => m.UpdatedAt).ThenBy(m => m.Id)
+            .Take(excess)
+            .Select(m => m.Id)
+            .ToListAsync(cancellationToken);
+        await db.WarmMemories.Where(m => evict.Contains(m.Id)).ExecuteDeleteAsync(cancellationToken);
     }
 
     public int Limit(MemoryCategory category) => category switch

@@ -30,11 +30,11 @@ public sealed partial class ActionApplier(
     private const int ExcerptLength = 140;
 
     /// <summary>Applies the plan; returns the event to publish, or null if the bot was paused meanwhile.</summary>
-    public async Task<SocietyEvent?> ApplyAsync(HeartbeatPlan plan, long societySeed, DateTime now, CancellationToken cancellationToken)
+    public async Task<SocietyEvent?> ApplyAsync(HeartbeatPlan plan, long societySeed, Pace pace, DateTime now, CancellationToken cancellationToken)
     {
         if (plan.Failure is not null)
         {
-            return await RecordFailureAsync(plan, plan.FailureStage ?? "model", plan.Failure, societySeed, now, cancellationToken);
+            return await RecordFailureAsync(plan, plan.FailureStage ?? "model", plan.Failure, societySeed, pace, now, cancellationToken);
         }
 
         try
@@ -54,17 +54,19 @@ public sealed partial class ActionApplier(
             if (error is not null)
             {
                 await transaction.RollbackAsync(cancellationToken);
-                return await RecordFailureAsync(plan, "validate", error, societySeed, now, cancellationToken);
+                return await RecordFailureAsync(plan, "validate", error, societySeed, pace, now, cancellationToken);
             }
 
-            await FinishAsync(db, bot, plan, activity, details, societySeed, now, cancellationToken);
+            await FinishAsync(db, bot, plan, activity, details, societySeed, pace, now, cancellationToken);
+            var added = db.ChangeTracker.Entries<WarmMemory>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
             await db.SaveChangesAsync(cancellationToken);
 
-            // Bound the memory of every bot this action touched: the actor, and whoever it replied to, voted on or followed.
-            var touched = db.ChangeTracker.Entries<WarmMemory>().Select(e => e.Entity.BotId).Distinct().Order().ToList();
-            foreach (var botId in touched)
+            // Bound the memory of every bot and category that gained an item: the actor's, and that of whoever it
+            // replied to, voted on or followed. Updates of existing items cannot overflow a bound.
+            var grown = added.Select(m => (m.BotId, m.Category)).Distinct().Order().ToList();
+            foreach (var (botId, category) in grown)
             {
-                await memory.EnforceBoundsAsync(db, botId, cancellationToken);
+                await memory.EnforceBoundsAsync(db, botId, category, cancellationToken);
             }
 
             await transaction.CommitAsync(cancellationToken);
@@ -74,17 +76,17 @@ public sealed partial class ActionApplier(
         {
             // The transaction is gone with its context: nothing of the action was written. Say why in the log.
             LogApplyFailed(ex, plan.Context.Bot.Id, plan.Action?.Action ?? "?");
-            return await RecordFailureAsync(plan, "apply", $"the action could not be saved: {ex.GetBaseException().Message}", societySeed, now, cancellationToken);
+            return await RecordFailureAsync(plan, "apply", $"the action could not be saved: {ex.GetBaseException().Message}", societySeed, pace, now, cancellationToken);
         }
     }
 
     /// <summary>Logs <c>usage_capped</c> once per UTC day per bot, and moves the bot's next heartbeat on either way.</summary>
-    public async Task<SocietyEvent?> RecordCappedAsync(Bot snapshot, CapStatus status, long societySeed, DateTime now, CancellationToken cancellationToken)
+    public async Task<SocietyEvent?> RecordCappedAsync(Bot snapshot, CapStatus status, long societySeed, Pace pace, DateTime now, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var bot = await db.Bots.SingleAsync(b => b.Id == snapshot.Id, cancellationToken);
         var today = DateOnly.FromDateTime(now);
-        Schedule(bot, societySeed, now, await PaceAsync(db, cancellationToken));
+        Schedule(bot, societySeed, now, pace);
         if (bot.CappedOn == today)
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -369,13 +371,13 @@ public sealed partial class ActionApplier(
         return null;
     }
 
-    private static async Task FinishAsync(BotSocietyDb db, Bot bot, HeartbeatPlan plan, ActivityLogEntry activity, JsonObject details, long societySeed, DateTime now, CancellationToken ct)
+    private static async Task FinishAsync(BotSocietyDb db, Bot bot, HeartbeatPlan plan, ActivityLogEntry activity, JsonObject details, long societySeed, Pace pace, DateTime now, CancellationToken ct)
     {
         var model = bot.PersonalityConfig.Model;
         var cost = ModelCost.EstimateUsd(plan.Context.Bot.PersonalityConfig.Model, plan.InputTokens, plan.OutputTokens);
         activity.CostUsd = cost;
         await UsageLedger.RecordAsync(db, bot.Id, DateOnly.FromDateTime(now), plan.InputTokens, plan.OutputTokens, cost, ct);
-        Schedule(bot, societySeed, now, await PaceAsync(db, ct));
+        Schedule(bot, societySeed, now, pace);
         AddModelDetails(details, plan, model.Provider);
         details["reputation_score"] = bot.ReputationScore;
         activity.Details = details.ToJsonString(SocietyJson.Options);
@@ -386,7 +388,7 @@ public sealed partial class ActionApplier(
     /// Writes a <c>heartbeat_failed</c> row and nothing of the action. Tokens the model spent are still
     /// added to the day's usage: they were paid for, and the cap must see them.
     /// </summary>
-    private async Task<SocietyEvent?> RecordFailureAsync(HeartbeatPlan plan, string stage, string reason, long societySeed, DateTime now, CancellationToken ct)
+    private async Task<SocietyEvent?> RecordFailureAsync(HeartbeatPlan plan, string stage, string reason, long societySeed, Pace pace, DateTime now, CancellationToken ct)
     {
         try
         {
@@ -406,7 +408,7 @@ public sealed partial class ActionApplier(
                 ["reason"] = reason,
                 ["attempted_action"] = plan.Action?.Action,
             };
-            await FinishAsync(db, bot, plan, activity, details, societySeed, now, ct);
+            await FinishAsync(db, bot, plan, activity, details, societySeed, pace, now, ct);
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
             LogHeartbeatFailed(bot.Id, stage, reason);
@@ -438,9 +440,6 @@ public sealed partial class ActionApplier(
         details["model_provider"] = provider;
         details["simulated"] = ModelProviders.IsSimulated(provider);
     }
-
-    private static async Task<Pace> PaceAsync(BotSocietyDb db, CancellationToken ct) =>
-        await db.SocietySettings.AsNoTracking().Where(s => s.Id == SocietySettings.SingletonId).Select(s => s.Pace).SingleAsync(ct);
 
     /// <summary>Next heartbeat: the pace's interval, stretched by engagement style, with seeded jitter of ±50 %.</summary>
     internal static void Schedule(Bot bot, long societySeed, DateTime now, Pace pace)

@@ -102,12 +102,12 @@ public sealed partial class HeartbeatEngine(
             if (!planByBot.TryGetValue(bot.Id, out var plan))
             {
                 capped++;
-                societyEvent = await applier.RecordCappedAsync(bot, caps[bot.Id], settings.Seed, now, ct);
+                societyEvent = await applier.RecordCappedAsync(bot, caps[bot.Id], settings.Seed, settings.Pace, now, ct);
                 outcomes.Add(new HeartbeatOutcome(bot.Id, ActivityActions.UsageCapped, false, Stopwatch.GetElapsedTime(applyStarted), TimeSpan.Zero));
             }
             else
             {
-                societyEvent = await applier.ApplyAsync(plan, settings.Seed, now, ct);
+                societyEvent = await applier.ApplyAsync(plan, settings.Seed, settings.Pace, now, ct);
                 var succeeded = societyEvent?.Type == SocietyEventTypes.HeartbeatComplete;
                 acted += succeeded ? 1 : 0;
                 failed += societyEvent?.Type == SocietyEventTypes.HeartbeatFailed ? 1 : 0;

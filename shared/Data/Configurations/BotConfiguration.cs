@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using BotSociety.Core.Bots;
 using Microsoft.EntityFrameworkCore;
@@ -20,9 +21,11 @@ internal sealed class BotConfiguration : IEntityTypeConfiguration<Bot>
             .HasConversion(
                 v => JsonSerializer.Serialize(v, SocietyJson.Options),
                 v => JsonSerializer.Deserialize<PersonalityConfig>(v, SocietyJson.Options)!,
+                // The config is immutable and replaced whole when it changes, so identity is the cheap, exact test;
+                // serialising it on every change check would cost each heartbeat more than the heartbeat's own SQL.
                 new ValueComparer<PersonalityConfig>(
-                    (a, b) => JsonSerializer.Serialize(a, SocietyJson.Options) == JsonSerializer.Serialize(b, SocietyJson.Options),
-                    v => JsonSerializer.Serialize(v, SocietyJson.Options).GetHashCode(StringComparison.Ordinal),
+                    (a, b) => ReferenceEquals(a, b),
+                    v => RuntimeHelpers.GetHashCode(v),
                     v => v));
 
         // The heartbeat's "who is due" query.

@@ -1,0 +1,64 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+
+namespace BotSociety.Bench;
+
+/// <summary>Simulates D days of the society and prints what it made.</summary>
+internal static class FastForward
+{
+    public static async Task<int> RunAsync(Options options)
+    {
+        var path = Path.GetFullPath(options.Text("db", "botsociety.db"));
+        var days = options.Number("days", 3, 0.01, 365);
+        var bots = (int)options.Number("bots", 8, 1, 100_000);
+        var seed = (long)options.Number("seed", 42, long.MinValue, long.MaxValue);
+        var pace = options.Text("pace", "normal");
+        if (File.Exists(path))
+        {
+            throw new ArgumentException($"{path} already exists; fast-forward writes a new society. Remove it or choose another --db.");
+        }
+
+        // The simulated period ends now, so the society's history is in the past and a live host continues it.
+        var end = DateTimeOffset.UtcNow;
+        var start = end.AddDays(-days);
+        Console.WriteLine($"Fast-forwarding {bots} bots through {days} simulated days ({start:yyyy-MM-dd HH:mm} to {end:yyyy-MM-dd HH:mm} UTC), seed {seed}, pace {pace}, into {path}");
+        await using var society = await SocietyRunner.StartAsync(path, seed, pace, start);
+        await society.GrowToAsync(bots, seed);
+
+        var wall = Stopwatch.StartNew();
+        var nextCompression = start + SocietyRunner.CompressionInterval;
+        long heartbeats = 0, failed = 0, capped = 0, summaries = 0;
+        var nextReport = start.AddDays(1);
+        while (await society.AdvanceToNextDueTickAsync(end))
+        {
+            var report = await society.Engine.RunTickAsync(CancellationToken.None);
+            heartbeats += report.Acted + report.Failed;
+            failed += report.Failed;
+            capped += report.Capped;
+            while (society.Clock.GetUtcNow() >= nextCompression)
+            {
+                summaries += await society.Compressor.RunAsync(CancellationToken.None);
+                nextCompression += SocietyRunner.CompressionInterval;
+            }
+
+            if (society.Clock.GetUtcNow() >= nextReport)
+            {
+                Console.WriteLine($"  {society.Clock.GetUtcNow():yyyy-MM-dd HH:mm}  {heartbeats} heartbeats so far ({wall.Elapsed.TotalSeconds:0.0} s)");
+                nextReport = nextReport.AddDays(1);
+            }
+        }
+
+        wall.Stop();
+        await using var db = society.Db();
+        var reputations = await db.Bots.OrderByDescending(b => b.ReputationScore).Select(b => new { b.Name, b.ReputationScore }).ToListAsync();
+        Console.WriteLine();
+        Console.WriteLine($"Simulated {days} days in {wall.Elapsed.TotalSeconds:0.0} s: {heartbeats} heartbeats ({failed} failed), {capped} skipped at the daily cap, {summaries} memory summaries");
+        Console.WriteLine($"Threads {await db.Threads.CountAsync()}, replies {await db.Posts.CountAsync()} ({await db.Posts.CountAsync(p => p.ParentPostId != null)} nested), votes {await db.Votes.CountAsync()}, follows {await db.Follows.CountAsync()}");
+        Console.WriteLine($"Warm memories {await db.WarmMemories.CountAsync()}, cold summaries {await db.ColdMemories.CountAsync()}, relationship events {await db.RelationshipEvents.CountAsync()}, usage rows {await db.DailyUsage.CountAsync()}");
+        var actions = await db.ActivityLog.GroupBy(a => a.Action).Select(g => new { g.Key, Count = g.Count() }).OrderByDescending(g => g.Count).ToListAsync();
+        Console.WriteLine("Actions: " + string.Join(", ", actions.Select(a => $"{a.Key} {a.Count}")));
+        Console.WriteLine("Reputation: " + string.Join(", ", reputations.Take(10).Select(r => $"{r.Name} {r.ReputationScore:0.0}")) + (reputations.Count > 10 ? ", …" : ""));
+        Console.WriteLine($"Database {Report.Mb(Report.DatabaseBytes(path))} at {path}");
+        return 0;
+    }
+}

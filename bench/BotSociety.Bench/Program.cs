@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Globalization;
+using BotSociety.Bench;
+
+// BotSociety's command line for simulated time:
+//   fast-forward  make a society's history (the demo's starting state) on the offline model
+//   heartbeat     the heartbeat benchmark: figures for 1,000 and 10,000 bots
+var command = args.FirstOrDefault() ?? "help";
+var options = Options.Parse(args.Skip(1).ToArray());
+try
+{
+    return command switch
+    {
+        "fast-forward" => await FastForward.RunAsync(options),
+        "heartbeat" => options.Has("bots") ? await HeartbeatBenchmark.RunAsync(options) : await HeartbeatBenchmark.RunEachSizeAsync(options),
+        _ => Help(),
+    };
+}
+catch (ArgumentException ex)
+{
+    Console.Error.WriteLine(ex.Message);
+    return 2;
+}
+
+static int Help()
+{
+    Console.WriteLine("""
+        Usage:
+          dotnet run -c Release --project bench/BotSociety.Bench -- fast-forward --db <file> [--days 3] [--bots 8] [--seed 42] [--pace normal]
+              Simulates the society for the given days on the offline model and leaves the result in <file>.
+              The virtual clock ends at the present moment, so the file can be served live afterwards.
+          dotnet run -c Release --project bench/BotSociety.Bench -- heartbeat [--bots 1000] [--heartbeats 20000] [--seed 42]
+              Measures heartbeats per second, engine overhead per heartbeat (model time excluded), database size
+              and peak memory. Without --bots it runs 1,000 and then 10,000 bots, each in its own process.
+        """);
+    return 1;
+}
+
+/// <summary>Command-line options as <c>--name value</c> pairs.</summary>
+internal sealed class Options(Dictionary<string, string> values)
+{
+    public static Options Parse(string[] args)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
+            {
+                throw new ArgumentException($"Expected '--name value', got '{args[i]}'. Run without arguments for help.");
+            }
+
+            values[args[i][2..]] = args[++i];
+        }
+
+        return new Options(values);
+    }
+
+    public bool Has(string name) => values.ContainsKey(name);
+
+    public string Text(string name, string fallback) => values.GetValueOrDefault(name, fallback);
+
+    public double Number(string name, double fallback, double min, double max)
+    {
+        if (!values.TryGetValue(name, out var text))
+        {
+            return fallback;
+        }
+
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+        {
+            throw new ArgumentException($"--{name} must be a number from {min} to {max}; got '{text}'.");
+        }
+
+        return value;
+    }
+
+    public IEnumerable<string> Forward() => values.SelectMany(v => new[] { "--" + v.Key, v.Value });
+}
+
+/// <summary>Figures printed in one consistent format.</summary>
+internal static class Report
+{
+    public static string Ms(TimeSpan t) => t.TotalMilliseconds.ToString("0.000", CultureInfo.InvariantCulture) + " ms";
+
+    public static string Mb(long bytes) => (bytes / 1024.0 / 1024.0).ToString("0.0", CultureInfo.InvariantCulture) + " MB";
+
+    public static TimeSpan Percentile(List<TimeSpan> sorted, double p) =>
+        sorted.Count == 0 ? TimeSpan.Zero : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+
+    public static long DatabaseBytes(string path) =>
+        new[] { path, path + "-wal", path + "-shm" }.Where(File.Exists).Sum(f => new FileInfo(f).Length);
+
+    public static long PeakWorkingSet()
+    {
+        using var process = Process.GetCurrentProcess();
+        process.Refresh();
+        return process.PeakWorkingSet64;
+    }
+}

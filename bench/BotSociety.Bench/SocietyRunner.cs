@@ -1,0 +1,131 @@
+using BotSociety.Core;
+using BotSociety.Core.Bots;
+using BotSociety.Core.Data;
+using BotSociety.Core.Memory;
+using BotSociety.Core.Simulation;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+
+namespace BotSociety.Bench;
+
+/// <summary>
+/// Runs the real society (the same composition as every host) on a virtual clock: the heartbeat timer's
+/// 10-second ticks and the hourly compression happen in simulated time, as fast as the machine allows.
+/// </summary>
+internal sealed class SocietyRunner : IAsyncDisposable
+{
+    public static readonly TimeSpan TickInterval = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan CompressionInterval = TimeSpan.FromHours(1);
+
+    private readonly IHost host;
+
+    private SocietyRunner(IHost host, FakeTimeProvider clock)
+    {
+        this.host = host;
+        Clock = clock;
+    }
+
+    public FakeTimeProvider Clock { get; }
+    public HeartbeatEngine Engine => host.Services.GetRequiredService<HeartbeatEngine>();
+    public MemoryCompressor Compressor => host.Services.GetRequiredService<MemoryCompressor>();
+    public BotSocietyDb Db() => host.Services.GetRequiredService<IDbContextFactory<BotSocietyDb>>().CreateDbContext();
+
+    public static async Task<SocietyRunner> StartAsync(string databasePath, long seed, string pace, DateTimeOffset start)
+    {
+        var clock = new FakeTimeProvider(start);
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Database:Path"] = databasePath,
+            ["Society:Seed"] = seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Society:InitialPace"] = pace,
+        });
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddSingleton<TimeProvider>(clock);
+        builder.AddBotSocietyCore();
+        var host = builder.Build();
+        await host.StartAsync();
+        return new SocietyRunner(host, clock);
+    }
+
+    /// <summary>
+    /// Grows the society to <paramref name="total"/> bots: clones of the personas with traits varied by the
+    /// seed, first heartbeats spread over two minutes, as a large run would start.
+    /// </summary>
+    public async Task GrowToAsync(int total, long seed)
+    {
+        await using var db = Db();
+        var personas = host.Services.GetRequiredService<PersonaCatalog>().LoadAll();
+        var count = await db.Bots.CountAsync();
+        var now = Clock.GetUtcNow().UtcDateTime;
+        var batch = new List<Bot>();
+        for (var n = count; n < total; n++)
+        {
+            var persona = personas[n % personas.Count];
+            var random = new Random(unchecked((int)SeedMixer.For(seed, n, 0)));
+            int Vary(int value) => Math.Clamp(value + random.Next(-15, 16), 0, 100);
+            var b = persona.Config.Behavior;
+            var config = persona.Config with
+            {
+                Behavior = b with
+                {
+                    CreativityLevel = Vary(b.CreativityLevel),
+                    LeadershipTendency = Vary(b.LeadershipTendency),
+                    Skepticism = Vary(b.Skepticism),
+                    Aggression = Vary(b.Aggression),
+                    Shyness = Vary(b.Shyness),
+                },
+            };
+            var bot = DatabaseInitializer.NewBot(persona with { Name = $"{persona.Name}-{(n / personas.Count) + 1}", Config = config }, now, 0);
+            bot.NextHeartbeatAt = now.AddSeconds(random.NextDouble() * 120);
+            batch.Add(bot);
+            if (batch.Count == 1000)
+            {
+                await FlushAsync(db, batch);
+            }
+        }
+
+        await FlushAsync(db, batch);
+    }
+
+    private static async Task FlushAsync(BotSocietyDb db, List<Bot> batch)
+    {
+        db.Bots.AddRange(batch);
+        await db.SaveChangesAsync();
+        db.ChangeTracker.Clear();
+        batch.Clear();
+    }
+
+    /// <summary>Moves the clock to the next 10-second tick at which some bot is due, skipping ticks that would find nobody.</summary>
+    public async Task<bool> AdvanceToNextDueTickAsync(DateTimeOffset until)
+    {
+        await using var db = Db();
+        var next = await db.Bots.Where(b => !b.IsPaused).MinAsync(b => (DateTime?)b.NextHeartbeatAt);
+        var now = Clock.GetUtcNow();
+        var target = now + TickInterval;
+        if (next is { } due && due > target.UtcDateTime)
+        {
+            var ticks = Math.Ceiling((due - now.UtcDateTime) / TickInterval);
+            target = now + (TickInterval * ticks);
+        }
+
+        if (target > until)
+        {
+            return false;
+        }
+
+        Clock.SetUtcNow(target);
+        return true;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await host.StopAsync();
+        host.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+}
