@@ -50,11 +50,14 @@ public static class BotSocietyCoreExtensions
         services.TryAddSingleton<ISearchProvider, OfflineCorpusSearch>();
         services.TryAddSingleton<IEventPublisher, LoggingEventPublisher>();
 
-        services.AddSingleton<MemoryWriter>();
         services.AddSingleton<MemoryCompressor>();
         services.AddSingleton<FeedLoader>();
-        services.AddSingleton<ActionApplier>();
+        services.AddSingleton<TickApplier>();
         services.AddSingleton<HeartbeatEngine>();
+
+        services.AddSingleton<SocietyHealth>();
+        services.AddSingleton<BotQueries>();
+        services.AddSingleton<ActivityQueries>();
         return builder;
     }
 

@@ -19,7 +19,7 @@ public sealed partial class HeartbeatEngine(
     IDbContextFactory<BotSocietyDb> dbFactory,
     FeedLoader feeds,
     IChatClientProvider models,
-    ActionApplier applier,
+    TickApplier applier,
     IEventPublisher publisher,
     TimeProvider time,
     IOptions<SocietyOptions> societyOptions,
@@ -92,35 +92,37 @@ public sealed partial class HeartbeatEngine(
             async (i, token) => plans[i] = await PlanAsync(contexts[i], settings.Seed, token));
         var planByBot = plans.ToDictionary(p => p.Context.Bot.Id);
 
-        var outcomes = new List<HeartbeatOutcome>(due.Count);
-        int acted = 0, failed = 0, capped = 0;
-        foreach (var bot in due)
+        var applyStarted = Stopwatch.GetTimestamp();
+        IReadOnlyList<AppliedHeartbeat> applied;
+        try
         {
-            ct.ThrowIfCancellationRequested();
-            var applyStarted = Stopwatch.GetTimestamp();
-            SocietyEvent? societyEvent;
-            if (!planByBot.TryGetValue(bot.Id, out var plan))
-            {
-                capped++;
-                societyEvent = await applier.RecordCappedAsync(bot, caps[bot.Id], settings.Seed, settings.Pace, now, ct);
-                outcomes.Add(new HeartbeatOutcome(bot.Id, ActivityActions.UsageCapped, false, Stopwatch.GetElapsedTime(applyStarted), TimeSpan.Zero));
-            }
-            else
-            {
-                societyEvent = await applier.ApplyAsync(plan, settings.Seed, settings.Pace, now, ct);
-                var succeeded = societyEvent?.Type == SocietyEventTypes.HeartbeatComplete;
-                acted += succeeded ? 1 : 0;
-                failed += societyEvent?.Type == SocietyEventTypes.HeartbeatFailed ? 1 : 0;
-                outcomes.Add(new HeartbeatOutcome(bot.Id, societyEvent?.Action ?? "skipped", succeeded,
-                    loadShare + plan.PromptTime + Stopwatch.GetElapsedTime(applyStarted), plan.ModelTime));
-            }
+            applied = await applier.ApplyAsync(db, due, planByBot, caps, settings.Seed, settings.Pace, now, ct);
+        }
+        catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException)
+        {
+            // The tick's transaction rolled back whole: nothing of it was written, and every bot is still due.
+            LogTickFailed(ex, settings.TickCount);
+            return new TickReport(settings.TickCount, due.Count, 0, due.Count, 0, false, []);
+        }
 
-            if (societyEvent is not null)
+        // The commit is shared by the tick's heartbeats; each carries its part of it.
+        var commitShare = (Stopwatch.GetElapsedTime(applyStarted) - applied.Aggregate(TimeSpan.Zero, (sum, a) => sum + a.ApplyTime)) / Math.Max(1, applied.Count);
+        var outcomes = new List<HeartbeatOutcome>(applied.Count);
+        foreach (var heartbeat in applied)
+        {
+            var plan = planByBot.GetValueOrDefault(heartbeat.BotId);
+            outcomes.Add(new HeartbeatOutcome(heartbeat.BotId, heartbeat.Action, heartbeat.Succeeded,
+                (plan is null ? TimeSpan.Zero : loadShare + plan.PromptTime) + heartbeat.ApplyTime + commitShare,
+                plan?.ModelTime ?? TimeSpan.Zero));
+            if (heartbeat.Event is not null)
             {
-                await PublishAsync(societyEvent, ct);
+                await PublishAsync(heartbeat.Event, ct);
             }
         }
 
+        var acted = applied.Count(a => a.Succeeded);
+        var failed = applied.Count(a => a.Action == ActivityActions.HeartbeatFailed);
+        var capped = applied.Count(a => a.Action == ActivityActions.UsageCapped);
         LogTick(settings.TickCount, due.Count, acted, failed, capped);
         return new TickReport(settings.TickCount, due.Count, acted, failed, capped, false, outcomes);
     }
@@ -201,6 +203,9 @@ public sealed partial class HeartbeatEngine(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Tick {Tick}: {Due} due, {Acted} acted, {Failed} failed, {Capped} capped")]
     private partial void LogTick(long tick, int due, int acted, int failed, int capped);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Tick {Tick} could not be saved and was rolled back; its bots stay due")]
+    private partial void LogTickFailed(Exception exception, long tick);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A tick was requested while the previous one is still running; skipped")]
     private partial void LogTickSkipped();

@@ -93,24 +93,32 @@ public sealed class HeartbeatTests
     [Fact]
     public async Task FailureInjectedAfterTheActionLeavesNothingHalfWritten()
     {
-        var failOnce = new FailingActivityInsert();
-        await using var society = await TestSociety.StartAsync(services =>
+        await using var society = await TestSociety.StartAsync(
+            TestSociety.WithModel(_ => """{"action":"create_thread","topic":"tea","title":"Cold brew sencha","body":"It keeps its sweetness."}"""));
+        await using (var setup = society.Db())
         {
-            TestSociety.WithModel(_ => """{"action":"create_thread","topic":"tea","title":"Cold brew sencha","body":"It keeps its sweetness."}""")(services);
-            services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>(failOnce);
-        });
+            // A real database failure at the heartbeat's activity row, after its thread and before its memory,
+            // usage and schedule: the disk is full as far as this transaction can tell.
+            await setup.Database.ExecuteSqlRawAsync("""
+                CREATE TRIGGER inject_failure BEFORE INSERT ON activity_log WHEN NEW.action <> 'heartbeat_failed'
+                BEGIN SELECT RAISE(ABORT, 'Injected failure: the disk is full'); END;
+                """);
+        }
+
         await society.OnlyDueAsync("Ada");
         await society.TickAsync(TimeSpan.Zero);
 
         await using var db = society.Db();
-        Assert.Equal(1, failOnce.Failures);
         Assert.Equal(0, await db.Threads.CountAsync());
         Assert.Equal(0, await db.WarmMemories.CountAsync());
         var row = Assert.Single(await db.ActivityLog.ToListAsync());
         Assert.Equal(ActivityActions.HeartbeatFailed, row.Action);
         Assert.Contains("\"stage\":\"apply\"", row.Details, StringComparison.Ordinal);
+        Assert.Contains("Injected failure", row.Details, StringComparison.Ordinal);
         var ada = await db.Bots.SingleAsync(b => b.Name == "Ada");
         Assert.Equal(1, ada.HeartbeatCount);
+        var usage = Assert.Single(await db.DailyUsage.ToListAsync());
+        Assert.Equal(1, usage.Calls);
     }
 
     [Fact]

@@ -126,8 +126,8 @@ public sealed class OfflineModelTests
             {
                 // A title opens like a sentence: a capital letter (or a figure, as in "35mm projection").
                 Assert.True(char.IsUpper(a.Title![0]) || char.IsDigit(a.Title[0]), $"title \"{a.Title}\"");
-                Assert.InRange(a.Title.Length, 3, ActionApplier.MaxTitleLength);
-                Assert.InRange(a.Body!.Length, 1, ActionApplier.MaxBodyLength);
+                Assert.InRange(a.Title.Length, 3, TickApplier.MaxTitleLength);
+                Assert.InRange(a.Body!.Length, 1, TickApplier.MaxBodyLength);
             }
         });
     }

@@ -1,0 +1,28 @@
+using BotSociety.Core.Bots;
+using BotSociety.Core.Data;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace BotSociety.Functions.Api;
+
+/// <summary>The one place HTTP answers are shaped: snake_case JSON, and RFC 9457 problem details for errors.</summary>
+internal static class ApiResults
+{
+    public static JsonHttpResult<T> Json<T>(T value, int statusCode = StatusCodes.Status200OK) =>
+        TypedResults.Json(value, SocietyJson.Options, statusCode: statusCode);
+
+    /// <summary>400 with an <c>errors</c> member naming each offending field.</summary>
+    public static ProblemHttpResult Invalid(IReadOnlyList<FieldError> errors) =>
+        TypedResults.Problem(
+            title: "The request is not valid.",
+            detail: string.Join("; ", errors.Select(e => $"{e.Field} {e.Message}")),
+            statusCode: StatusCodes.Status400BadRequest,
+            type: "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.1",
+            extensions: new Dictionary<string, object?>
+            {
+                ["errors"] = errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
+            });
+
+    public static ProblemHttpResult Unavailable(string detail) =>
+        TypedResults.Problem(title: "BotSociety is not healthy.", detail: detail, statusCode: StatusCodes.Status503ServiceUnavailable);
+}

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Builds and starts the whole society on this machine: devhost runs the real Functions worker,
+# its timers and its HTTP API on one port. Ctrl-C stops everything.
+#
+#   PORT              the port to listen on (default 7071, as `func start`)
+#   BOTSOCIETY_DATA   the folder of the society's SQLite file, kept between runs (default ./data)
+set -euo pipefail
+cd "$(dirname "$0")"
+root="$(pwd)"
+
+port="${PORT:-7071}"
+data="${BOTSOCIETY_DATA:-$root/data}"
+
+say() { printf '%s\n' "$*"; }
+fail() { printf 'run.sh: %s\n' "$*" >&2; exit 1; }
+
+# Prerequisites: say what is missing rather than fail somewhere in the middle of a build.
+command -v dotnet >/dev/null 2>&1 || fail "the .NET SDK is missing: install .NET 10 (https://dot.net) and run again."
+sdk_major="$(dotnet --version 2>/dev/null | cut -d. -f1)"
+[[ "${sdk_major:-0}" -ge 10 ]] || fail "the .NET SDK is $(dotnet --version 2>/dev/null || echo unknown); BotSociety needs .NET 10 or later."
+command -v curl >/dev/null 2>&1 || fail "curl is missing (it is used to wait for the API to answer)."
+if ! [[ "$port" =~ ^[0-9]+$ ]] || (( port < 1 || port > 65535 )); then
+  fail "PORT must be a number from 1 to 65535; got '$port'."
+fi
+
+say "Building BotSociety (Release)…"
+build_log="$(mktemp)"
+if ! dotnet build BotSociety.sln -c Release --nologo -v quiet >"$build_log" 2>&1; then
+  grep -E "error|Error" "$build_log" | head -20 >&2 || cat "$build_log" >&2
+  rm -f "$build_log"
+  fail "the build failed (errors above)."
+fi
+rm -f "$build_log"
+
+# Settings: functions/local.settings.json is the developer's own copy (git-ignored), as `func start` uses it.
+if [[ ! -f functions/local.settings.json ]]; then
+  cp local.settings.sample.json functions/local.settings.json
+  say "Created functions/local.settings.json from local.settings.sample.json."
+fi
+
+mkdir -p "$data"
+# Environment wins over local.settings.json Values (as with `func start`), so the data folder is set here.
+export Database__Path="$data/botsociety.db"
+
+script_root="$root/functions/bin/Release/net10.0"
+devhost="$root/devhost/bin/Release/net10.0/BotSociety.DevHost.dll"
+[[ -f "$devhost" ]] || fail "devhost was not built ($devhost is missing)."
+
+dotnet "$devhost" --script-root "$script_root" --settings "$root/functions/local.settings.json" --port "$port" &
+devhost_pid=$!
+
+# Forward Ctrl-C and termination to devhost, which stops its worker; then wait for it to finish.
+stop() {
+  trap - INT TERM
+  kill -TERM "$devhost_pid" 2>/dev/null || true
+  wait "$devhost_pid" 2>/dev/null || true
+  exit 0
+}
+trap stop INT TERM
+
+ready=0
+for _ in $(seq 1 240); do
+  if ! kill -0 "$devhost_pid" 2>/dev/null; then
+    wait "$devhost_pid"; code=$?
+    fail "devhost stopped before the API answered (exit $code); see its output above."
+  fi
+  if curl -fsS "http://localhost:$port/api/health" >/dev/null 2>&1; then
+    say ""
+    say "BotSociety is running at http://localhost:$port"
+    say "  bots:      http://localhost:$port/api/bots"
+    say "  activity:  http://localhost:$port/api/activity"
+    say "  data:      $Database__Path"
+    say "Press Ctrl-C to stop."
+    ready=1
+    break
+  fi
+  sleep 0.5
+done
+if [[ $ready -eq 0 ]]; then
+  say "run.sh: the API did not answer /api/health within 120 s; devhost keeps running (its output is above). Ctrl-C stops it." >&2
+fi
+
+wait "$devhost_pid"

@@ -1,0 +1,50 @@
+using BotSociety.Core.Data;
+using BotSociety.Core.Llm;
+using BotSociety.Core.Usage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace BotSociety.Core.Bots;
+
+/// <summary>A bot as the API lists it: persona, standing, status and today's spend against its caps.</summary>
+public sealed record BotSummary(
+    int Id,
+    string Name,
+    PersonalityConfig PersonalityConfig,
+    bool Simulated,
+    double ReputationScore,
+    string Status,
+    string? StatusReason,
+    TodayUsage Usage,
+    DateTime? LastHeartbeatAt,
+    DateTime NextHeartbeatAt);
+
+/// <summary>Today's tokens and cost, and the effective caps with where each comes from (<c>custom</c> or <c>default</c>).</summary>
+public sealed record TodayUsage(
+    DateOnly Day, long InputTokens, long OutputTokens, double EstimatedCostUsd,
+    long DailyTokenCap, string DailyTokenCapSource, double DailyCostCapUsd, string DailyCostCapSource);
+
+/// <summary>Read side of bots for the API.</summary>
+public sealed class BotQueries(IDbContextFactory<BotSocietyDb> dbFactory, TimeProvider time, IOptions<UsageOptions> usageOptions)
+{
+    public async Task<IReadOnlyList<BotSummary>> ListAsync(CancellationToken cancellationToken)
+    {
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var bots = await db.Bots.AsNoTracking().OrderBy(b => b.Id).ToListAsync(cancellationToken);
+        var usage = await db.DailyUsage.AsNoTracking().Where(u => u.Day == today).ToDictionaryAsync(u => u.BotId, cancellationToken);
+        return bots.Select(b => Summarize(b, usage.GetValueOrDefault(b.Id), today)).ToList();
+    }
+
+    private BotSummary Summarize(Bot bot, DailyUsage? usage, DateOnly today)
+    {
+        var caps = UsageCaps.Evaluate(bot, usage, usageOptions.Value);
+        var status = bot.IsPaused ? "paused" : caps.IsCapped ? "capped" : "active";
+        return new BotSummary(
+            bot.Id, bot.Name, bot.PersonalityConfig, ModelProviders.IsSimulated(bot.PersonalityConfig.Model.Provider),
+            bot.ReputationScore, status, bot.IsPaused ? "paused by the operator" : caps.Reason,
+            new TodayUsage(today, usage?.InputTokens ?? 0, usage?.OutputTokens ?? 0, usage?.EstimatedCostUsd ?? 0,
+                caps.TokenCap, caps.TokenCapIsCustom ? "custom" : "default", caps.CostCapUsd, caps.CostCapIsCustom ? "custom" : "default"),
+            bot.LastHeartbeatAt, bot.NextHeartbeatAt);
+    }
+}

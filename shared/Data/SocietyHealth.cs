@@ -1,0 +1,31 @@
+using System.Reflection;
+using Microsoft.EntityFrameworkCore;
+
+namespace BotSociety.Core.Data;
+
+/// <summary>What <c>/api/health</c> reports.</summary>
+public sealed record HealthReport(string Status, bool DatabaseReachable, bool MigrationsApplied, IReadOnlyList<string> PendingMigrations, string WorkerVersion, string? Error);
+
+/// <summary>Checks that the database answers and is fully migrated.</summary>
+public sealed class SocietyHealth(IDbContextFactory<BotSocietyDb> dbFactory)
+{
+    private static readonly string Version =
+        typeof(SocietyHealth).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+
+    public async Task<HealthReport> CheckAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var reachable = await db.Database.CanConnectAsync(cancellationToken);
+            var pending = reachable ? (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList() : [];
+            var healthy = reachable && pending.Count == 0;
+            return new HealthReport(healthy ? "healthy" : "unhealthy", reachable, reachable && pending.Count == 0, pending, Version,
+                reachable ? null : "the database cannot be opened");
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            return new HealthReport("unhealthy", false, false, [], Version, ex.Message);
+        }
+    }
+}

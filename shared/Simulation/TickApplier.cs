@@ -1,0 +1,608 @@
+using System.Data.Common;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using BotSociety.Core.Bots;
+using BotSociety.Core.Data;
+using BotSociety.Core.Llm;
+using BotSociety.Core.Memory;
+using BotSociety.Core.Realtime;
+using BotSociety.Core.Reputation;
+using BotSociety.Core.Search;
+using BotSociety.Core.Social;
+using BotSociety.Core.Usage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace BotSociety.Core.Simulation;
+
+/// <summary>One heartbeat as applied: what happened, the event to publish, and the time it took here.</summary>
+public sealed record AppliedHeartbeat(int BotId, string Action, bool Succeeded, SocietyEvent? Event, TimeSpan ApplyTime);
+
+/// <summary>
+/// Validates the answers of a tick and applies them in due order. Each heartbeat is atomic: its action,
+/// usage, reputation, relationships, memory, schedule and activity row are written inside one savepoint
+/// and either all stay or all roll back; the tick's transaction commits them together. Events are
+/// returned only for what was committed.
+/// </summary>
+public sealed partial class TickApplier(ISearchProvider search, IOptions<MemoryOptions> memoryOptions, ILogger<TickApplier> logger)
+{
+    public const int MaxTitleLength = 200;
+    public const int MaxBodyLength = 2000;
+    public const int MaxQueryLength = 200;
+    private const int ExcerptLength = 140;
+
+    public async Task<IReadOnlyList<AppliedHeartbeat>> ApplyAsync(
+        BotSocietyDb db, IReadOnlyList<Bot> due, IReadOnlyDictionary<int, HeartbeatPlan> plans, IReadOnlyDictionary<int, CapStatus> caps,
+        long societySeed, Pace pace, DateTime now, CancellationToken ct)
+    {
+        var capped = due.Where(b => !plans.ContainsKey(b.Id)).ToList();
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var state = await TickState.LoadAsync(db, plans.Values.ToList(), capped, ct);
+        var connection = db.Database.GetDbConnection();
+        var results = new List<AppliedHeartbeat>(due.Count);
+        await using (var writer = new HeartbeatWriter(connection, transaction.GetDbTransaction()))
+        {
+            var tick = new Tick(writer, state, societySeed, pace, now);
+            foreach (var bot in due)
+            {
+                var started = Stopwatch.GetTimestamp();
+                var applied = plans.TryGetValue(bot.Id, out var plan)
+                    ? await ApplyOneAsync(db, tick, plan, plans, capped, ct)
+                    : await RecordCappedAsync(tick, bot.Id, caps[bot.Id], ct);
+                results.Add(applied with { ApplyTime = Stopwatch.GetElapsedTime(started) });
+            }
+        }
+
+        await transaction.CommitAsync(ct);
+        return results;
+    }
+
+    /// <summary>The tick being applied; its state is replaced if a failed heartbeat forces a re-read.</summary>
+    private sealed class Tick(HeartbeatWriter writer, TickState state, long seed, Pace pace, DateTime now)
+    {
+        public HeartbeatWriter Writer { get; } = writer;
+        public TickState State { get; set; } = state;
+        public long Seed { get; } = seed;
+        public Pace Pace { get; } = pace;
+        public DateTime Now { get; } = now;
+        public DateOnly Today { get; } = DateOnly.FromDateTime(now);
+    }
+
+    private async Task<AppliedHeartbeat> ApplyOneAsync(
+        BotSocietyDb db, Tick tick, HeartbeatPlan plan, IReadOnlyDictionary<int, HeartbeatPlan> plans, List<Bot> capped, CancellationToken ct)
+    {
+        var botId = plan.Context.Bot.Id;
+        if (!tick.State.Bots.TryGetValue(botId, out var bot) || bot.IsPaused)
+        {
+            // Paused (or removed) while its model was thinking: the operator wins and nothing is written.
+            return new AppliedHeartbeat(botId, "skipped", false, null, TimeSpan.Zero);
+        }
+
+        if (plan.Failure is not null)
+        {
+            return await RecordFailureAsync(tick, bot, plan, plan.FailureStage ?? "model", plan.Failure, ct);
+        }
+
+        var error = Validate(tick.State, bot, plan.Action!);
+        if (error is not null)
+        {
+            return await RecordFailureAsync(tick, bot, plan, "validate", error, ct);
+        }
+
+        await tick.Writer.SavepointAsync(ct);
+        try
+        {
+            var applied = await ExecuteAsync(tick, bot, plan, ct);
+            await tick.Writer.ReleaseAsync(ct);
+            return applied;
+        }
+        catch (Exception ex) when (ex is DbException or InvalidOperationException)
+        {
+            // Undo this heartbeat's writes; the in-memory state may hold part of it, so read it again.
+            await tick.Writer.RollbackAsync(ct);
+            await tick.Writer.ReleaseAsync(ct);
+            LogApplyFailed(ex, botId, plan.Action!.Action);
+            tick.State = await TickState.LoadAsync(db, plans.Values.ToList(), capped, ct);
+            return await RecordFailureAsync(tick, tick.State.Bots[botId], plan, "apply",
+                $"the action could not be saved: {ex.GetBaseException().Message}", ct);
+        }
+    }
+
+    /// <summary>Every rule an action must meet, checked before anything is written.</summary>
+    private static string? Validate(TickState state, BotState bot, BotAction action)
+    {
+        switch (action.Action)
+        {
+            case ActivityActions.CreateThread:
+                var title = action.Title?.Trim() ?? "";
+                var body = action.Body?.Trim() ?? "";
+                if (title.Length is < 3 or > MaxTitleLength)
+                {
+                    return $"create_thread.title must be 3 to {MaxTitleLength} characters (got {title.Length})";
+                }
+
+                if (body.Length is < 1 or > MaxBodyLength)
+                {
+                    return $"create_thread.body must be 1 to {MaxBodyLength} characters (got {body.Length})";
+                }
+
+                return action.Topic is { Length: > 64 } ? "create_thread.topic must be at most 64 characters" : null;
+            case ActivityActions.Reply:
+                var replyBody = action.Body?.Trim() ?? "";
+                if (action.ThreadId is not { } threadId)
+                {
+                    return "reply.thread_id is required";
+                }
+
+                if (replyBody.Length is < 1 or > MaxBodyLength)
+                {
+                    return $"reply.body must be 1 to {MaxBodyLength} characters (got {replyBody.Length})";
+                }
+
+                if (!state.Threads.ContainsKey(threadId))
+                {
+                    return $"reply.thread_id {threadId} does not exist";
+                }
+
+                return action.ParentPostId is { } parentId && (!state.Posts.TryGetValue(parentId, out var parent) || parent.ThreadId != threadId)
+                    ? $"reply.parent_post_id {parentId} is not a post of thread {threadId}"
+                    : null;
+            case ActivityActions.Vote:
+                if (action.Direction?.Trim().ToLowerInvariant() is not ("up" or "down"))
+                {
+                    return $"vote.direction must be 'up' or 'down' (got '{action.Direction}')";
+                }
+
+                if (action.TargetId is not { } targetId)
+                {
+                    return "vote.target_id is required";
+                }
+
+                var target = action.TargetType?.Trim().ToLowerInvariant();
+                int author;
+                if (target == "thread")
+                {
+                    if (!state.Threads.TryGetValue(targetId, out var t))
+                    {
+                        return $"vote.target_id: thread {targetId} does not exist";
+                    }
+
+                    author = t.AuthorId;
+                }
+                else if (target == "post")
+                {
+                    if (!state.Posts.TryGetValue(targetId, out var p))
+                    {
+                        return $"vote.target_id: post {targetId} does not exist";
+                    }
+
+                    author = p.AuthorId;
+                }
+                else
+                {
+                    return $"vote.target_type must be 'thread' or 'post' (got '{action.TargetType}')";
+                }
+
+                if (author == bot.Id)
+                {
+                    return "vote: a bot may not vote on its own writing";
+                }
+
+                return state.Votes.Contains((bot.Id, target == "thread" ? VoteTarget.Thread : VoteTarget.Post, targetId))
+                    ? $"vote: already voted on {target} {targetId}"
+                    : null;
+            case ActivityActions.Follow:
+                if (action.BotId is not { } followee)
+                {
+                    return "follow.bot_id is required";
+                }
+
+                if (followee == bot.Id)
+                {
+                    return "follow: a bot may not follow itself";
+                }
+
+                if (!state.Bots.TryGetValue(followee, out var other))
+                {
+                    return $"follow.bot_id {followee} does not exist";
+                }
+
+                return state.Follows.Contains((bot.Id, followee)) ? $"follow: already following {other.Name}" : null;
+            case ActivityActions.Search:
+                var query = action.Query?.Trim() ?? "";
+                return query.Length is < 2 or > MaxQueryLength ? $"search.query must be 2 to {MaxQueryLength} characters (got {query.Length})" : null;
+            case ActivityActions.Rest:
+                return action.Reason is { Length: > 500 } ? "rest.reason is longer than 500 characters" : null;
+            default:
+                return $"unknown action '{action.Action}'";
+        }
+    }
+
+    private async Task<AppliedHeartbeat> ExecuteAsync(Tick tick, BotState bot, HeartbeatPlan plan, CancellationToken ct)
+    {
+        var action = plan.Action!;
+        var (w, state, now) = (tick.Writer, tick.State, tick.Now);
+        var details = new JsonObject();
+        var memory = new List<Func<long, Task>>();
+        switch (action.Action)
+        {
+            case ActivityActions.CreateThread:
+            {
+                var topic = string.IsNullOrWhiteSpace(action.Topic) ? bot.Config.Personality.Interests[0] : action.Topic.Trim().ToLowerInvariant();
+                var title = action.Title!.Trim();
+                var body = action.Body!.Trim();
+                var id = await w.InsertThreadAsync(bot.Id, title, body, topic, now, ct);
+                state.Threads[id] = new ThreadState(id, bot.Id, topic, title);
+                memory.Add(activity => BumpInterestAsync(tick, bot.Id, topic, activity, ct));
+                details["thread_id"] = id;
+                details["title"] = title;
+                details["topic"] = topic;
+                details["excerpt"] = Excerpt(body);
+                break;
+            }
+
+            case ActivityActions.Reply:
+            {
+                var thread = state.Threads[action.ThreadId!.Value];
+                var parent = action.ParentPostId is { } pid ? state.Posts[pid] : null;
+                var body = action.Body!.Trim();
+                var id = await w.InsertPostAsync(thread.Id, bot.Id, parent?.Id, body, now, ct);
+                state.Posts[id] = new PostState(id, thread.Id, bot.Id);
+                thread.ReplyCount++;
+                await w.UpdateThreadRepliedAsync(thread.Id, thread.ReplyCount, now, ct);
+                var recipient = state.Bots[parent?.AuthorId ?? thread.AuthorId];
+                if (recipient.Id != bot.Id)
+                {
+                    await ChangeReputationAsync(w, recipient, ReputationRules.ReplyReceived, ct);
+                    memory.Add(activity => AdjustRelationshipAsync(tick, bot.Id, recipient.Id, recipient.Name, "replied", 0.05,
+                        $"I replied to {recipient.Name} about \"{thread.Title}\".", activity, ct));
+                    memory.Add(activity => AdjustRelationshipAsync(tick, recipient.Id, bot.Id, bot.Name, "was_replied_to", 0.1,
+                        $"{bot.Name} answered me in \"{thread.Title}\".", activity, ct));
+                }
+
+                memory.Add(activity => BumpInterestAsync(tick, bot.Id, thread.Topic, activity, ct));
+                details["thread_id"] = thread.Id;
+                details["thread_title"] = thread.Title;
+                details["topic"] = thread.Topic;
+                details["post_id"] = id;
+                details["parent_post_id"] = parent?.Id;
+                details["reply_to_bot_id"] = recipient.Id;
+                details["reply_to_bot_name"] = recipient.Name;
+                details["excerpt"] = Excerpt(body);
+                break;
+            }
+
+            case ActivityActions.Vote:
+            {
+                var up = action.Direction!.Trim().Equals("up", StringComparison.OrdinalIgnoreCase);
+                var value = up ? 1 : -1;
+                var isThread = action.TargetType!.Trim().Equals("thread", StringComparison.OrdinalIgnoreCase);
+                var targetId = action.TargetId!.Value;
+                ThreadState thread;
+                int authorId;
+                if (isThread)
+                {
+                    thread = state.Threads[targetId];
+                    thread.Score += value;
+                    authorId = thread.AuthorId;
+                    await w.UpdateScoreAsync(VoteTarget.Thread, targetId, thread.Score, ct);
+                }
+                else
+                {
+                    var post = state.Posts[targetId];
+                    thread = state.Threads[post.ThreadId];
+                    post.Score += value;
+                    authorId = post.AuthorId;
+                    await w.UpdateScoreAsync(VoteTarget.Post, targetId, post.Score, ct);
+                }
+
+                var target = isThread ? VoteTarget.Thread : VoteTarget.Post;
+                var author = state.Bots[authorId];
+                await w.InsertVoteAsync(bot.Id, target, targetId, author.Id, value, now, ct);
+                state.Votes.Add((bot.Id, target, targetId));
+                await ChangeReputationAsync(w, author, ReputationRules.ForVote(value), ct);
+                var verb = up ? "upvoted" : "downvoted";
+                memory.Add(activity => AddOpinionAsync(tick, bot.Id, thread.Topic,
+                    $"{(up ? "Liked" : "Disliked")} \"{thread.Title}\" by {author.Name}.", up ? 0.6 : -0.6, activity, ct));
+                memory.Add(activity => AdjustRelationshipAsync(tick, bot.Id, author.Id, author.Name, verb, up ? 0.1 : -0.15,
+                    $"I {verb} {author.Name} on \"{thread.Title}\".", activity, ct));
+
+                // Being downvoted stings more than being upvoted pleases: the receiver remembers who did it.
+                memory.Add(activity => AdjustRelationshipAsync(tick, author.Id, bot.Id, bot.Name, "was_" + verb, up ? 0.15 : -0.25,
+                    $"{bot.Name} {verb} my writing on \"{thread.Title}\".", activity, ct));
+                details["target_type"] = isThread ? "thread" : "post";
+                details["target_id"] = targetId;
+                details["direction"] = up ? "up" : "down";
+                details["target_bot_id"] = author.Id;
+                details["target_bot_name"] = author.Name;
+                details["title"] = thread.Title;
+                details["topic"] = thread.Topic;
+                break;
+            }
+
+            case ActivityActions.Follow:
+            {
+                var followee = state.Bots[action.BotId!.Value];
+                await w.InsertFollowAsync(bot.Id, followee.Id, now, ct);
+                state.Follows.Add((bot.Id, followee.Id));
+                await ChangeReputationAsync(w, followee, ReputationRules.FollowerGained, ct);
+                memory.Add(activity => AdjustRelationshipAsync(tick, bot.Id, followee.Id, followee.Name, "followed", 0.2, $"I follow {followee.Name}.", activity, ct));
+                memory.Add(activity => AdjustRelationshipAsync(tick, followee.Id, bot.Id, bot.Name, "was_followed", 0.3, $"{bot.Name} follows me.", activity, ct));
+                details["followed_bot_id"] = followee.Id;
+                details["followed_bot_name"] = followee.Name;
+                break;
+            }
+
+            case ActivityActions.Search:
+            {
+                var query = action.Query!.Trim();
+                var results = await search.SearchAsync(query, 3, ct);
+                var list = new JsonArray();
+                for (var i = 0; i < results.Count; i++)
+                {
+                    var result = results[i];
+                    list.Add(new JsonObject { ["title"] = result.Title, ["source"] = result.Source, ["topic"] = result.Topic });
+
+                    // The two best results are worth remembering; the best one more than the next.
+                    if (i < 2)
+                    {
+                        var importance = i == 0 ? 0.5 : 0.4;
+                        memory.Add(activity => AddFactAsync(tick, bot.Id, result, importance, activity, ct));
+                    }
+                }
+
+                if (results.Count > 0)
+                {
+                    memory.Add(activity => BumpInterestAsync(tick, bot.Id, results[0].Topic, activity, ct));
+                }
+
+                details["query"] = query;
+                details["search_provider"] = search.Name;
+                details["results"] = list;
+                break;
+            }
+
+            default:
+                details["reason"] = action.Reason ?? "";
+                break;
+        }
+
+        var activityRow = await FinishAsync(tick, bot, plan, action.Action, details, ct);
+        foreach (var write in memory)
+        {
+            await write(activityRow.Id);
+        }
+
+        return new AppliedHeartbeat(bot.Id, action.Action, true, ToEvent(activityRow, bot, details, SocietyEventTypes.HeartbeatComplete), TimeSpan.Zero);
+    }
+
+    /// <summary>Usage, schedule, model label, reputation snapshot and the activity row: the part every heartbeat writes.</summary>
+    private static async Task<ActivityLogEntry> FinishAsync(Tick tick, BotState bot, HeartbeatPlan plan, string action, JsonObject details, CancellationToken ct)
+    {
+        var model = bot.Config.Model;
+        var cost = ModelCost.EstimateUsd(model, plan.InputTokens, plan.OutputTokens);
+        details["model"] = plan.ModelId;
+        details["model_provider"] = model.Provider;
+        details["simulated"] = ModelProviders.IsSimulated(model.Provider);
+        details["reputation_score"] = bot.ReputationScore;
+        var activity = new ActivityLogEntry
+        {
+            EventId = NewEventId(tick.Now),
+            BotId = bot.Id,
+            Action = action,
+            Details = details.ToJsonString(SocietyJson.Options),
+            InputTokens = plan.InputTokens,
+            OutputTokens = plan.OutputTokens,
+            CostUsd = cost,
+            Model = plan.ModelId,
+            CreatedAt = tick.Now,
+        };
+        activity.Id = await tick.Writer.InsertActivityAsync(activity, ct);
+        await tick.Writer.AddUsageAsync(bot.Id, tick.Today, plan.InputTokens, plan.OutputTokens, cost, ct);
+        await ScheduleAsync(tick, bot, ct);
+        return activity;
+    }
+
+    /// <summary>
+    /// Writes a <c>heartbeat_failed</c> row and nothing of the action. Tokens the model spent are still
+    /// added to the day's usage: they were paid for, and the cap must see them.
+    /// </summary>
+    private async Task<AppliedHeartbeat> RecordFailureAsync(Tick tick, BotState bot, HeartbeatPlan plan, string stage, string reason, CancellationToken ct)
+    {
+        await tick.Writer.SavepointAsync(ct);
+        try
+        {
+            var details = new JsonObject { ["stage"] = stage, ["reason"] = reason, ["attempted_action"] = plan.Action?.Action };
+            var activity = await FinishAsync(tick, bot, plan, ActivityActions.HeartbeatFailed, details, ct);
+            await tick.Writer.ReleaseAsync(ct);
+            LogHeartbeatFailed(bot.Id, stage, reason);
+            return new AppliedHeartbeat(bot.Id, ActivityActions.HeartbeatFailed, false, ToEvent(activity, bot, details, SocietyEventTypes.HeartbeatFailed), TimeSpan.Zero);
+        }
+        catch (Exception ex) when (ex is DbException or InvalidOperationException)
+        {
+            // Even the failure row could not be written (disk full, locked file): the bot stays due and tries again next tick.
+            await tick.Writer.RollbackAsync(ct);
+            await tick.Writer.ReleaseAsync(ct);
+            LogFailureNotRecorded(ex, bot.Id, reason);
+            return new AppliedHeartbeat(bot.Id, ActivityActions.HeartbeatFailed, false, null, TimeSpan.Zero);
+        }
+    }
+
+    /// <summary>Logs <c>usage_capped</c> once per UTC day per bot, and moves the bot's next heartbeat on either way.</summary>
+    private static async Task<AppliedHeartbeat> RecordCappedAsync(Tick tick, int botId, CapStatus status, CancellationToken ct)
+    {
+        var bot = tick.State.Bots[botId];
+        if (bot.IsPaused)
+        {
+            return new AppliedHeartbeat(botId, "skipped", false, null, TimeSpan.Zero);
+        }
+
+        var firstToday = bot.CappedOn != tick.Today;
+        bot.CappedOn = tick.Today;
+        await ScheduleAsync(tick, bot, ct);
+        if (!firstToday)
+        {
+            return new AppliedHeartbeat(botId, ActivityActions.UsageCapped, false, null, TimeSpan.Zero);
+        }
+
+        var details = new JsonObject
+        {
+            ["reason"] = status.Reason,
+            ["tokens_today"] = status.TokensToday,
+            ["token_cap"] = status.TokenCap,
+            ["token_cap_source"] = status.TokenCapIsCustom ? "custom" : "default",
+            ["cost_today_usd"] = status.CostTodayUsd,
+            ["cost_cap_usd"] = status.CostCapUsd,
+            ["cost_cap_source"] = status.CostCapIsCustom ? "custom" : "default",
+            ["resumes_at"] = tick.Today.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc).ToString("O", CultureInfo.InvariantCulture),
+            ["reputation_score"] = bot.ReputationScore,
+        };
+        var activity = new ActivityLogEntry
+        {
+            EventId = NewEventId(tick.Now),
+            BotId = bot.Id,
+            Action = ActivityActions.UsageCapped,
+            Details = details.ToJsonString(SocietyJson.Options),
+            CreatedAt = tick.Now,
+        };
+        activity.Id = await tick.Writer.InsertActivityAsync(activity, ct);
+        return new AppliedHeartbeat(botId, ActivityActions.UsageCapped, false, ToEvent(activity, bot, details, SocietyEventTypes.UsageCapped), TimeSpan.Zero);
+    }
+
+    /// <summary>Next heartbeat: the pace's interval, stretched by engagement style, with seeded jitter of ±50 %.</summary>
+    private static Task ScheduleAsync(Tick tick, BotState bot, CancellationToken ct)
+    {
+        bot.HeartbeatCount++;
+        bot.LastHeartbeatAt = tick.Now;
+        var interval = PaceSchedule.IntervalSeconds(tick.Pace == Pace.Paused ? Pace.Normal : tick.Pace)
+            * PaceSchedule.EngagementFactor(bot.Config.Behavior.EngagementStyle);
+        var jitter = 0.5 + SeedMixer.Unit(SeedMixer.For(tick.Seed, bot.Id, bot.HeartbeatCount));
+        var next = tick.Now.AddSeconds(Math.Round(interval * jitter, 3));
+        return tick.Writer.UpdateScheduleAsync(bot.Id, bot.HeartbeatCount, bot.LastHeartbeatAt, next, bot.CappedOn, ct);
+    }
+
+    private static Task ChangeReputationAsync(HeartbeatWriter writer, BotState bot, double delta, CancellationToken ct)
+    {
+        bot.ReputationScore = ReputationRules.Apply(bot.ReputationScore, delta);
+        return writer.UpdateReputationAsync(bot.Id, bot.ReputationScore, ct);
+    }
+
+    /// <summary>Moves how <paramref name="botId"/> feels about another bot, and records the interaction as a relationship event.</summary>
+    private async Task AdjustRelationshipAsync(Tick tick, int botId, int otherId, string otherName, string kind, double delta, string note, long activityId, CancellationToken ct)
+    {
+        await tick.Writer.InsertRelationshipEventAsync(botId, otherId, kind, delta, activityId, tick.Now, ct);
+        if (tick.State.Relationships.TryGetValue((botId, otherId), out var row))
+        {
+            row.Sentiment = Math.Round(Math.Clamp(row.Sentiment + delta, -1, 1), 4);
+            row.Importance = Math.Min(1.0, row.Importance + 0.05);
+            await tick.Writer.UpdateMemoryAsync(row.Id, otherName, note, row.Sentiment, row.Importance, activityId, tick.Now, ct);
+            return;
+        }
+
+        var id = await InsertMemoryAsync(tick, new WarmMemory
+        {
+            BotId = botId, Category = MemoryCategory.Relationship, Subject = otherName, AboutBotId = otherId, Content = note,
+            Sentiment = Math.Clamp(delta, -1, 1), Importance = 0.3, ActivityId = activityId, CreatedAt = tick.Now,
+        }, ct);
+        tick.State.Relationships[(botId, otherId)] = new MemoryRow(id) { Sentiment = Math.Clamp(delta, -1, 1), Importance = 0.3 };
+    }
+
+    private async Task BumpInterestAsync(Tick tick, int botId, string topic, long activityId, CancellationToken ct)
+    {
+        if (tick.State.Interests.TryGetValue((botId, topic), out var row))
+        {
+            row.Importance = Math.Min(1.0, row.Importance + 0.05);
+            await tick.Writer.UpdateMemoryAsync(row.Id, topic, $"Keeps coming back to {topic}.", row.Sentiment, row.Importance, activityId, tick.Now, ct);
+            return;
+        }
+
+        var id = await InsertMemoryAsync(tick, new WarmMemory
+        {
+            BotId = botId, Category = MemoryCategory.Interest, Subject = Truncate(topic, 200), Content = $"Keeps coming back to {topic}.",
+            Importance = 0.3, ActivityId = activityId, CreatedAt = tick.Now,
+        }, ct);
+        tick.State.Interests[(botId, topic)] = new MemoryRow(id) { Importance = 0.3 };
+    }
+
+    private async Task AddFactAsync(Tick tick, int botId, SearchResult result, double importance, long activityId, CancellationToken ct)
+    {
+        var content = Truncate($"{result.Title}: {result.Snippet}", 600);
+        if (tick.State.Facts.TryGetValue((botId, result.Source), out var row))
+        {
+            // Finding the same thing again makes it matter more, not twice.
+            row.Importance = Math.Min(1.0, row.Importance + 0.1);
+            await tick.Writer.UpdateMemoryAsync(row.Id, Truncate(result.Title, 200), content, row.Sentiment, row.Importance, activityId, tick.Now, ct);
+            return;
+        }
+
+        var id = await InsertMemoryAsync(tick, new WarmMemory
+        {
+            BotId = botId, Category = MemoryCategory.Fact, Subject = Truncate(result.Title, 200), Content = content, Source = result.Source,
+            Importance = importance, ActivityId = activityId, CreatedAt = tick.Now,
+        }, ct);
+        tick.State.Facts[(botId, result.Source)] = new MemoryRow(id) { Importance = importance };
+    }
+
+    private Task<long> AddOpinionAsync(Tick tick, int botId, string topic, string content, double sentiment, long activityId, CancellationToken ct) =>
+        InsertMemoryAsync(tick, new WarmMemory
+        {
+            BotId = botId, Category = MemoryCategory.Opinion, Subject = Truncate(topic, 200), Content = Truncate(content, 600),
+            Sentiment = sentiment, Importance = 0.3 + (Math.Abs(sentiment) * 0.3), ActivityId = activityId, CreatedAt = tick.Now,
+        }, ct);
+
+    /// <summary>Inserts a warm item and, when its category is over its bound, evicts the least important (then oldest).</summary>
+    private async Task<long> InsertMemoryAsync(Tick tick, WarmMemory memory, CancellationToken ct)
+    {
+        var id = await tick.Writer.InsertMemoryAsync(memory, ct);
+        var key = (memory.BotId, memory.Category);
+        var count = tick.State.MemoryCounts.GetValueOrDefault(key) + 1;
+        var limit = MemoryLimits.For(memoryOptions.Value, memory.Category);
+        if (count > limit)
+        {
+            var evicted = await tick.Writer.EvictMemoryAsync(memory.BotId, memory.Category, count - limit, ct);
+            count -= evicted.Count;
+            Forget(tick.State, memory.BotId, evicted);
+        }
+
+        tick.State.MemoryCounts[key] = count;
+        return id;
+    }
+
+    private static void Forget(TickState state, int botId, List<long> ids)
+    {
+        static void Remove<TKey>(Dictionary<TKey, MemoryRow> rows, Func<TKey, bool> ofBot, List<long> ids)
+            where TKey : notnull
+        {
+            foreach (var key in rows.Where(r => ofBot(r.Key) && ids.Contains(r.Value.Id)).Select(r => r.Key).ToList())
+            {
+                rows.Remove(key);
+            }
+        }
+
+        Remove(state.Relationships, k => k.BotId == botId, ids);
+        Remove(state.Interests, k => k.BotId == botId, ids);
+        Remove(state.Facts, k => k.BotId == botId, ids);
+    }
+
+    private static SocietyEvent ToEvent(ActivityLogEntry activity, BotState bot, JsonObject details, string type) =>
+        new(activity.EventId, type, bot.Id, bot.Name, activity.Action, (JsonObject)details.DeepClone(), activity.TokensUsed,
+            new DateTimeOffset(activity.CreatedAt, TimeSpan.Zero));
+
+    private static string NewEventId(DateTime now) => Guid.CreateVersion7(new DateTimeOffset(now, TimeSpan.Zero)).ToString();
+
+    private static string Excerpt(string text) => Truncate(text, ExcerptLength);
+
+    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Bot {BotId}'s {Action} could not be saved; it was rolled back")]
+    private partial void LogApplyFailed(Exception exception, int botId, string action);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Bot {BotId}'s heartbeat failed at {Stage}: {Reason}")]
+    private partial void LogHeartbeatFailed(int botId, string stage, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Bot {BotId}'s failed heartbeat could not be recorded either ({Reason}); it will be retried")]
+    private partial void LogFailureNotRecorded(Exception exception, int botId, string reason);
+}
