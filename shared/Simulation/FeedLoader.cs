@@ -59,15 +59,7 @@ public sealed class FeedLoader(IOptions<MemoryOptions> memoryOptions)
                 .ToListAsync(ct))
             .ToLookup(f => f.FollowerId, f => new BotRef(f.FolloweeId, f.Name));
 
-        var memoryItems = memoryOptions.Value.PromptItems;
-        // Top items per bot in one query (EF turns this into ROW_NUMBER() OVER (PARTITION BY bot_id)).
-        var memories = (await db.Bots.AsNoTracking()
-                .Where(b => ids.Contains(b.Id))
-                .SelectMany(b => db.WarmMemories.Where(m => m.BotId == b.Id)
-                    .OrderByDescending(m => m.Importance).ThenByDescending(m => m.Id).Take(memoryItems))
-                .AsNoTracking()
-                .ToListAsync(ct))
-            .ToLookup(m => m.BotId);
+        var memories = (await TopMemoriesAsync(db, ids, memoryOptions.Value.PromptItems, ct)).ToLookup(m => m.BotId);
         var summaries = (await db.Bots.AsNoTracking()
                 .Where(b => ids.Contains(b.Id))
                 .SelectMany(b => db.ColdMemories.Where(m => m.BotId == b.Id).OrderByDescending(m => m.PeriodEnd).Take(SummariesShown))
@@ -77,13 +69,21 @@ public sealed class FeedLoader(IOptions<MemoryOptions> memoryOptions)
 
         var threadIds = threads.Select(t => t.Id).ToList();
         var postIds = posts.Select(p => p.Id).ToList();
-        var votes = (await db.Votes.AsNoTracking()
-                .Where(v => ids.Contains(v.BotId)
-                    && ((v.TargetType == VoteTarget.Thread && threadIds.Contains(v.TargetId))
-                        || (v.TargetType == VoteTarget.Post && postIds.Contains(v.TargetId))))
-                .Select(v => new { v.BotId, v.TargetType, v.TargetId })
-                .ToListAsync(ct))
-            .ToLookup(v => v.BotId, v => (v.TargetType == VoteTarget.Thread ? VoteTargetKind.Thread : VoteTargetKind.Post, v.TargetId));
+        // Every vote on the snapshot's threads and posts (few per target; the (target_type, target_id) index
+        // finds them), kept for the due bots in memory: filtering by voter in SQL made SQLite scan by voter.
+        var threadVotes = await db.Votes.AsNoTracking()
+            .Where(v => v.TargetType == VoteTarget.Thread && threadIds.Contains(v.TargetId))
+            .Select(v => new { v.BotId, v.TargetId })
+            .ToListAsync(ct);
+        var postVotes = await db.Votes.AsNoTracking()
+            .Where(v => v.TargetType == VoteTarget.Post && postIds.Contains(v.TargetId))
+            .Select(v => new { v.BotId, v.TargetId })
+            .ToListAsync(ct);
+        var dueIds = ids.ToHashSet();
+        var votes = threadVotes.Select(v => (v.BotId, Key: (VoteTargetKind.Thread, v.TargetId)))
+            .Concat(postVotes.Select(v => (v.BotId, Key: (VoteTargetKind.Post, v.TargetId))))
+            .Where(v => dueIds.Contains(v.BotId))
+            .ToLookup(v => v.BotId, v => v.Key);
 
         var authors = threads.Select(t => new BotRef(t.AuthorId, t.AuthorName))
             .Concat(posts.Select(p => new BotRef(p.AuthorId, p.AuthorName)))
@@ -123,4 +123,64 @@ public sealed class FeedLoader(IOptions<MemoryOptions> memoryOptions)
     }
 
     private static string Excerpt(string text) => text.Length <= ExcerptLength ? text : string.Concat(text.AsSpan(0, ExcerptLength - 1), "…");
+
+    /// <summary>
+    /// Each bot's most important warm items: one prepared <c>LIMIT</c> query per bot, answered by the
+    /// (bot_id, importance) index. Ranking all rows with ROW_NUMBER, or one UNION ALL query per tick that
+    /// EF must compile anew, cost ten times more.
+    /// </summary>
+    private static async Task<List<WarmMemory>> TopMemoriesAsync(BotSocietyDb db, List<int> ids, int perBot, CancellationToken ct)
+    {
+        var result = new List<WarmMemory>();
+        if (perBot == 0)
+        {
+            return result;
+        }
+
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = """
+                SELECT id, bot_id, category, subject, content, source, about_bot_id, sentiment, importance, activity_id, created_at, updated_at
+                FROM warm_memories WHERE bot_id = @bot ORDER BY importance DESC, id DESC LIMIT @limit
+                """;
+            var bot = command.CreateParameter();
+            bot.ParameterName = "@bot";
+            command.Parameters.Add(bot);
+            var limit = command.CreateParameter();
+            limit.ParameterName = "@limit";
+            limit.Value = perBot;
+            command.Parameters.Add(limit);
+            foreach (var id in ids)
+            {
+                bot.Value = id;
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                {
+                    result.Add(new WarmMemory
+                    {
+                        Id = reader.GetInt64(0),
+                        BotId = reader.GetInt32(1),
+                        Category = Enum.Parse<MemoryCategory>(reader.GetString(2)),
+                        Subject = reader.GetString(3),
+                        Content = reader.GetString(4),
+                        Source = reader.IsDBNull(5) ? null : reader.GetString(5),
+                        AboutBotId = reader.IsDBNull(6) ? null : reader.GetInt32(6),
+                        Sentiment = reader.GetDouble(7),
+                        Importance = reader.GetDouble(8),
+                        ActivityId = reader.IsDBNull(9) ? null : reader.GetInt64(9),
+                        CreatedAt = DateTime.SpecifyKind(reader.GetDateTime(10), DateTimeKind.Utc),
+                        UpdatedAt = DateTime.SpecifyKind(reader.GetDateTime(11), DateTimeKind.Utc),
+                    });
+                }
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+
+        return result;
+    }
 }
