@@ -1,9 +1,16 @@
 using BotSociety.Core;
+using BotSociety.Core.Data;
 using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 // The BotSociety Functions app: timers drive the society, HTTP functions read and steer it.
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.AddBotSocietyCore();
-builder.Build().Run();
+var app = builder.Build();
+
+// Migrate and seed before the worker connects to its host: the host invokes functions as soon as they are
+// loaded, and an invocation must never find a database without its tables or its bots.
+await app.Services.GetRequiredService<DatabaseInitializer>().InitializeAsync(CancellationToken.None);
+await app.RunAsync();

@@ -21,7 +21,19 @@ public sealed partial class DatabaseInitializer(
     IOptions<SocietyOptions> societyOptions,
     ILogger<DatabaseInitializer> logger)
 {
-    public async Task InitializeAsync(CancellationToken cancellationToken)
+    private readonly Lock gate = new();
+    private Task? initialization;
+
+    /// <summary>Runs once per process; later calls (a host that also starts the hosted service) share the first run.</summary>
+    public Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            return initialization ??= RunAsync(cancellationToken);
+        }
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
     {
         // Read the personas first: a broken file should fail start before the database is touched.
         var catalog = personas.LoadAll();

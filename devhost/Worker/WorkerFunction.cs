@@ -1,0 +1,67 @@
+using System.Text.Json;
+using BotSociety.DevHost.Rpc;
+
+namespace BotSociety.DevHost.Worker;
+
+/// <summary>One function as the worker indexed it: its id for invocations and the bindings devhost acts on.</summary>
+internal sealed record WorkerFunction(string Name, string FunctionId, IReadOnlyList<FunctionBinding> Bindings, RpcFunctionMetadata Metadata)
+{
+    /// <summary>The trigger binding; every function has exactly one.</summary>
+    public FunctionBinding? Trigger => Bindings.FirstOrDefault(b => b.IsTrigger);
+
+    public bool IsTriggeredBy(string type) => Trigger?.Type.Equals(type, StringComparison.OrdinalIgnoreCase) == true;
+
+    /// <summary>Reads the raw bindings JSON the worker sends (the same objects as in functions.metadata).</summary>
+    public static WorkerFunction From(RpcFunctionMetadata metadata)
+    {
+        var bindings = new List<FunctionBinding>();
+        foreach (var raw in metadata.RawBindings)
+        {
+            using var document = JsonDocument.Parse(raw);
+            bindings.Add(new FunctionBinding(document.RootElement.Clone()));
+        }
+
+        return new WorkerFunction(metadata.Name, metadata.FunctionId, bindings, metadata);
+    }
+}
+
+/// <summary>One raw binding object, e.g. <c>{"name":"timer","type":"timerTrigger","schedule":"%HeartbeatSchedule%"}</c>.</summary>
+internal sealed class FunctionBinding(JsonElement raw)
+{
+    public string Name => GetString("name") ?? "";
+
+    public string Type => GetString("type") ?? "";
+
+    public bool IsTrigger => Type.EndsWith("Trigger", StringComparison.OrdinalIgnoreCase);
+
+    // Binding property names are case-insensitive for the host (the SDK writes camelCase, hand-written function.json varies).
+    public string? GetString(string property) =>
+        TryGet(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    public bool GetBoolean(string property) =>
+        TryGet(property, out var value) && (value.ValueKind == JsonValueKind.True
+            || (value.ValueKind == JsonValueKind.String && bool.TryParse(value.GetString(), out var parsed) && parsed));
+
+    public IReadOnlyList<string> GetStrings(string property) =>
+        TryGet(property, out var value) && value.ValueKind == JsonValueKind.Array
+            ? [.. value.EnumerateArray().Where(v => v.ValueKind == JsonValueKind.String).Select(v => v.GetString()!)]
+            : [];
+
+    private bool TryGet(string property, out JsonElement value)
+    {
+        if (raw.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var candidate in raw.EnumerateObject())
+            {
+                if (candidate.Name.Equals(property, StringComparison.OrdinalIgnoreCase))
+                {
+                    value = candidate.Value;
+                    return true;
+                }
+            }
+        }
+
+        value = default;
+        return false;
+    }
+}

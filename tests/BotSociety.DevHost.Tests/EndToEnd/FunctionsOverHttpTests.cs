@@ -1,0 +1,96 @@
+using System.Net;
+using System.Text.Json;
+
+namespace BotSociety.DevHost.Tests.EndToEnd;
+
+/// <summary>The real worker's HTTP functions and timers, reached the way a user reaches them: over HTTP through devhost.</summary>
+public sealed class FunctionsOverHttpTests(DevHostFixture fixture) : IClassFixture<DevHostFixture>
+{
+    [Fact]
+    public async Task HealthAnswersHealthyJson()
+    {
+        using var response = await fixture.Http.GetAsync(Relative("/api/health"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("healthy", body.RootElement.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task AdminRunOfHeartbeatProducesActivity()
+    {
+        await fixture.EnsureActivityAsync();
+
+        using var feed = JsonDocument.Parse(await fixture.Http.GetStringAsync(Relative("/api/activity")));
+        var first = feed.RootElement.GetProperty("items")[0];
+        Assert.False(string.IsNullOrEmpty(first.GetProperty("bot_name").GetString()));
+        Assert.True(feed.RootElement.GetProperty("total").GetInt32() > 0);
+    }
+
+    [Fact]
+    public async Task AdminRunAnswers202AfterTheInvocationSucceeded()
+    {
+        using var response = await fixture.Http.PostAsync(Relative("/admin/functions/CompressMemory"), content: null);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("succeeded", body.RootElement.GetProperty("status").GetString());
+        await fixture.DevHost.WaitForLineAsync($"[CompressMemory] Executed (Succeeded, Id={body.RootElement.GetProperty("invocation_id").GetString()}");
+    }
+
+    [Fact]
+    public async Task QueryParameterReachesTheFunction()
+    {
+        await fixture.EnsureActivityAsync();
+
+        using var feed = JsonDocument.Parse(await fixture.Http.GetStringAsync(Relative("/api/activity?limit=1")));
+
+        Assert.Equal(1, feed.RootElement.GetProperty("items").GetArrayLength());
+        Assert.Equal(1, feed.RootElement.GetProperty("limit").GetInt32());
+    }
+
+    [Fact]
+    public async Task InvalidQueryParameterGives400ProblemNamingIt()
+    {
+        using var response = await fixture.Http.GetAsync(Relative("/api/activity?limit=abc"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty("limit", out _));
+    }
+
+    [Theory]
+    [InlineData("/api/no-such-function")]
+    [InlineData("/nowhere")]
+    public async Task UnknownPathGives404ProblemDetails(string path)
+    {
+        using var response = await fixture.Http.GetAsync(Relative(path));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(404, problem.RootElement.GetProperty("status").GetInt32());
+    }
+
+    [Fact]
+    public async Task WrongMethodGives405WithTheAllowedMethods()
+    {
+        using var response = await fixture.Http.PostAsync(Relative("/api/health"), content: null);
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("GET", response.Content.Headers.Allow);
+    }
+
+    [Fact]
+    public async Task AdminRunOfUnknownFunctionGives404()
+    {
+        using var response = await fixture.Http.PostAsync(Relative("/admin/functions/NoSuchFunction"), content: null);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    private static Uri Relative(string path) => new(path, UriKind.Relative);
+}
