@@ -5,6 +5,7 @@ using BotSociety.Bench;
 // BotSociety's command line for simulated time:
 //   fast-forward  make a society's history (the demo's starting state) on the offline model
 //   heartbeat     the heartbeat benchmark: figures for 1,000 and 10,000 bots
+//   roundtrip     HTTP through devhost against the worker's own port (bench/devhost.sh)
 var command = args.FirstOrDefault() ?? "help";
 var options = Options.Parse(args.Skip(1).ToArray());
 try
@@ -13,6 +14,7 @@ try
     {
         "fast-forward" => await FastForward.RunAsync(options),
         "heartbeat" => options.Has("bots") ? await HeartbeatBenchmark.RunAsync(options) : await HeartbeatBenchmark.RunEachSizeAsync(options),
+        "roundtrip" => await RoundTrip.RunAsync(options),
         _ => Help(),
     };
 }
@@ -32,6 +34,8 @@ static int Help()
           dotnet run -c Release --project bench/BotSociety.Bench -- heartbeat [--bots 1000] [--heartbeats 20000] [--seed 42]
               Measures heartbeats per second, engine overhead per heartbeat (model time excluded), database size
               and peak memory. Without --bots it runs 1,000 and then 10,000 bots, each in its own process.
+          dotnet run -c Release --project bench/BotSociety.Bench -- roundtrip --via <url> --direct <url> [--requests 500]
+              HTTP round trips through devhost and straight to the worker's port (bench/devhost.sh passes both).
         """);
     return 1;
 }

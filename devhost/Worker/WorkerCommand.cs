@@ -10,6 +10,10 @@ internal static class WorkerCommand
     // Linux: setpriv sets PR_SET_PDEATHSIG before it execs the worker, so the kernel kills the worker when devhost
     // dies, even by SIGKILL, when no shutdown code runs.
     private const string Setpriv = "/usr/bin/setpriv";
+
+    // setsid puts the worker in a session of its own, so a Ctrl-C at the terminal reaches devhost only and
+    // devhost alone stops the worker (WorkerTerminate, then a kill), instead of both racing to shut it down.
+    private const string Setsid = "/usr/bin/setsid";
     private const string MaxMessageLength = "2147483647";
 
     public static ProcessStartInfo Create(string scriptRoot, WorkerConfig config, AppSettings settings, Uri rpcUri, string workerId)
@@ -26,7 +30,8 @@ internal static class WorkerCommand
         if (File.Exists(Setpriv))
         {
             info.FileName = Setpriv;
-            foreach (var argument in (string[])["--pdeathsig", "KILL", "--", config.Executable])
+            string[] prefix = File.Exists(Setsid) ? ["--pdeathsig", "KILL", "--", Setsid, config.Executable] : ["--pdeathsig", "KILL", "--", config.Executable];
+            foreach (var argument in prefix)
             {
                 info.ArgumentList.Add(argument);
             }
