@@ -442,7 +442,10 @@ public sealed partial class TickApplier(ISearchProvider search, IOptions<MemoryO
 
         var firstToday = bot.CappedOn != tick.Today;
         bot.CappedOn = tick.Today;
-        await ScheduleAsync(tick, bot, ct);
+
+        // A capped bot sleeps until the budget renews at midnight UTC rather than being re-checked all day.
+        // (Raising its cap must therefore also make it due again.)
+        await ScheduleAsync(tick, bot, ct, notBefore: tick.Today.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
         if (!firstToday)
         {
             return new AppliedHeartbeat(botId, ActivityActions.UsageCapped, false, null, TimeSpan.Zero);
@@ -473,14 +476,14 @@ public sealed partial class TickApplier(ISearchProvider search, IOptions<MemoryO
     }
 
     /// <summary>Next heartbeat: the pace's interval, stretched by engagement style, with seeded jitter of ±50 %.</summary>
-    private static Task ScheduleAsync(Tick tick, BotState bot, CancellationToken ct)
+    private static Task ScheduleAsync(Tick tick, BotState bot, CancellationToken ct, DateTime? notBefore = null)
     {
         bot.HeartbeatCount++;
         bot.LastHeartbeatAt = tick.Now;
         var interval = PaceSchedule.IntervalSeconds(tick.Pace == Pace.Paused ? Pace.Normal : tick.Pace)
             * PaceSchedule.EngagementFactor(bot.Config.Behavior.EngagementStyle);
         var jitter = 0.5 + SeedMixer.Unit(SeedMixer.For(tick.Seed, bot.Id, bot.HeartbeatCount));
-        var next = tick.Now.AddSeconds(Math.Round(interval * jitter, 3));
+        var next = (notBefore is { } start && start > tick.Now ? start : tick.Now).AddSeconds(Math.Round(interval * jitter, 3));
         return tick.Writer.UpdateScheduleAsync(bot.Id, bot.HeartbeatCount, bot.LastHeartbeatAt, next, bot.CappedOn, ct);
     }
 
