@@ -23,6 +23,11 @@ internal static class ApiResults
                 ["errors"] = errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
             });
 
+    public static ProblemHttpResult NotFound(string detail) =>
+        TypedResults.Problem(
+            title: "Not found.", detail: detail, statusCode: StatusCodes.Status404NotFound,
+            type: "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.5");
+
     public static ProblemHttpResult Unavailable(string detail) =>
         TypedResults.Problem(title: "BotSociety is not healthy.", detail: detail, statusCode: StatusCodes.Status503ServiceUnavailable);
 }

@@ -36,6 +36,21 @@ public sealed class BotQueries(IDbContextFactory<BotSocietyDb> dbFactory, TimePr
         return bots.Select(b => Summarize(b, usage.GetValueOrDefault(b.Id), today)).ToList();
     }
 
+    /// <summary>One bot, or null when there is none with that id.</summary>
+    public async Task<BotSummary?> GetAsync(int id, CancellationToken cancellationToken)
+    {
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var bot = await db.Bots.AsNoTracking().FirstOrDefaultAsync(b => b.Id == id, cancellationToken);
+        if (bot is null)
+        {
+            return null;
+        }
+
+        var usage = await db.DailyUsage.AsNoTracking().FirstOrDefaultAsync(u => u.BotId == id && u.Day == today, cancellationToken);
+        return Summarize(bot, usage, today);
+    }
+
     private BotSummary Summarize(Bot bot, DailyUsage? usage, DateOnly today)
     {
         var caps = UsageCaps.Evaluate(bot, usage, usageOptions.Value);

@@ -50,6 +50,35 @@ public sealed class FunctionsOverHttpTests(DevHostFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task RouteParameterReachesTheFunction()
+    {
+        using var bots = JsonDocument.Parse(await fixture.Http.GetStringAsync(Relative("/api/bots")));
+        var second = bots.RootElement[1];
+        var id = second.GetProperty("id").GetInt32();
+
+        using var bot = JsonDocument.Parse(await fixture.Http.GetStringAsync(Relative($"/api/bots/{id}")));
+
+        Assert.Equal(id, bot.RootElement.GetProperty("id").GetInt32());
+        Assert.Equal(second.GetProperty("name").GetString(), bot.RootElement.GetProperty("name").GetString());
+    }
+
+    [Theory]
+    [InlineData("/api/bots/999999", HttpStatusCode.NotFound, null)]
+    [InlineData("/api/bots/ada", HttpStatusCode.BadRequest, "bot_id")]
+    public async Task BadRouteParameterGivesProblemDetails(string path, HttpStatusCode status, string? field)
+    {
+        using var response = await fixture.Http.GetAsync(Relative(path));
+
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        if (field is not null)
+        {
+            using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty(field, out _));
+        }
+    }
+
+    [Fact]
     public async Task InvalidQueryParameterGives400ProblemNamingIt()
     {
         using var response = await fixture.Http.GetAsync(Relative("/api/activity?limit=abc"));
