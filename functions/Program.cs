@@ -10,7 +10,9 @@ builder.ConfigureFunctionsWebApplication();
 builder.AddBotSocietyCore();
 var app = builder.Build();
 
-// Migrate and seed before the worker connects to its host: the host invokes functions as soon as they are
-// loaded, and an invocation must never find a database without its tables or its bots.
+// Check every setting, then migrate and seed, before the worker connects to its host: a wrong setting must
+// stop the app before it touches the database, and the host invokes functions as soon as they are loaded,
+// so an invocation must never find a database without its tables or its bots.
+app.Services.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate();
 await app.Services.GetRequiredService<DatabaseInitializer>().InitializeAsync(CancellationToken.None);
 await app.RunAsync();

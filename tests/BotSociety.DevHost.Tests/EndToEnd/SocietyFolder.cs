@@ -12,7 +12,7 @@ internal sealed class SocietyFolder : IDisposable
 
     private readonly DirectoryInfo folder = Directory.CreateTempSubdirectory("devhost-e2e-");
 
-    public SocietyFolder(string heartbeatSchedule = Rarely)
+    public SocietyFolder(string heartbeatSchedule = Rarely, IReadOnlyDictionary<string, string>? extraValues = null)
     {
         var values = new Dictionary<string, string>
         {
@@ -21,6 +21,11 @@ internal sealed class SocietyFolder : IDisposable
             ["HeartbeatSchedule"] = heartbeatSchedule,
             ["CompressMemorySchedule"] = Rarely,
         };
+        foreach (var (name, value) in extraValues ?? new Dictionary<string, string>())
+        {
+            values[name] = value;
+        }
+
         File.WriteAllText(SettingsPath, JsonSerializer.Serialize(new { IsEncrypted = false, Values = values }));
     }
 

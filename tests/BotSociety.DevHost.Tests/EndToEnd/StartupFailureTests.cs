@@ -17,6 +17,19 @@ public sealed class StartupFailureTests
     }
 
     [Fact]
+    public async Task WrongAppSettingStopsTheWorkerNamingItAndTouchesNoDatabase()
+    {
+        using var folder = new SocietyFolder(extraValues: new Dictionary<string, string> { ["Usage__DefaultDailyTokenCap"] = "-5" });
+        await using var devHost = DevHostProcess.Start(folder.SettingsPath);
+
+        Assert.Equal(1, await devHost.WaitForExitAsync(TimeSpan.FromSeconds(90)));
+
+        var error = Assert.Single(devHost.Output.Split('\n'), l => l.StartsWith("devhost: ", StringComparison.Ordinal));
+        Assert.Contains("Usage:DefaultDailyTokenCap", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(folder.DatabasePath), "a wrong setting stops start before the database is created");
+    }
+
+    [Fact]
     public async Task WorkerThatExitsAtOnceIsReportedInOneLineWithItsLastOutput()
     {
         using var folder = new SocietyFolder();
