@@ -561,7 +561,9 @@ public sealed partial class TickApplier(ISearchProvider search, IOptions<MemoryO
     {
         var id = await tick.Writer.InsertMemoryAsync(memory, ct);
         var key = (memory.BotId, memory.Category);
-        var count = tick.State.MemoryCounts.GetValueOrDefault(key) + 1;
+        var count = tick.State.MemoryCounts.TryGetValue(key, out var known)
+            ? known + 1
+            : await tick.Writer.CountMemoryAsync(memory.BotId, memory.Category, ct);
         var limit = MemoryLimits.For(memoryOptions.Value, memory.Category);
         if (count > limit)
         {

@@ -21,6 +21,7 @@ internal sealed class TickState
     public Dictionary<(int BotId, int About), MemoryRow> Relationships { get; } = [];
     public Dictionary<(int BotId, string Topic), MemoryRow> Interests { get; } = [];
     public Dictionary<(int BotId, string Source), MemoryRow> Facts { get; } = [];
+    /// <summary>Items per bot and category, counted the first time a heartbeat adds one (most never need it).</summary>
     public Dictionary<(int BotId, MemoryCategory Category), int> MemoryCounts { get; } = [];
 
     public static async Task<TickState> LoadAsync(BotSocietyDb db, IReadOnlyList<HeartbeatPlan> plans, IReadOnlyList<Bot> capped, CancellationToken ct)
@@ -94,13 +95,6 @@ internal sealed class TickState
                      .Select(m => new { m.Id, m.BotId, Source = m.Source!, m.Importance }).ToListAsync(ct))
         {
             state.Facts[(m.BotId, m.Source)] = new MemoryRow(m.Id) { Importance = m.Importance };
-        }
-
-        foreach (var c in await db.WarmMemories.AsNoTracking().Where(m => involved.Contains(m.BotId))
-                     .GroupBy(m => new { m.BotId, m.Category }).Select(g => new { g.Key.BotId, g.Key.Category, Count = g.Count() })
-                     .ToListAsync(ct))
-        {
-            state.MemoryCounts[(c.BotId, c.Category)] = c.Count;
         }
 
         return state;
