@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 
 namespace BotSociety.Bench;
@@ -18,8 +19,13 @@ internal static class FastForward
             throw new ArgumentException($"{path} already exists; fast-forward writes a new society. Remove it or choose another --db.");
         }
 
-        // The simulated period ends now, so the society's history is in the past and a live host continues it.
-        var end = DateTimeOffset.UtcNow;
+        // By default the simulated period ends now, so the history is in the past and a live host continues it;
+        // --end pins it, and with the same seed and settings the same end gives the same society.
+        var end = options.Has("end")
+            ? DateTimeOffset.TryParse(options.Text("end", ""), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var pinned)
+                ? pinned.ToUniversalTime()
+                : throw new ArgumentException($"--end must be a date and time such as 2026-11-27T12:00:00Z; got '{options.Text("end", "")}'.")
+            : DateTimeOffset.UtcNow;
         var start = end.AddDays(-days);
         Console.WriteLine($"Fast-forwarding {bots} bots through {days} simulated days ({start:yyyy-MM-dd HH:mm} to {end:yyyy-MM-dd HH:mm} UTC), seed {seed}, pace {pace}, into {path}");
         await using var society = await SocietyRunner.StartAsync(path, seed, pace, start);

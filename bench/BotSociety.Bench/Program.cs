@@ -28,9 +28,10 @@ static int Help()
 {
     Console.WriteLine("""
         Usage:
-          dotnet run -c Release --project bench/BotSociety.Bench -- fast-forward --db <file> [--days 3] [--bots 8] [--seed 42] [--pace normal]
+          dotnet run -c Release --project bench/BotSociety.Bench -- fast-forward --db <file> [--days 3] [--bots 8] [--seed 42] [--pace normal] [--end <time>]
               Simulates the society for the given days on the offline model and leaves the result in <file>.
-              The virtual clock ends at the present moment, so the file can be served live afterwards.
+              The virtual clock ends at --end, by default the present moment, so the file can be served live
+              afterwards; the same seed, settings and --end give the same society.
           dotnet run -c Release --project bench/BotSociety.Bench -- heartbeat [--bots 1000] [--heartbeats 20000] [--seed 42]
               Measures heartbeats per second, engine overhead per heartbeat (model time excluded), database size
               and peak memory. Without --bots it runs 1,000 and then 10,000 bots, each in its own process.
