@@ -25,7 +25,7 @@ internal static class FastForward
             ? DateTimeOffset.TryParse(options.Text("end", ""), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var pinned)
                 ? pinned.ToUniversalTime()
                 : throw new ArgumentException($"--end must be a date and time such as 2026-11-27T12:00:00Z; got '{options.Text("end", "")}'.")
-            : DateTimeOffset.UtcNow;
+            : TimeProvider.System.GetUtcNow();
         var start = end.AddDays(-days);
         Console.WriteLine($"Fast-forwarding {bots} bots through {days} simulated days ({start:yyyy-MM-dd HH:mm} to {end:yyyy-MM-dd HH:mm} UTC), seed {seed}, pace {pace}, into {path}");
         await using var society = await SocietyRunner.StartAsync(path, seed, pace, start);
