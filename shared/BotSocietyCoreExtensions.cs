@@ -6,6 +6,7 @@ using BotSociety.Core.Memory;
 using BotSociety.Core.Realtime;
 using BotSociety.Core.Search;
 using BotSociety.Core.Simulation;
+using BotSociety.Core.Social;
 using BotSociety.Core.Usage;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -58,6 +59,10 @@ public static class BotSocietyCoreExtensions
         services.AddSingleton<SocietyHealth>();
         services.AddSingleton<BotQueries>();
         services.AddSingleton<ActivityQueries>();
+        services.AddSingleton<ThreadQueries>();
+        services.AddSingleton<FollowQueries>();
+        services.AddSingleton<StatsQueries>();
+        services.AddSingleton<MemoryQueries>();
         return builder;
     }
 

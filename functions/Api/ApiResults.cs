@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using BotSociety.Core.Bots;
 using BotSociety.Core.Data;
 using Microsoft.AspNetCore.Http;
@@ -22,6 +24,19 @@ internal static class ApiResults
             {
                 ["errors"] = errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
             });
+
+    /// <summary>Parses a numeric route id the way every route does; on failure, the 400 naming <paramref name="field"/>.</summary>
+    public static bool TryParseId(string value, string field, out int id, [NotNullWhen(false)] out ProblemHttpResult? problem)
+    {
+        if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out id))
+        {
+            problem = null;
+            return true;
+        }
+
+        problem = Invalid([new FieldError(field, $"must be a numeric id; got '{value}'")]);
+        return false;
+    }
 
     public static ProblemHttpResult NotFound(string detail) =>
         TypedResults.Problem(

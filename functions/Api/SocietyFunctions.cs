@@ -36,6 +36,9 @@ internal sealed class SocietyFunctions(SocietyHealth health, BotQueries bots, Ac
     public async Task<IResult> ListActivityAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "activity")] HttpRequest request, CancellationToken cancellationToken)
     {
         var (paging, errors) = Paging.Parse(request.Query["limit"], request.Query["offset"], defaultLimit: 50);
-        return errors.Count > 0 ? ApiResults.Invalid(errors) : ApiResults.Json(await activity.ListAsync(paging, cancellationToken));
+        var (filter, filterErrors) = ActivityFilter.Parse(request.Query["bot"], request.Query["action"], request.Query["since"]);
+        return errors.Count + filterErrors.Count > 0
+            ? ApiResults.Invalid([.. errors, .. filterErrors])
+            : ApiResults.Json(await activity.ListAsync(paging, filter, cancellationToken));
     }
 }

@@ -59,8 +59,16 @@ public sealed partial class MemoryCompressor(
             var rows = await db.ActivityLog.AsNoTracking()
                 .Where(a => a.BotId == bot.Id && a.CreatedAt > from && a.CreatedAt <= cutoff && a.Action != ActivityActions.MemoryCompressed)
                 .OrderBy(a => a.CreatedAt).ThenBy(a => a.Id)
-                .Take(options.MaxActivitiesPerSummary)
+                .Take(options.MaxActivitiesPerSummary + 1)
                 .ToListAsync(cancellationToken);
+            if (rows.Count > options.MaxActivitiesPerSummary)
+            {
+                // The next period starts after this one's last timestamp, so a period must never end in the middle
+                // of rows sharing a timestamp: those would be skipped for good.
+                var boundary = rows[options.MaxActivitiesPerSummary].CreatedAt;
+                rows = rows.Take(options.MaxActivitiesPerSummary).Where(r => r.CreatedAt < boundary).ToList();
+            }
+
             if (rows.Count < options.MinActivitiesPerSummary)
             {
                 continue;

@@ -41,4 +41,7 @@ public static class ActivityActions
 
     /// <summary>The actions a model may choose.</summary>
     public static readonly IReadOnlyList<string> ModelActions = [CreateThread, Reply, Vote, Follow, Search, Rest];
+
+    /// <summary>Every action the log may hold.</summary>
+    public static readonly IReadOnlyList<string> All = [.. ModelActions, HeartbeatFailed, UsageCapped, MemoryCompressed];
 }

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json;
+using BotSociety.Core.Bots;
 using BotSociety.Core.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -9,22 +11,100 @@ public sealed record ActivityItem(
     long Id, string EventId, int BotId, string BotName, string Action, JsonElement Details,
     int InputTokens, int OutputTokens, int TokensUsed, double CostUsd, string? Model, DateTime Timestamp);
 
+/// <summary>Which rows of the feed to show: one bot's, one action's, and only those at or after a moment.</summary>
+public sealed record ActivityFilter(int? BotId = null, string? Action = null, DateTime? Since = null)
+{
+    /// <summary>Parses raw query values (<c>bot</c>, <c>action</c>, <c>since</c>); errors name the offending parameter.</summary>
+    public static (ActivityFilter Filter, IReadOnlyList<FieldError> Errors) Parse(string? bot, string? action, string? since)
+    {
+        var errors = new List<FieldError>();
+        int? botId = null;
+        DateTime? from = null;
+        if (!string.IsNullOrEmpty(bot))
+        {
+            if (int.TryParse(bot, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+            {
+                botId = id;
+            }
+            else
+            {
+                errors.Add(new("bot", $"must be a bot's numeric id; got '{bot}'"));
+            }
+        }
+
+        if (!string.IsNullOrEmpty(action) && !ActivityActions.All.Contains(action))
+        {
+            errors.Add(new("action", $"must be one of {string.Join(", ", ActivityActions.All)}; got '{action}'"));
+        }
+
+        if (!string.IsNullOrEmpty(since))
+        {
+            if (TryParseInstant(since, out var instant))
+            {
+                from = instant;
+            }
+            else
+            {
+                errors.Add(new("since", $"must be an ISO 8601 date-time such as 2026-01-31T12:00:00Z; got '{since}'"));
+            }
+        }
+
+        return (new ActivityFilter(botId, string.IsNullOrEmpty(action) ? null : action, from), errors);
+    }
+
+    /// <summary>An ISO 8601 date-time as UTC; one without an offset is taken as UTC.</summary>
+    public static bool TryParseInstant(string text, out DateTime utc)
+    {
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+        {
+            utc = parsed.UtcDateTime;
+            return true;
+        }
+
+        utc = default;
+        return false;
+    }
+}
+
 /// <summary>Read side of the activity log for the API.</summary>
 public sealed class ActivityQueries(IDbContextFactory<BotSocietyDb> dbFactory)
 {
-    /// <summary>Newest first.</summary>
-    public async Task<Page<ActivityItem>> ListAsync(Paging paging, CancellationToken cancellationToken)
+    /// <summary>Newest first; <c>total</c> counts the rows the filter keeps.</summary>
+    public async Task<Page<ActivityItem>> ListAsync(Paging paging, ActivityFilter filter, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var total = await db.ActivityLog.CountAsync(cancellationToken);
-        var rows = await db.ActivityLog.AsNoTracking()
+        var log = db.ActivityLog.AsNoTracking();
+        if (filter.BotId is { } botId)
+        {
+            log = log.Where(a => a.BotId == botId);
+        }
+
+        if (filter.Action is { } action)
+        {
+            log = log.Where(a => a.Action == action);
+        }
+
+        if (filter.Since is { } since)
+        {
+            log = log.Where(a => a.CreatedAt >= since);
+        }
+
+        var total = await log.CountAsync(cancellationToken);
+        var rows = await log
             .OrderByDescending(a => a.CreatedAt).ThenByDescending(a => a.Id)
             .Skip(paging.Offset).Take(paging.Limit)
             .Select(a => new { a.Id, a.EventId, a.BotId, BotName = a.Bot!.Name, a.Action, a.Details, a.InputTokens, a.OutputTokens, a.CostUsd, a.Model, a.CreatedAt })
             .ToListAsync(cancellationToken);
         var items = rows.Select(a => new ActivityItem(
-            a.Id, a.EventId, a.BotId, a.BotName, a.Action, JsonDocument.Parse(a.Details).RootElement.Clone(),
+            a.Id, a.EventId, a.BotId, a.BotName, a.Action, ParseDetails(a.Details),
             a.InputTokens, a.OutputTokens, a.InputTokens + a.OutputTokens, a.CostUsd, a.Model, a.CreatedAt)).ToList();
         return new Page<ActivityItem>(items, total, paging.Limit, paging.Offset);
+    }
+
+    /// <summary>The details column as JSON; the document is disposed so its pooled buffers go back.</summary>
+    private static JsonElement ParseDetails(string details)
+    {
+        using var document = JsonDocument.Parse(details);
+        return document.RootElement.Clone();
     }
 }

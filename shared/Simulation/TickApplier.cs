@@ -600,7 +600,17 @@ public sealed partial class TickApplier(ISearchProvider search, IOptions<MemoryO
 
     private static string Excerpt(string text) => Truncate(text, ExcerptLength);
 
-    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
+    private static string Truncate(string text, int max)
+    {
+        if (text.Length <= max)
+        {
+            return text;
+        }
+
+        // Never cut between the two halves of a surrogate pair (an emoji, say).
+        var cut = char.IsHighSurrogate(text[max - 2]) ? max - 2 : max - 1;
+        return text[..cut] + "…";
+    }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Bot {BotId}'s {Action} could not be saved; it was rolled back")]
     private partial void LogApplyFailed(Exception exception, int botId, string action);

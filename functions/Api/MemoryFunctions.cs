@@ -1,0 +1,59 @@
+using BotSociety.Core.Data;
+using BotSociety.Core.Memory;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+
+namespace BotSociety.Functions.Api;
+
+/// <summary>A bot's warm and cold memory for the memory explorer: thin adapters over the core's memory queries.</summary>
+internal sealed class MemoryFunctions(MemoryQueries memory)
+{
+    [Function("GetBotMemory")]
+    public async Task<IResult> GetMemoryAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "bots/{bot_id}/memory")] HttpRequest request, string bot_id, CancellationToken cancellationToken)
+    {
+        if (!ApiResults.TryParseId(bot_id, "bot_id", out var id, out var problem))
+        {
+            return problem;
+        }
+
+        return await memory.AllAsync(id, cancellationToken) is { } view ? ApiResults.Json(view) : ApiResults.NotFound($"There is no bot {id}.");
+    }
+
+    [Function("GetWarmMemory")]
+    public async Task<IResult> GetWarmMemoryAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "bots/{bot_id}/memory/warm")] HttpRequest request, string bot_id, CancellationToken cancellationToken)
+    {
+        if (!ApiResults.TryParseId(bot_id, "bot_id", out var id, out var problem))
+        {
+            return problem;
+        }
+
+        var q = request.Query;
+        var (paging, errors) = WarmPaging.Parse(q["limit"], q["facts_offset"], q["relationships_offset"], q["opinions_offset"], q["interests_offset"]);
+        if (errors.Count > 0)
+        {
+            return ApiResults.Invalid(errors);
+        }
+
+        return await memory.WarmAsync(id, paging, cancellationToken) is { } warm ? ApiResults.Json(warm) : ApiResults.NotFound($"There is no bot {id}.");
+    }
+
+    [Function("GetColdMemory")]
+    public async Task<IResult> GetColdMemoryAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "bots/{bot_id}/memory/cold")] HttpRequest request, string bot_id, CancellationToken cancellationToken)
+    {
+        if (!ApiResults.TryParseId(bot_id, "bot_id", out var id, out var problem))
+        {
+            return problem;
+        }
+
+        var (paging, errors) = Paging.Parse(request.Query["limit"], request.Query["offset"], MemoryQueries.DefaultColdLimit);
+        if (errors.Count > 0)
+        {
+            return ApiResults.Invalid(errors);
+        }
+
+        return await memory.ColdAsync(id, paging, cancellationToken) is { } cold ? ApiResults.Json(cold) : ApiResults.NotFound($"There is no bot {id}.");
+    }
+}

@@ -1,0 +1,141 @@
+using System.Globalization;
+using BotSociety.Core.Bots;
+using BotSociety.Core.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace BotSociety.Core.Social;
+
+/// <summary>A bot as other rows name it.</summary>
+public sealed record BotRef(int BotId, string BotName);
+
+/// <summary>A thread as the list shows it: an excerpt of its opening and its counters.</summary>
+public sealed record ThreadListItem(
+    int Id, string Title, string Topic, string Excerpt, BotRef Author, DateTime CreatedAt, DateTime LastActivityAt,
+    int ReplyCount, int Score, int Upvotes, int Downvotes);
+
+/// <summary>One vote on a thread: who, which way (<c>up</c> or <c>down</c>), when.</summary>
+public sealed record VoteItem(int BotId, string BotName, string Direction, DateTime CreatedAt);
+
+/// <summary>The votes on a thread, counted and listed.</summary>
+public sealed record VoteSummary(int Upvotes, int Downvotes, IReadOnlyList<VoteItem> Votes);
+
+/// <summary>A post with the posts that answer it, oldest first.</summary>
+public sealed record PostNode(
+    int Id, int BotId, string BotName, string Body, DateTime CreatedAt, int Score, int Upvotes, int Downvotes,
+    IReadOnlyList<PostNode> Replies);
+
+/// <summary>A whole thread: its opening, its votes and its replies as a tree.</summary>
+public sealed record ThreadDetail(
+    int Id, string Title, string Topic, string Body, BotRef Author, DateTime CreatedAt, DateTime LastActivityAt,
+    int ReplyCount, int Score, VoteSummary Votes, IReadOnlyList<PostNode> Replies);
+
+/// <summary>Which threads to list: one author's, one topic's.</summary>
+public sealed record ThreadFilter(int? BotId = null, string? Topic = null)
+{
+    /// <summary>Parses raw query values (<c>bot_id</c>, <c>topic</c>); errors name the offending parameter.</summary>
+    public static (ThreadFilter Filter, IReadOnlyList<FieldError> Errors) Parse(string? botId, string? topic)
+    {
+        var errors = new List<FieldError>();
+        int? author = null;
+        if (!string.IsNullOrEmpty(botId))
+        {
+            if (int.TryParse(botId, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+            {
+                author = id;
+            }
+            else
+            {
+                errors.Add(new("bot_id", $"must be a bot's numeric id; got '{botId}'"));
+            }
+        }
+
+        // Topics are stored trimmed and lower-case.
+        var wanted = string.IsNullOrWhiteSpace(topic) ? null : topic.Trim().ToLowerInvariant();
+        return (new ThreadFilter(author, wanted), errors);
+    }
+}
+
+/// <summary>Read side of threads and their posts for the API.</summary>
+public sealed class ThreadQueries(IDbContextFactory<BotSocietyDb> dbFactory)
+{
+    // Cut as the create_thread activity cuts its excerpt, so the list and the feed show the same text.
+    public const int ExcerptLength = 140;
+
+    /// <summary>Newest first, optionally only one author's or one topic's.</summary>
+    public async Task<Page<ThreadListItem>> ListAsync(Paging paging, ThreadFilter filter, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var threads = db.Threads.AsNoTracking();
+        if (filter.BotId is { } author)
+        {
+            threads = threads.Where(t => t.BotId == author);
+        }
+
+        if (filter.Topic is { } topic)
+        {
+            threads = threads.Where(t => t.Topic == topic);
+        }
+
+        var total = await threads.CountAsync(cancellationToken);
+        var rows = await threads
+            .OrderByDescending(t => t.CreatedAt).ThenByDescending(t => t.Id)
+            .Skip(paging.Offset).Take(paging.Limit)
+            .Select(t => new
+            {
+                t.Id, t.Title, t.Topic, Excerpt = t.Body.Substring(0, ExcerptLength), Longer = t.Body.Length > ExcerptLength,
+                t.BotId, BotName = t.Bot!.Name, t.CreatedAt, t.LastActivityAt, t.ReplyCount, t.Score,
+                Upvotes = db.Votes.Count(v => v.TargetType == VoteTarget.Thread && v.TargetId == t.Id && v.Value > 0),
+                Downvotes = db.Votes.Count(v => v.TargetType == VoteTarget.Thread && v.TargetId == t.Id && v.Value < 0),
+            })
+            .ToListAsync(cancellationToken);
+        var items = rows.Select(t => new ThreadListItem(
+            t.Id, t.Title, t.Topic, t.Longer ? t.Excerpt[..(ExcerptLength - 1)] + "…" : t.Excerpt, new BotRef(t.BotId, t.BotName),
+            t.CreatedAt, t.LastActivityAt, t.ReplyCount, t.Score, t.Upvotes, t.Downvotes)).ToList();
+        return new Page<ThreadListItem>(items, total, paging.Limit, paging.Offset);
+    }
+
+    /// <summary>One thread with its votes and reply tree, or null when there is none with that id.</summary>
+    public async Task<ThreadDetail?> GetAsync(int id, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var thread = await db.Threads.AsNoTracking().Where(t => t.Id == id)
+            .Select(t => new { t.Id, t.Title, t.Topic, t.Body, t.BotId, BotName = t.Bot!.Name, t.CreatedAt, t.LastActivityAt, t.ReplyCount, t.Score })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (thread is null)
+        {
+            return null;
+        }
+
+        var votes = await db.Votes.AsNoTracking()
+            .Where(v => v.TargetType == VoteTarget.Thread && v.TargetId == id)
+            .OrderBy(v => v.CreatedAt).ThenBy(v => v.Id)
+            .Select(v => new VoteItem(v.BotId, v.Bot!.Name, v.Value > 0 ? "up" : "down", v.CreatedAt))
+            .ToListAsync(cancellationToken);
+        var posts = await db.Posts.AsNoTracking()
+            .Where(p => p.ThreadId == id)
+            .OrderBy(p => p.CreatedAt).ThenBy(p => p.Id)
+            .Select(p => new { p.Id, p.BotId, BotName = p.Bot!.Name, p.ParentPostId, p.Body, p.CreatedAt, p.Score })
+            .ToListAsync(cancellationToken);
+        var postIds = posts.Select(p => p.Id).ToList();
+        var postVotes = await db.Votes.AsNoTracking()
+            .Where(v => v.TargetType == VoteTarget.Post && postIds.Contains(v.TargetId))
+            .GroupBy(v => v.TargetId)
+            .Select(g => new { PostId = g.Key, Up = g.Count(v => v.Value > 0), Down = g.Count(v => v.Value < 0) })
+            .ToDictionaryAsync(x => x.PostId, cancellationToken);
+
+        // One query of the posts, then the tree in memory: children grouped by parent, each level already in order.
+        var known = postIds.ToHashSet();
+        var children = posts.ToLookup(p => p.ParentPostId is { } parent && known.Contains(parent) ? parent : (int?)null);
+        IReadOnlyList<PostNode> Build(int? parent) => children[parent].Select(p =>
+        {
+            var counts = postVotes.GetValueOrDefault(p.Id);
+            return new PostNode(p.Id, p.BotId, p.BotName, p.Body, p.CreatedAt, p.Score, counts?.Up ?? 0, counts?.Down ?? 0, Build(p.Id));
+        }).ToList();
+
+        return new ThreadDetail(
+            thread.Id, thread.Title, thread.Topic, thread.Body, new BotRef(thread.BotId, thread.BotName), thread.CreatedAt,
+            thread.LastActivityAt, thread.ReplyCount, thread.Score,
+            new VoteSummary(votes.Count(v => v.Direction == "up"), votes.Count(v => v.Direction == "down"), votes),
+            Build(null));
+    }
+}

@@ -1,0 +1,253 @@
+using System.Globalization;
+using System.Text.Json;
+using BotSociety.Core.Bots;
+using BotSociety.Core.Data;
+using BotSociety.Core.Simulation;
+using Microsoft.EntityFrameworkCore;
+
+namespace BotSociety.Core.Usage;
+
+/// <summary>How big the society is and what it spent today.</summary>
+public sealed record SocietyTotals(
+    int Bots, int ActiveBots, int PausedBots, int Threads, int Posts, int Votes, int Follows, int Activities,
+    DateOnly Today, long TokensToday, double CostTodayUsd);
+
+/// <summary>How often one bot took each action.</summary>
+public sealed record BotActionCounts(int BotId, string BotName, int Total, IReadOnlyDictionary<string, int> Counts);
+
+/// <summary>The dashboard's overview: totals and actions per bot.</summary>
+public sealed record SocietyStats(SocietyTotals Totals, IReadOnlyList<BotActionCounts> ActionsPerBot);
+
+/// <summary>What one bot spent on one UTC day.</summary>
+public sealed record UsageDay(
+    DateOnly Day, int BotId, string BotName, long InputTokens, long OutputTokens, long TotalTokens, double EstimatedCostUsd, int Calls);
+
+/// <summary>Spend per bot per day over a range of UTC days (both ends included).</summary>
+public sealed record UsageReport(DateOnly From, DateOnly To, IReadOnlyList<UsageDay> Items);
+
+/// <summary>A bot's reputation at one moment.</summary>
+public sealed record ReputationPoint(DateTime Timestamp, double ReputationScore);
+
+/// <summary>One bot's reputation over time, oldest first.</summary>
+public sealed record ReputationSeries(int BotId, string BotName, IReadOnlyList<ReputationPoint> Points);
+
+/// <summary>A validated usage query.</summary>
+public sealed record UsageRange(DateOnly From, DateOnly To, int? BotId)
+{
+    public const int MaxDays = 366;
+    public const int DefaultDays = 7;
+
+    /// <summary>Parses <c>from</c>, <c>to</c> (YYYY-MM-DD) and <c>bot_id</c>; the default is the last 7 UTC days up to today.</summary>
+    public static (UsageRange Range, IReadOnlyList<FieldError> Errors) Parse(string? from, string? to, string? botId, DateOnly today)
+    {
+        var errors = new List<FieldError>();
+        var end = today;
+        if (!string.IsNullOrEmpty(to) && !DateOnly.TryParseExact(to, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out end))
+        {
+            errors.Add(new("to", $"must be a date as YYYY-MM-DD; got '{to}'"));
+            end = today;
+        }
+
+        var start = end.AddDays(1 - DefaultDays);
+        if (!string.IsNullOrEmpty(from) && !DateOnly.TryParseExact(from, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out start))
+        {
+            errors.Add(new("from", $"must be a date as YYYY-MM-DD; got '{from}'"));
+        }
+
+        int? bot = null;
+        if (!string.IsNullOrEmpty(botId))
+        {
+            if (int.TryParse(botId, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+            {
+                bot = id;
+            }
+            else
+            {
+                errors.Add(new("bot_id", $"must be a bot's numeric id; got '{botId}'"));
+            }
+        }
+
+        if (errors.Count == 0)
+        {
+            if (start > end)
+            {
+                errors.Add(new("from", $"must be on or before to ({end:yyyy-MM-dd}); got '{start:yyyy-MM-dd}'"));
+            }
+            else if (end.DayNumber - start.DayNumber + 1 > MaxDays)
+            {
+                errors.Add(new("to", $"must be at most {MaxDays} days after from, both included; got {end.DayNumber - start.DayNumber + 1} days"));
+            }
+        }
+
+        return (new UsageRange(start, end, bot), errors);
+    }
+}
+
+/// <summary>A validated reputation history query.</summary>
+public sealed record ReputationHistoryQuery(int? BotId, DateTime? Since, int Limit)
+{
+    public const int DefaultLimit = 200;
+    public const int MaxLimit = 1000;
+
+    /// <summary>Parses <c>bot_id</c>, <c>since</c> (ISO 8601) and <c>limit</c> (points per bot).</summary>
+    public static (ReputationHistoryQuery Query, IReadOnlyList<FieldError> Errors) Parse(string? botId, string? since, string? limit)
+    {
+        var errors = new List<FieldError>();
+        int? bot = null;
+        DateTime? from = null;
+        var points = DefaultLimit;
+        if (!string.IsNullOrEmpty(botId))
+        {
+            if (int.TryParse(botId, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+            {
+                bot = id;
+            }
+            else
+            {
+                errors.Add(new("bot_id", $"must be a bot's numeric id; got '{botId}'"));
+            }
+        }
+
+        if (!string.IsNullOrEmpty(since))
+        {
+            if (ActivityFilter.TryParseInstant(since, out var instant))
+            {
+                from = instant;
+            }
+            else
+            {
+                errors.Add(new("since", $"must be an ISO 8601 date-time such as 2026-01-31T12:00:00Z; got '{since}'"));
+            }
+        }
+
+        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out points) || points is < 1 or > MaxLimit))
+        {
+            errors.Add(new("limit", $"must be a whole number from 1 to {MaxLimit}; got '{limit}'"));
+        }
+
+        return (new ReputationHistoryQuery(bot, from, points), errors);
+    }
+}
+
+/// <summary>Read side of the dashboard's statistics: totals, actions, usage per day and reputation over time.</summary>
+public sealed class StatsQueries(IDbContextFactory<BotSocietyDb> dbFactory, TimeProvider time)
+{
+    // SQLite limits the parameters of one statement; sampled ids are read in slices well under it.
+    private const int IdsPerQuery = 500;
+
+    public async Task<SocietyStats> GetAsync(CancellationToken cancellationToken)
+    {
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var bots = await db.Bots.AsNoTracking().OrderBy(b => b.Id).Select(b => new { b.Id, b.Name, b.IsPaused }).ToListAsync(cancellationToken);
+        var usage = await db.DailyUsage.AsNoTracking().Where(u => u.Day == today)
+            .Select(u => new { u.InputTokens, u.OutputTokens, u.EstimatedCostUsd }).ToListAsync(cancellationToken);
+        var counts = await db.ActivityLog.AsNoTracking()
+            .GroupBy(a => new { a.BotId, a.Action })
+            .Select(g => new { g.Key.BotId, g.Key.Action, Count = g.Count() })
+            .ToListAsync(cancellationToken);
+        var byBot = counts.ToLookup(c => c.BotId);
+
+        var totals = new SocietyTotals(
+            bots.Count, bots.Count(b => !b.IsPaused), bots.Count(b => b.IsPaused),
+            await db.Threads.CountAsync(cancellationToken), await db.Posts.CountAsync(cancellationToken),
+            await db.Votes.CountAsync(cancellationToken), await db.Follows.CountAsync(cancellationToken),
+            counts.Sum(c => c.Count), today, usage.Sum(u => u.InputTokens + u.OutputTokens), usage.Sum(u => u.EstimatedCostUsd));
+        var actions = bots.Select(b => new BotActionCounts(
+            b.Id, b.Name, byBot[b.Id].Sum(c => c.Count),
+            byBot[b.Id].OrderBy(c => c.Action, StringComparer.Ordinal).ToDictionary(c => c.Action, c => c.Count))).ToList();
+        return new SocietyStats(totals, actions);
+    }
+
+    /// <summary>The UTC day today, by the society's clock.</summary>
+    public DateOnly Today => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+
+    /// <summary>Spend per bot per day in the range, by day then bot.</summary>
+    public async Task<UsageReport> UsageAsync(UsageRange range, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var rows = db.DailyUsage.AsNoTracking().Where(u => u.Day >= range.From && u.Day <= range.To);
+        if (range.BotId is { } botId)
+        {
+            rows = rows.Where(u => u.BotId == botId);
+        }
+
+        var items = await rows
+            .OrderBy(u => u.Day).ThenBy(u => u.BotId)
+            .Select(u => new UsageDay(u.Day, u.BotId, u.Bot!.Name, u.InputTokens, u.OutputTokens, u.InputTokens + u.OutputTokens, u.EstimatedCostUsd, u.Calls))
+            .ToListAsync(cancellationToken);
+        return new UsageReport(range.From, range.To, items);
+    }
+
+    /// <summary>
+    /// Reputation per bot from the <c>reputation_score</c> every activity row records: at most <c>limit</c>
+    /// evenly spaced points per bot, always including the newest.
+    /// </summary>
+    public async Task<IReadOnlyList<ReputationSeries>> ReputationHistoryAsync(ReputationHistoryQuery query, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var bots = db.Bots.AsNoTracking();
+        var log = db.ActivityLog.AsNoTracking();
+        if (query.BotId is { } botId)
+        {
+            bots = bots.Where(b => b.Id == botId);
+            log = log.Where(a => a.BotId == botId);
+        }
+
+        if (query.Since is { } since)
+        {
+            log = log.Where(a => a.CreatedAt >= since);
+        }
+
+        var names = await bots.OrderBy(b => b.Id).Select(b => new { b.Id, b.Name }).ToListAsync(cancellationToken);
+
+        // First only ids (cheap, from the bot_id/created_at index) to choose the sample; details only for the chosen rows.
+        var keys = await log.OrderBy(a => a.BotId).ThenBy(a => a.CreatedAt).ThenBy(a => a.Id)
+            .Select(a => new { a.Id, a.BotId }).ToListAsync(cancellationToken);
+        var chosen = keys.GroupBy(k => k.BotId).SelectMany(g => Sample(g.Select(k => k.Id).ToList(), query.Limit)).ToList();
+
+        var rows = new List<(long Id, int BotId, DateTime CreatedAt, string Details)>(chosen.Count);
+        foreach (var slice in chosen.Chunk(IdsPerQuery))
+        {
+            var part = await db.ActivityLog.AsNoTracking().Where(a => slice.Contains(a.Id))
+                .Select(a => new { a.Id, a.CreatedAt, a.BotId, a.Details }).ToListAsync(cancellationToken);
+            rows.AddRange(part.Select(p => (p.Id, p.BotId, p.CreatedAt, p.Details)));
+        }
+
+        var points = rows.OrderBy(r => r.CreatedAt).ThenBy(r => r.Id).ToLookup(r => r.BotId, r => (r.CreatedAt, Score: ReadScore(r.Details)));
+        return names.Select(b => new ReputationSeries(b.Id, b.Name,
+            points[b.Id].Where(p => p.Score is not null).Select(p => new ReputationPoint(p.CreatedAt, p.Score!.Value)).ToList())).ToList();
+    }
+
+    /// <summary>Evenly spaced items of an ordered list, first and last included.</summary>
+    internal static IEnumerable<long> Sample(IReadOnlyList<long> ordered, int limit)
+    {
+        if (ordered.Count <= limit)
+        {
+            return ordered;
+        }
+
+        if (limit == 1)
+        {
+            return [ordered[^1]];
+        }
+
+        return Enumerable.Range(0, limit).Select(i => ordered[(int)Math.Round(i * (ordered.Count - 1) / (double)(limit - 1))]).Distinct();
+    }
+
+    private static double? ReadScore(string details)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(details);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("reputation_score", out var score)
+                && score.ValueKind == JsonValueKind.Number && score.TryGetDouble(out var value) ? value : null;
+        }
+        catch (JsonException)
+        {
+            // A malformed row is a gap in the chart, not a failed request.
+            return null;
+        }
+    }
+}

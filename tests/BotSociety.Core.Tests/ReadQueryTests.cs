@@ -1,0 +1,113 @@
+using BotSociety.Core.Data;
+using BotSociety.Core.Memory;
+using BotSociety.Core.Simulation;
+using BotSociety.Core.Usage;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BotSociety.Core.Tests;
+
+/// <summary>The read side the dashboard uses where a real clock cannot reach: summaries hours apart, sampling, date ranges.</summary>
+public sealed class ReadQueryTests
+{
+    [Fact]
+    public async Task ColdMemoryPagesNewestFirstWithTheActivityThatWroteIt()
+    {
+        await using var society = await TestSociety.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["Usage:DefaultDailyTokenCap"] = "100000000",
+        });
+        for (var period = 0; period < 2; period++)
+        {
+            for (var i = 0; i < 8; i++)
+            {
+                await society.TickAsync(TimeSpan.FromMinutes(5));
+            }
+
+            society.Clock.Advance(TimeSpan.FromHours(7));
+            Assert.True(await society.Compressor.RunAsync(CancellationToken.None) > 0);
+        }
+
+        var ada = await society.BotIdAsync("Ada");
+        var compressions = await society.ActivityOfAsync("Ada", ActivityActions.MemoryCompressed);
+        Assert.Equal(2, compressions.Count);
+        var memory = society.Services.GetRequiredService<MemoryQueries>();
+
+        var newest = await memory.ColdAsync(ada, new Paging(1, 0), CancellationToken.None);
+        var older = await memory.ColdAsync(ada, new Paging(1, 1), CancellationToken.None);
+        var together = await memory.AllAsync(ada, CancellationToken.None);
+
+        Assert.NotNull(newest);
+        Assert.NotNull(older);
+        Assert.Equal(2, newest.Total);
+        var first = Assert.Single(newest.Items);
+        var second = Assert.Single(older.Items);
+        Assert.True(first.PeriodStart > second.PeriodEnd, "newest summary first");
+        Assert.Equal(compressions[1].Id, first.Activity!.Id);
+        Assert.Equal(compressions[0].Id, second.Activity!.Id);
+        Assert.Equal(ActivityActions.MemoryCompressed, first.Activity.Action);
+        Assert.Equal(compressions[1].Model, first.Activity.Model);
+        Assert.Equal(compressions[1].TokensUsed, first.Activity.TokensUsed);
+        Assert.Equal((string)SocietyReads.DetailsOf(compressions[1])["summary"]!, first.Summary);
+        Assert.True(first.ActivityCount >= 5);
+        Assert.NotNull(together);
+        Assert.Equal(10, together.Cold.Limit);
+        Assert.Equal([first.Id, second.Id], together.Cold.Items.Select(c => c.Id));
+        Assert.Null(await memory.ColdAsync(9999, new Paging(10, 0), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ReputationHistorySamplesEvenlyAndKeepsTheNewest()
+    {
+        await using var society = await TestSociety.StartAsync();
+        for (var i = 0; i < 12; i++)
+        {
+            await society.TickAsync(TimeSpan.FromMinutes(5));
+        }
+
+        var ada = await society.BotIdAsync("Ada");
+        var rows = await society.ActivityOfAsync("Ada");
+        Assert.True(rows.Count >= 10, $"Ada acted {rows.Count} times");
+        var stats = society.Services.GetRequiredService<StatsQueries>();
+
+        var all = Assert.Single(await stats.ReputationHistoryAsync(new ReputationHistoryQuery(ada, null, 1000), CancellationToken.None));
+        var three = Assert.Single(await stats.ReputationHistoryAsync(new ReputationHistoryQuery(ada, null, 3), CancellationToken.None));
+        var since = Assert.Single(await stats.ReputationHistoryAsync(new ReputationHistoryQuery(ada, rows[^3].CreatedAt, 1000), CancellationToken.None));
+
+        Assert.Equal(rows.Select(r => ((double)SocietyReads.DetailsOf(r)["reputation_score"]!, r.CreatedAt)), all.Points.Select(p => (p.ReputationScore, p.Timestamp)));
+        Assert.Equal(3, three.Points.Count);
+        Assert.Equal(rows[0].CreatedAt, three.Points[0].Timestamp);
+        Assert.Equal(rows[^1].CreatedAt, three.Points[^1].Timestamp);
+        var middle = rows.FindIndex(r => r.CreatedAt == three.Points[1].Timestamp);
+        Assert.InRange(middle, (rows.Count / 2) - 1, (rows.Count / 2) + 1);
+        Assert.Equal(rows.Where(r => r.CreatedAt >= rows[^3].CreatedAt).Select(r => r.CreatedAt), since.Points.Select(p => p.Timestamp));
+    }
+
+    [Theory]
+    [InlineData("2024-01-01", "2024-12-31", null)]
+    [InlineData("2024-01-01", "2025-01-01", "to")]
+    [InlineData("2024-01-02", "2024-01-01", "from")]
+    [InlineData("2024-1-2", "2024-01-03", "from")]
+    public void UsageRangeAllowsAtMost366DaysInOrder(string from, string to, string? field)
+    {
+        var (range, errors) = UsageRange.Parse(from, to, null, new DateOnly(2026, 3, 2));
+
+        if (field is null)
+        {
+            Assert.Empty(errors);
+            Assert.Equal(366, range.To.DayNumber - range.From.DayNumber + 1);
+        }
+        else
+        {
+            Assert.Equal(field, Assert.Single(errors).Field);
+        }
+    }
+
+    [Fact]
+    public void UsageRangeDefaultsToTheLastSevenDays()
+    {
+        var (range, errors) = UsageRange.Parse(null, null, null, new DateOnly(2026, 3, 2));
+
+        Assert.Empty(errors);
+        Assert.Equal(new UsageRange(new DateOnly(2026, 2, 24), new DateOnly(2026, 3, 2), null), range);
+    }
+}

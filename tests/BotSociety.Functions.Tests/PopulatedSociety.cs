@@ -1,0 +1,105 @@
+using System.Net;
+using System.Text.Json;
+using BotSociety.DevHost.Tests.EndToEnd;
+using Microsoft.Data.Sqlite;
+
+namespace BotSociety.Functions.Tests;
+
+/// <summary>
+/// One devhost running the real worker on a fresh society, driven through the admin API until
+/// the society has threads, replies, votes and follows to read; shared by the tests of a class.
+/// </summary>
+public sealed class PopulatedSociety : IAsyncLifetime, IDisposable
+{
+    // Enough ticks for every kind of row, few enough that the whole feed fits one page of 200.
+    private const int MaxTicks = 12;
+
+    private readonly SocietyFolder folder = new();
+    private DevHostProcess? devHost;
+
+    public HttpClient Http => (devHost ?? throw new InvalidOperationException("The fixture is not started.")).Http;
+
+    internal string Output => devHost?.Output ?? "";
+
+    public async Task InitializeAsync()
+    {
+        devHost = DevHostProcess.Start(folder.SettingsPath);
+        await devHost.WaitUntilHealthyAsync();
+
+        for (var tick = 0; tick < MaxTicks; tick++)
+        {
+            await MakeEveryBotDueAsync();
+            await RunAsync("Heartbeat");
+            using var stats = await GetJsonAsync("/api/stats");
+            var totals = stats.RootElement.GetProperty("totals");
+            if (totals.GetProperty("posts").GetInt32() >= 3 && totals.GetProperty("follows").GetInt32() > 0
+                && totals.GetProperty("votes").GetInt32() > 0 && totals.GetProperty("threads").GetInt32() >= 2 && tick >= 3)
+            {
+                return;
+            }
+        }
+
+        using var last = await GetJsonAsync("/api/stats");
+        Assert.Fail($"{MaxTicks} ticks did not give threads, replies, votes and follows: {last.RootElement.GetProperty("totals")}");
+    }
+
+    /// <summary>
+    /// Bots fall due seconds to minutes apart by the real clock; moving every due time into the past (as the core
+    /// tests' OnlyDueAsync does) lets each admin-run tick make every bot act.
+    /// </summary>
+    private async Task MakeEveryBotDueAsync()
+    {
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = folder.DatabasePath, DefaultTimeout = 30 }.ToString());
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE bots SET next_heartbeat_at = '2000-01-01 00:00:00'";
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Runs a timer function now through devhost's admin API.</summary>
+    public async Task RunAsync(string function)
+    {
+        using var run = await Http.PostAsync(new Uri($"/admin/functions/{function}", UriKind.Relative), content: null);
+        Assert.True(run.StatusCode == HttpStatusCode.Accepted, $"{function} answered {run.StatusCode}: {await run.Content.ReadAsStringAsync()}\n{Output}");
+    }
+
+    /// <summary>GETs a path that must answer 200 with JSON.</summary>
+    public async Task<JsonDocument> GetJsonAsync(string path)
+    {
+        using var response = await Http.GetAsync(new Uri(path, UriKind.Relative));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {path} answered {response.StatusCode}: {text}");
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        return JsonDocument.Parse(text);
+    }
+
+    /// <summary>GETs a path that must answer with problem details of <paramref name="status"/>; returns the problem.</summary>
+    public async Task<JsonDocument> GetProblemAsync(string path, HttpStatusCode status)
+    {
+        using var response = await Http.GetAsync(new Uri(path, UriKind.Relative));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == status, $"GET {path} answered {response.StatusCode}, not {status}: {text}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonDocument.Parse(text);
+        Assert.Equal((int)status, problem.RootElement.GetProperty("status").GetInt32());
+        return problem;
+    }
+
+    /// <summary>Every activity row, newest first, optionally filtered by a query string.</summary>
+    public async Task<List<JsonElement>> ActivityAsync(string query = "")
+    {
+        using var page = await GetJsonAsync($"/api/activity?limit=200{query}");
+        return [.. page.RootElement.GetProperty("items").EnumerateArray().Select(e => e.Clone())];
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (devHost is not null)
+        {
+            await devHost.DisposeAsync();
+        }
+    }
+
+    // After DisposeAsync: the worker is gone by then, so its database can be deleted.
+    public void Dispose() => folder.Dispose();
+}
