@@ -63,6 +63,11 @@ public static class BotSocietyCoreExtensions
         services.AddSingleton<FollowQueries>();
         services.AddSingleton<StatsQueries>();
         services.AddSingleton<MemoryQueries>();
+
+        services.AddSingleton<ControlEvents>();
+        services.AddSingleton<BotControl>();
+        services.AddSingleton<PaceService>();
+        services.AddSingleton<CostCapService>();
         return builder;
     }
 

@@ -38,6 +38,16 @@ internal static class ApiResults
         return false;
     }
 
+    /// <summary>A write's answer: 200 with the changed resource, 400 naming each field, or 404 with <paramref name="notFound"/>.</summary>
+    public static IResult From<T>(WriteResult<T> result, string notFound)
+        where T : class =>
+        result switch
+        {
+            { NotFound: true } => NotFound(notFound),
+            { Value: { } value } => Json(value),
+            _ => Invalid(result.Errors),
+        };
+
     public static ProblemHttpResult NotFound(string detail) =>
         TypedResults.Problem(
             title: "Not found.", detail: detail, statusCode: StatusCodes.Status404NotFound,

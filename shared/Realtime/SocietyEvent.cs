@@ -26,6 +26,8 @@ public static class SocietyEventTypes
     public const string MemoryCompressed = "memory_compressed";
     public const string ConfigUpdated = "config_updated";
     public const string PaceChanged = "pace_changed";
+    public const string BotPaused = "bot_paused";
+    public const string BotResumed = "bot_resumed";
 }
 
 /// <summary>Sends events to whoever watches. Implementations must not throw for a transport failure they can log.</summary>

@@ -47,7 +47,7 @@ public sealed class PopulatedSociety : IAsyncLifetime, IDisposable
     /// Bots fall due seconds to minutes apart by the real clock; moving every due time into the past (as the core
     /// tests' OnlyDueAsync does) lets each admin-run tick make every bot act.
     /// </summary>
-    private async Task MakeEveryBotDueAsync()
+    public async Task MakeEveryBotDueAsync()
     {
         await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = folder.DatabasePath, DefaultTimeout = 30 }.ToString());
         await connection.OpenAsync();

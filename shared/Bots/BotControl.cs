@@ -1,0 +1,46 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using BotSociety.Core.Data;
+using BotSociety.Core.Realtime;
+using Microsoft.EntityFrameworkCore;
+
+namespace BotSociety.Core.Bots;
+
+/// <summary>The operator's pause and resume of one bot; both are idempotent and publish only a real change.</summary>
+public sealed class BotControl(IDbContextFactory<BotSocietyDb> dbFactory, BotQueries queries, ControlEvents events, TimeProvider time)
+{
+    /// <summary>Pauses the bot; null when there is no bot with that id.</summary>
+    public Task<BotSummary?> PauseAsync(int id, CancellationToken cancellationToken) => SetPausedAsync(id, paused: true, cancellationToken);
+
+    /// <summary>Resumes the bot and makes it due now, so it acts on the next tick; null when there is no bot with that id.</summary>
+    public Task<BotSummary?> ResumeAsync(int id, CancellationToken cancellationToken) => SetPausedAsync(id, paused: false, cancellationToken);
+
+    private async Task<BotSummary?> SetPausedAsync(int id, bool paused, CancellationToken ct)
+    {
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            var bot = await db.Bots.FirstOrDefaultAsync(b => b.Id == id, ct);
+            if (bot is null)
+            {
+                return null;
+            }
+
+            if (bot.IsPaused != paused)
+            {
+                bot.IsPaused = paused;
+                var details = new JsonObject { ["status"] = paused ? "paused" : "active" };
+                if (!paused)
+                {
+                    bot.NextHeartbeatAt = time.GetUtcNow().UtcDateTime;
+                    details["next_heartbeat_at"] = bot.NextHeartbeatAt.ToString("O", CultureInfo.InvariantCulture);
+                }
+
+                await db.SaveChangesAsync(ct);
+                await events.PublishAsync(
+                    paused ? SocietyEventTypes.BotPaused : SocietyEventTypes.BotResumed, bot.Id, bot.Name, paused ? "pause" : "resume", details, ct);
+            }
+        }
+
+        return await queries.GetAsync(id, ct);
+    }
+}

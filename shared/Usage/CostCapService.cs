@@ -1,0 +1,85 @@
+using System.Text.Json.Nodes;
+using BotSociety.Core.Data;
+using BotSociety.Core.Realtime;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace BotSociety.Core.Usage;
+
+/// <summary>A bot's effective daily caps, each with where it comes from (<c>custom</c> or <c>default</c>).</summary>
+public sealed record CostCaps(CapSetting<long> DailyTokenCap, CapSetting<double> DailyCostCapUsd);
+
+/// <summary>One effective cap and its source.</summary>
+public sealed record CapSetting<T>(T Value, string Source);
+
+/// <summary>Sets or resets a bot's own daily caps; null means "use the global default".</summary>
+public sealed class CostCapService(IDbContextFactory<BotSocietyDb> dbFactory, ControlEvents events, TimeProvider time, IOptions<UsageOptions> usageOptions)
+{
+    private const string TokenCapField = "daily_token_cap";
+    private const string CostCapField = "daily_cost_cap_usd";
+    private const double MaxCostCapUsd = 1_000_000;
+    private static readonly string[] Fields = [TokenCapField, CostCapField];
+
+    /// <summary>
+    /// Applies a body like <c>{"daily_token_cap": 50000, "daily_cost_cap_usd": null}</c>. Both members are required,
+    /// so a client cannot reset one cap by leaving it out; an invalid body changes nothing.
+    /// </summary>
+    public async Task<WriteResult<CostCaps>> SetAsync(int botId, Stream body, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var bot = await db.Bots.FirstOrDefaultAsync(b => b.Id == botId, cancellationToken);
+        if (bot is null)
+        {
+            return WriteResult.Missing<CostCaps>();
+        }
+
+        var request = await JsonBody.ReadAsync(body, Fields, cancellationToken);
+        request.TryRequiredNullableInt64(TokenCapField, 1, out var tokenCap);
+        request.TryRequiredNullableDouble(CostCapField, 0, MaxCostCapUsd, out var costCap);
+        if (!request.IsValid)
+        {
+            return WriteResult.Invalid<CostCaps>(request.Errors);
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var today = DateOnly.FromDateTime(now);
+        var usage = await db.DailyUsage.AsNoTracking().FirstOrDefaultAsync(u => u.BotId == botId && u.Day == today, cancellationToken);
+        var before = UsageCaps.Evaluate(bot, usage, usageOptions.Value);
+        var changed = new JsonArray();
+        if (bot.DailyTokenCap != tokenCap)
+        {
+            changed.Add(TokenCapField);
+        }
+
+        if (bot.DailyCostCapUsd != costCap)
+        {
+            changed.Add(CostCapField);
+        }
+
+        bot.DailyTokenCap = tokenCap;
+        bot.DailyCostCapUsd = costCap;
+        var after = UsageCaps.Evaluate(bot, usage, usageOptions.Value);
+        if (changed.Count == 0)
+        {
+            return WriteResult.Done<CostCaps>(Caps(after));
+        }
+
+        // A capped bot was put to sleep until midnight UTC (TickApplier.RecordCappedAsync); a cap that no longer
+        // holds it must wake it now rather than leave it idle for the rest of the day.
+        if (bot.CappedOn == today && !after.IsCapped && bot.NextHeartbeatAt > now)
+        {
+            bot.NextHeartbeatAt = now;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        var details = new JsonObject { ["fields"] = changed, ["before"] = Json(Caps(before)), ["after"] = Json(Caps(after)) };
+        await events.PublishAsync(SocietyEventTypes.ConfigUpdated, bot.Id, bot.Name, "set_cost_cap", details, cancellationToken);
+        return WriteResult.Done<CostCaps>(Caps(after));
+    }
+
+    private static CostCaps Caps(CapStatus status) =>
+        new(new(status.TokenCap, status.TokenCapIsCustom ? "custom" : "default"),
+            new(status.CostCapUsd, status.CostCapIsCustom ? "custom" : "default"));
+
+    private static JsonNode Json(CostCaps caps) => System.Text.Json.JsonSerializer.SerializeToNode(caps, SocietyJson.Options)!;
+}
