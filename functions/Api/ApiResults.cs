@@ -38,6 +38,18 @@ internal static class ApiResults
         return false;
     }
 
+    /// <summary>Reads a bot id from the route and answers with what <paramref name="read"/> finds: 200, 400 naming <c>bot_id</c>, or 404.</summary>
+    public static async Task<IResult> ForBotAsync<T>(string botId, Func<int, Task<T?>> read)
+        where T : class
+    {
+        if (!TryParseId(botId, "bot_id", out var id, out var problem))
+        {
+            return problem;
+        }
+
+        return await read(id) is { } value ? Json(value) : NotFound($"There is no bot {id}.");
+    }
+
     /// <summary>A write's answer: 200 with the changed resource, 400 naming each field, or 404 with <paramref name="notFound"/>.</summary>
     public static IResult From<T>(WriteResult<T> result, string notFound)
         where T : class =>

@@ -10,28 +10,14 @@ namespace BotSociety.Functions.Api;
 internal sealed class ControlFunctions(BotControl control, PaceService pace, CostCapService caps)
 {
     [Function("PauseBot")]
-    public async Task<IResult> PauseBotAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "bots/{bot_id}/pause")] HttpRequest request, string bot_id, CancellationToken cancellationToken)
-    {
-        if (!ApiResults.TryParseId(bot_id, "bot_id", out var id, out var problem))
-        {
-            return problem;
-        }
-
-        return await control.PauseAsync(id, cancellationToken) is { } bot ? ApiResults.Json(bot) : ApiResults.NotFound($"There is no bot {id}.");
-    }
+    public Task<IResult> PauseBotAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "bots/{bot_id}/pause")] HttpRequest request, string bot_id, CancellationToken cancellationToken) =>
+        ApiResults.ForBotAsync(bot_id, id => control.PauseAsync(id, cancellationToken));
 
     [Function("ResumeBot")]
-    public async Task<IResult> ResumeBotAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "bots/{bot_id}/resume")] HttpRequest request, string bot_id, CancellationToken cancellationToken)
-    {
-        if (!ApiResults.TryParseId(bot_id, "bot_id", out var id, out var problem))
-        {
-            return problem;
-        }
-
-        return await control.ResumeAsync(id, cancellationToken) is { } bot ? ApiResults.Json(bot) : ApiResults.NotFound($"There is no bot {id}.");
-    }
+    public Task<IResult> ResumeBotAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "bots/{bot_id}/resume")] HttpRequest request, string bot_id, CancellationToken cancellationToken) =>
+        ApiResults.ForBotAsync(bot_id, id => control.ResumeAsync(id, cancellationToken));
 
     [Function("GetPace")]
     public async Task<IResult> GetPaceAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "pace")] HttpRequest request, CancellationToken cancellationToken) =>

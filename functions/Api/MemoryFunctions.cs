@@ -9,16 +9,9 @@ namespace BotSociety.Functions.Api;
 internal sealed class MemoryFunctions(MemoryQueries memory)
 {
     [Function("GetBotMemory")]
-    public async Task<IResult> GetMemoryAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "bots/{bot_id}/memory")] HttpRequest request, string bot_id, CancellationToken cancellationToken)
-    {
-        if (!ApiResults.TryParseId(bot_id, "bot_id", out var id, out var problem))
-        {
-            return problem;
-        }
-
-        return await memory.AllAsync(id, cancellationToken) is { } view ? ApiResults.Json(view) : ApiResults.NotFound($"There is no bot {id}.");
-    }
+    public Task<IResult> GetMemoryAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "bots/{bot_id}/memory")] HttpRequest request, string bot_id, CancellationToken cancellationToken) =>
+        ApiResults.ForBotAsync(bot_id, id => memory.AllAsync(id, cancellationToken));
 
     [Function("GetWarmMemory")]
     public async Task<IResult> GetWarmMemoryAsync(

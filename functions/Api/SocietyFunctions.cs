@@ -21,16 +21,9 @@ internal sealed class SocietyFunctions(SocietyHealth health, BotQueries bots, Ac
         ApiResults.Json(await bots.ListAsync(cancellationToken));
 
     [Function("GetBot")]
-    public async Task<IResult> GetBotAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "bots/{bot_id}")] HttpRequest request, string bot_id, CancellationToken cancellationToken)
-    {
-        if (!int.TryParse(bot_id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id))
-        {
-            return ApiResults.Invalid([new FieldError("bot_id", $"must be a bot's numeric id; got '{bot_id}'")]);
-        }
-
-        return await bots.GetAsync(id, cancellationToken) is { } bot ? ApiResults.Json(bot) : ApiResults.NotFound($"There is no bot {id}.");
-    }
+    public Task<IResult> GetBotAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "bots/{bot_id}")] HttpRequest request, string bot_id, CancellationToken cancellationToken) =>
+        ApiResults.ForBotAsync(bot_id, id => bots.GetAsync(id, cancellationToken));
 
     [Function("ListActivity")]
     public async Task<IResult> ListActivityAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "activity")] HttpRequest request, CancellationToken cancellationToken)
