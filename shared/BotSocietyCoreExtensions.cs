@@ -68,6 +68,7 @@ public static class BotSocietyCoreExtensions
         services.AddSingleton<BotControl>();
         services.AddSingleton<PaceService>();
         services.AddSingleton<CostCapService>();
+        services.AddSingleton<BotConfigService>();
         return builder;
     }
 

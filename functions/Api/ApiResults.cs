@@ -60,6 +60,56 @@ internal static class ApiResults
             _ => Invalid(result.Errors),
         };
 
+    /// <summary>200 with a bot's config and its version as the strong <c>ETag</c> a later <c>If-Match</c> names.</summary>
+    public static IResult Config(HttpRequest request, BotConfigView config)
+    {
+        request.HttpContext.Response.Headers.ETag = string.Create(CultureInfo.InvariantCulture, $"\"{config.Version}\"");
+        return Json(config);
+    }
+
+    /// <summary>
+    /// Reads <c>If-Match</c>: absent or <c>*</c> means "whatever the current version is" (last write wins);
+    /// <c>"3"</c> means version 3. Anything else is a 400 naming the header.
+    /// </summary>
+    public static bool TryParseIfMatch(HttpRequest request, out int? version, [NotNullWhen(false)] out ProblemHttpResult? problem)
+    {
+        version = null;
+        problem = null;
+        var header = request.Headers.IfMatch.ToString().Trim();
+        if (header.Length == 0 || header == "*")
+        {
+            return true;
+        }
+
+        if (header.Length > 2 && header[0] == '"' && header[^1] == '"'
+            && int.TryParse(header.AsSpan(1, header.Length - 2), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
+        {
+            version = parsed;
+            return true;
+        }
+
+        problem = Invalid([new FieldError("If-Match", $"must be the ETag of a config version, such as \"3\"; got '{header}'")]);
+        return false;
+    }
+
+    /// <summary>A config write's answer: 200 with the config and its ETag, 400 naming each field, 404, 409 or 412.</summary>
+    public static IResult From(HttpRequest request, ConfigWriteResult result) =>
+        result.Status switch
+        {
+            ConfigWriteStatus.Done => Config(request, result.Config!),
+            ConfigWriteStatus.Invalid => Invalid(result.Errors),
+            ConfigWriteStatus.VersionMismatch => TypedResults.Problem(
+                title: "Someone else changed the config.",
+                detail: result.Detail,
+                statusCode: StatusCodes.Status412PreconditionFailed,
+                type: "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.13",
+                extensions: new Dictionary<string, object?> { ["current_version"] = result.CurrentVersion }),
+            ConfigWriteStatus.PersonaUnusable => TypedResults.Problem(
+                title: "The persona file cannot be read.", detail: result.Detail, statusCode: StatusCodes.Status409Conflict,
+                type: "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.10"),
+            _ => NotFound(result.Detail ?? "Not found."),
+        };
+
     public static ProblemHttpResult NotFound(string detail) =>
         TypedResults.Problem(
             title: "Not found.", detail: detail, statusCode: StatusCodes.Status404NotFound,

@@ -13,6 +13,9 @@ public sealed class Bot
 
     public required PersonalityConfig PersonalityConfig { get; set; }
 
+    /// <summary>Raised by one on every config change; the config API's ETag, so a stale edit is refused.</summary>
+    public int ConfigVersion { get; set; }
+
     public double ReputationScore { get; set; }
 
     /// <summary>Per-bot override; null means the global default.</summary>

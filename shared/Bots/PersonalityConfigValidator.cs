@@ -6,7 +6,7 @@ namespace BotSociety.Core.Bots;
 public sealed record FieldError(string Field, string Message);
 
 /// <summary>
-/// The rules a personality config must meet, shared by the YAML loader and (later) the config API,
+/// The rules a personality config must meet, shared by the YAML loader and the config API (BotConfigService),
 /// so a file and a request are held to the same standard.
 /// </summary>
 public static class PersonalityConfigValidator

@@ -27,6 +27,7 @@ public sealed class BotSocietyDb(DbContextOptions<BotSocietyDb> options) : DbCon
     public DbSet<ColdMemory> ColdMemories => Set<ColdMemory>();
     public DbSet<RelationshipEvent> RelationshipEvents => Set<RelationshipEvent>();
     public DbSet<SocietySettings> SocietySettings => Set<SocietySettings>();
+    public DbSet<BotConfigChange> ConfigChanges => Set<BotConfigChange>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

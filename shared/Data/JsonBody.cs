@@ -130,6 +130,38 @@ public sealed class JsonBody
         return true;
     }
 
+    /// <summary>An optional member that must be an object when present; null when absent or not an object (the error is recorded).</summary>
+    public JsonElement? OptionalObject(string field)
+    {
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty(field, out var value))
+        {
+            return null;
+        }
+
+        return value.ValueKind == JsonValueKind.Object ? value : FailMember(field, $"must be an object; got {Describe(value)}");
+    }
+
+    /// <summary>Records an error found by a caller that reads inside a member, such as <c>behavior.skepticism</c>.</summary>
+    public void AddError(string field, string message) => errors.Add(new(field, message));
+
+    /// <summary>How a value reads in an error message: "a string", "the number 3".</summary>
+    public static string Describe(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => $"the number {element.GetRawText()}",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Null => "null",
+        _ => "nothing",
+    };
+
+    private JsonElement? FailMember(string field, string message)
+    {
+        errors.Add(new(field, message));
+        return null;
+    }
+
     private JsonElement? Required(string field)
     {
         // A body that is not an object has its one error already; its fields are not reported as missing too.
@@ -153,15 +185,4 @@ public sealed class JsonBody
         errors.Add(new(field, message));
         return null;
     }
-
-    private static string Describe(JsonElement element) => element.ValueKind switch
-    {
-        JsonValueKind.Object => "an object",
-        JsonValueKind.Array => "an array",
-        JsonValueKind.String => "a string",
-        JsonValueKind.Number => $"the number {element.GetRawText()}",
-        JsonValueKind.True or JsonValueKind.False => "a boolean",
-        JsonValueKind.Null => "null",
-        _ => "nothing",
-    };
 }

@@ -28,6 +28,10 @@ namespace BotSociety.Core.Data.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("capped_on");
 
+                    b.Property<int>("ConfigVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("config_version");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
@@ -85,6 +89,49 @@ namespace BotSociety.Core.Data.Migrations
                     b.HasIndex("IsPaused", "NextHeartbeatAt");
 
                     b.ToTable("bots", (string)null);
+                });
+
+            modelBuilder.Entity("BotSociety.Core.Bots.BotConfigChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("After")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("after");
+
+                    b.Property<string>("Before")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("before");
+
+                    b.Property<int>("BotId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("bot_id");
+
+                    b.Property<DateTime>("ChangedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("changed_at");
+
+                    b.Property<string>("Fields")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("fields");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BotId", "ChangedAt");
+
+                    b.ToTable("config_changes", (string)null);
                 });
 
             modelBuilder.Entity("BotSociety.Core.Memory.ColdMemory", b =>
@@ -540,6 +587,17 @@ namespace BotSociety.Core.Data.Migrations
                     b.HasIndex("Day");
 
                     b.ToTable("daily_usage", (string)null);
+                });
+
+            modelBuilder.Entity("BotSociety.Core.Bots.BotConfigChange", b =>
+                {
+                    b.HasOne("BotSociety.Core.Bots.Bot", "Bot")
+                        .WithMany()
+                        .HasForeignKey("BotId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Bot");
                 });
 
             modelBuilder.Entity("BotSociety.Core.Memory.ColdMemory", b =>
