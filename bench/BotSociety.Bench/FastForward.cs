@@ -65,6 +65,15 @@ internal static class FastForward
         Console.WriteLine("Actions: " + string.Join(", ", actions.Select(a => $"{a.Key} {a.Count}")));
         Console.WriteLine("Reputation: " + string.Join(", ", reputations.Take(10).Select(r => $"{r.Name} {r.ReputationScore:0.0}")) + (reputations.Count > 10 ? ", …" : ""));
         Console.WriteLine($"Database {Report.Mb(Report.DatabaseBytes(path))} at {path}");
+
+        // The simulated last day is today: bots that spent their budget in it rest until midnight UTC when served live.
+        var today = DateOnly.FromDateTime(end.UtcDateTime);
+        var cappedToday = await db.Bots.CountAsync(b => b.CappedOn == today);
+        if (cappedToday > 0)
+        {
+            Console.WriteLine($"Note: {cappedToday} of {bots} bots reached today's budget in the simulation and rest until 00:00 UTC when served live;");
+            Console.WriteLine("raise it with Usage__DefaultDailyTokenCap in functions/local.settings.json, or per bot with PUT /api/bots/{bot_id}/cost-cap.");
+        }
         return 0;
     }
 }

@@ -2,6 +2,7 @@ using BotSociety.Core.Bots;
 using BotSociety.Core.Reputation;
 using BotSociety.Core.Search;
 using BotSociety.Core.Simulation;
+using BotSociety.Core.Usage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -19,6 +20,7 @@ public sealed partial class DatabaseInitializer(
     PersonaCatalog personas,
     TimeProvider time,
     IOptions<SocietyOptions> societyOptions,
+    IOptions<UsageOptions> usageOptions,
     ILogger<DatabaseInitializer> logger)
 {
     private readonly Lock gate = new();
@@ -64,9 +66,35 @@ public sealed partial class DatabaseInitializer(
             added++;
         }
 
+        var woken = await WakeBotsNoLongerCappedAsync(db, now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         var indexed = await OfflineCorpusSearch.EnsureIndexedAsync(db, cancellationToken);
-        LogReady(added, indexed);
+        LogReady(added, indexed, woken);
+    }
+
+    /// <summary>
+    /// A capped bot sleeps until midnight UTC. If the caps were raised in the settings since (a restart is how
+    /// settings change), the bots they no longer cap act on the next tick instead of waiting for tomorrow.
+    /// </summary>
+    private async Task<int> WakeBotsNoLongerCappedAsync(BotSocietyDb db, DateTime now, CancellationToken ct)
+    {
+        var today = DateOnly.FromDateTime(now);
+        var sleeping = await db.Bots.Where(b => b.CappedOn == today && b.NextHeartbeatAt > now).ToListAsync(ct);
+        if (sleeping.Count == 0)
+        {
+            return 0;
+        }
+
+        var ids = sleeping.Select(b => b.Id).ToList();
+        var usage = await db.DailyUsage.AsNoTracking().Where(u => u.Day == today && ids.Contains(u.BotId)).ToDictionaryAsync(u => u.BotId, ct);
+        var woken = 0;
+        foreach (var bot in sleeping.Where(b => !UsageCaps.Evaluate(b, usage.GetValueOrDefault(b.Id), usageOptions.Value).IsCapped))
+        {
+            bot.NextHeartbeatAt = now;
+            woken++;
+        }
+
+        return woken;
     }
 
     /// <summary>A bot as its persona defines it; first heartbeats are staggered a few seconds apart so the society wakes gradually.</summary>
@@ -80,8 +108,8 @@ public sealed partial class DatabaseInitializer(
         NextHeartbeatAt = now.AddSeconds(ordinal * 2),
     };
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Database ready: {Added} bots added from personas, {Indexed} corpus articles indexed")]
-    private partial void LogReady(int added, int indexed);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database ready: {Added} bots added from personas, {Indexed} corpus articles indexed, {Woken} capped bots woken by raised caps")]
+    private partial void LogReady(int added, int indexed, int woken);
 }
 
 /// <summary>Runs <see cref="DatabaseInitializer"/> as the host starts, before timers and HTTP begin.</summary>
