@@ -50,6 +50,27 @@ internal static class ApiResults
         return await read(id) is { } value ? Json(value) : NotFound($"There is no bot {id}.");
     }
 
+    /// <summary>
+    /// A paged list that belongs to a bot: reads the route's bot id, then <c>limit</c> and <c>offset</c>, and answers
+    /// 200 with the page, 400 naming each bad parameter, or 404 when <paramref name="read"/> finds no such bot.
+    /// </summary>
+    public static async Task<IResult> ForBotPageAsync<T>(string botId, HttpRequest request, int defaultLimit, Func<int, Paging, Task<T?>> read)
+        where T : class
+    {
+        if (!TryParseId(botId, "bot_id", out var id, out var problem))
+        {
+            return problem;
+        }
+
+        var (paging, errors) = Paging.Parse(request.Query["limit"], request.Query["offset"], defaultLimit);
+        if (errors.Count > 0)
+        {
+            return Invalid(errors);
+        }
+
+        return await read(id, paging) is { } page ? Json(page) : NotFound($"There is no bot {id}.");
+    }
+
     /// <summary>A write's answer: 200 with the changed resource, 400 naming each field, or 404 with <paramref name="notFound"/>.</summary>
     public static IResult From<T>(WriteResult<T> result, string notFound)
         where T : class =>

@@ -1,5 +1,4 @@
 using BotSociety.Core.Bots;
-using BotSociety.Core.Data;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 
@@ -45,20 +44,7 @@ internal sealed class ConfigFunctions(BotConfigService configs)
     }
 
     [Function("GetBotConfigHistory")]
-    public async Task<IResult> GetBotConfigHistoryAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "bots/{bot_id}/config/history")] HttpRequest request, string bot_id, CancellationToken cancellationToken)
-    {
-        if (!ApiResults.TryParseId(bot_id, "bot_id", out var id, out var problem))
-        {
-            return problem;
-        }
-
-        var (paging, errors) = Paging.Parse(request.Query["limit"], request.Query["offset"], BotConfigService.DefaultHistoryLimit);
-        if (errors.Count > 0)
-        {
-            return ApiResults.Invalid(errors);
-        }
-
-        return await configs.HistoryAsync(id, paging, cancellationToken) is { } page ? ApiResults.Json(page) : ApiResults.NotFound($"There is no bot {id}.");
-    }
+    public Task<IResult> GetBotConfigHistoryAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "bots/{bot_id}/config/history")] HttpRequest request, string bot_id, CancellationToken cancellationToken) =>
+        ApiResults.ForBotPageAsync(bot_id, request, BotConfigService.DefaultHistoryLimit, (id, paging) => configs.HistoryAsync(id, paging, cancellationToken));
 }

@@ -1,4 +1,3 @@
-using BotSociety.Core.Data;
 using BotSociety.Core.Memory;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
@@ -33,20 +32,7 @@ internal sealed class MemoryFunctions(MemoryQueries memory)
     }
 
     [Function("GetColdMemory")]
-    public async Task<IResult> GetColdMemoryAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "bots/{bot_id}/memory/cold")] HttpRequest request, string bot_id, CancellationToken cancellationToken)
-    {
-        if (!ApiResults.TryParseId(bot_id, "bot_id", out var id, out var problem))
-        {
-            return problem;
-        }
-
-        var (paging, errors) = Paging.Parse(request.Query["limit"], request.Query["offset"], MemoryQueries.DefaultColdLimit);
-        if (errors.Count > 0)
-        {
-            return ApiResults.Invalid(errors);
-        }
-
-        return await memory.ColdAsync(id, paging, cancellationToken) is { } cold ? ApiResults.Json(cold) : ApiResults.NotFound($"There is no bot {id}.");
-    }
+    public Task<IResult> GetColdMemoryAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "bots/{bot_id}/memory/cold")] HttpRequest request, string bot_id, CancellationToken cancellationToken) =>
+        ApiResults.ForBotPageAsync(bot_id, request, MemoryQueries.DefaultColdLimit, (id, paging) => memory.ColdAsync(id, paging, cancellationToken));
 }

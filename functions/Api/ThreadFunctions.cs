@@ -33,27 +33,10 @@ internal sealed class ThreadFunctions(ThreadQueries threads, FollowQueries follo
     [Function("ListFollowers")]
     public Task<IResult> ListFollowersAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "bots/{bot_id}/followers")] HttpRequest request, string bot_id, CancellationToken cancellationToken) =>
-        FollowPageAsync(request, bot_id, follows.FollowersAsync, cancellationToken);
+        ApiResults.ForBotPageAsync(bot_id, request, defaultLimit: 50, (id, paging) => follows.FollowersAsync(id, paging, cancellationToken));
 
     [Function("ListFollowing")]
     public Task<IResult> ListFollowingAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "bots/{bot_id}/following")] HttpRequest request, string bot_id, CancellationToken cancellationToken) =>
-        FollowPageAsync(request, bot_id, follows.FollowingAsync, cancellationToken);
-
-    private static async Task<IResult> FollowPageAsync(
-        HttpRequest request, string botId, Func<int, Paging, CancellationToken, Task<Page<FollowItem>?>> query, CancellationToken cancellationToken)
-    {
-        if (!ApiResults.TryParseId(botId, "bot_id", out var id, out var problem))
-        {
-            return problem;
-        }
-
-        var (paging, errors) = Paging.Parse(request.Query["limit"], request.Query["offset"], defaultLimit: 50);
-        if (errors.Count > 0)
-        {
-            return ApiResults.Invalid(errors);
-        }
-
-        return await query(id, paging, cancellationToken) is { } page ? ApiResults.Json(page) : ApiResults.NotFound($"There is no bot {id}.");
-    }
+        ApiResults.ForBotPageAsync(bot_id, request, defaultLimit: 50, (id, paging) => follows.FollowingAsync(id, paging, cancellationToken));
 }

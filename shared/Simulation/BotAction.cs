@@ -67,5 +67,5 @@ public static class ActionParser
         }
     }
 
-    private static string Excerpt(string text) => text.Length <= 120 ? text : text[..120] + "…";
+    private static string Excerpt(string text) => TextCut.Cut(text, 120);
 }

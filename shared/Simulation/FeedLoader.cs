@@ -20,7 +20,6 @@ public sealed class FeedLoader(IOptions<MemoryOptions> memoryOptions)
     private const int PostsShown = 4;
     private const int CandidatesShown = 5;
     private const int SummariesShown = 2;
-    private const int ExcerptLength = 140;
 
     public async Task<IReadOnlyList<HeartbeatContext>> LoadAsync(BotSocietyDb db, IReadOnlyList<Bot> bots, CancellationToken ct)
     {
@@ -36,7 +35,7 @@ public sealed class FeedLoader(IOptions<MemoryOptions> memoryOptions)
             .Select(t => new FeedThread(t.Id, t.BotId, t.Bot!.Name, t.Topic, t.Title,
                 t.Body, t.ReplyCount, t.Score, t.CreatedAt))
             .ToListAsync(ct);
-        threads = threads.Select(t => t with { Excerpt = Excerpt(t.Excerpt) }).ToList();
+        threads = threads.Select(t => t with { Excerpt = TextCut.Excerpt(t.Excerpt) }).ToList();
         var posts = await db.Posts.AsNoTracking()
             .OrderByDescending(p => p.Id)
             .Take(SnapshotPosts)
@@ -44,7 +43,7 @@ public sealed class FeedLoader(IOptions<MemoryOptions> memoryOptions)
                 p.ParentPost != null ? p.ParentPost.BotId : null, p.Thread.BotId,
                 p.Body, p.CreatedAt))
             .ToListAsync(ct);
-        posts = posts.Select(p => p with { Excerpt = Excerpt(p.Excerpt) }).ToList();
+        posts = posts.Select(p => p with { Excerpt = TextCut.Excerpt(p.Excerpt) }).ToList();
 
         // Prominent members let a new society's bots find each other before anyone has posted.
         var notable = await db.Bots.AsNoTracking()
@@ -121,8 +120,6 @@ public sealed class FeedLoader(IOptions<MemoryOptions> memoryOptions)
                 votes[bot.Id].ToHashSet());
         }).ToList();
     }
-
-    private static string Excerpt(string text) => text.Length <= ExcerptLength ? text : string.Concat(text.AsSpan(0, ExcerptLength - 1), "…");
 
     /// <summary>
     /// Each bot's most important warm items: one prepared <c>LIMIT</c> query per bot, answered by the

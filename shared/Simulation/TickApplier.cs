@@ -32,7 +32,6 @@ public sealed partial class TickApplier(ISearchProvider search, IOptions<MemoryO
     public const int MaxTitleLength = 200;
     public const int MaxBodyLength = 2000;
     public const int MaxQueryLength = 200;
-    private const int ExcerptLength = 140;
 
     public async Task<IReadOnlyList<AppliedHeartbeat>> ApplyAsync(
         BotSocietyDb db, IReadOnlyList<Bot> due, IReadOnlyDictionary<int, HeartbeatPlan> plans, IReadOnlyDictionary<int, CapStatus> caps,
@@ -86,7 +85,7 @@ public sealed partial class TickApplier(ISearchProvider search, IOptions<MemoryO
             return await RecordFailureAsync(tick, bot, plan, plan.FailureStage ?? "model", plan.Failure, ct);
         }
 
-        var error = Validate(tick.State, bot, plan.Action!);
+        var error = ActionRules.Check(tick.State, bot, plan.Action!);
         if (error is not null)
         {
             return await RecordFailureAsync(tick, bot, plan, "validate", error, ct);
@@ -111,116 +110,6 @@ public sealed partial class TickApplier(ISearchProvider search, IOptions<MemoryO
         }
     }
 
-    /// <summary>Every rule an action must meet, checked before anything is written.</summary>
-    private static string? Validate(TickState state, BotState bot, BotAction action)
-    {
-        switch (action.Action)
-        {
-            case ActivityActions.CreateThread:
-                var title = action.Title?.Trim() ?? "";
-                var body = action.Body?.Trim() ?? "";
-                if (title.Length is < 3 or > MaxTitleLength)
-                {
-                    return $"create_thread.title must be 3 to {MaxTitleLength} characters (got {title.Length})";
-                }
-
-                if (body.Length is < 1 or > MaxBodyLength)
-                {
-                    return $"create_thread.body must be 1 to {MaxBodyLength} characters (got {body.Length})";
-                }
-
-                return action.Topic is { Length: > 64 } ? "create_thread.topic must be at most 64 characters" : null;
-            case ActivityActions.Reply:
-                var replyBody = action.Body?.Trim() ?? "";
-                if (action.ThreadId is not { } threadId)
-                {
-                    return "reply.thread_id is required";
-                }
-
-                if (replyBody.Length is < 1 or > MaxBodyLength)
-                {
-                    return $"reply.body must be 1 to {MaxBodyLength} characters (got {replyBody.Length})";
-                }
-
-                if (!state.Threads.ContainsKey(threadId))
-                {
-                    return $"reply.thread_id {threadId} does not exist";
-                }
-
-                return action.ParentPostId is { } parentId && (!state.Posts.TryGetValue(parentId, out var parent) || parent.ThreadId != threadId)
-                    ? $"reply.parent_post_id {parentId} is not a post of thread {threadId}"
-                    : null;
-            case ActivityActions.Vote:
-                if (action.Direction?.Trim().ToLowerInvariant() is not ("up" or "down"))
-                {
-                    return $"vote.direction must be 'up' or 'down' (got '{action.Direction}')";
-                }
-
-                if (action.TargetId is not { } targetId)
-                {
-                    return "vote.target_id is required";
-                }
-
-                var target = action.TargetType?.Trim().ToLowerInvariant();
-                int author;
-                if (target == "thread")
-                {
-                    if (!state.Threads.TryGetValue(targetId, out var t))
-                    {
-                        return $"vote.target_id: thread {targetId} does not exist";
-                    }
-
-                    author = t.AuthorId;
-                }
-                else if (target == "post")
-                {
-                    if (!state.Posts.TryGetValue(targetId, out var p))
-                    {
-                        return $"vote.target_id: post {targetId} does not exist";
-                    }
-
-                    author = p.AuthorId;
-                }
-                else
-                {
-                    return $"vote.target_type must be 'thread' or 'post' (got '{action.TargetType}')";
-                }
-
-                if (author == bot.Id)
-                {
-                    return "vote: a bot may not vote on its own writing";
-                }
-
-                return state.Votes.Contains((bot.Id, target == "thread" ? VoteTarget.Thread : VoteTarget.Post, targetId))
-                    ? $"vote: already voted on {target} {targetId}"
-                    : null;
-            case ActivityActions.Follow:
-                if (action.BotId is not { } followee)
-                {
-                    return "follow.bot_id is required";
-                }
-
-                if (followee == bot.Id)
-                {
-                    return "follow: a bot may not follow itself";
-                }
-
-                if (!state.Bots.TryGetValue(followee, out var other))
-                {
-                    return $"follow.bot_id {followee} does not exist";
-                }
-
-                return state.Follows.Contains((bot.Id, followee)) ? $"follow: already following {other.Name}" : null;
-            case ActivityActions.Search:
-                var query = action.Query?.Trim() ?? "";
-                return query.Length is < 2 or > MaxQueryLength ? $"search.query must be 2 to {MaxQueryLength} characters (got {query.Length})" : null;
-            case ActivityActions.Rest:
-                return action.Reason is { Length: > 500 } ? "rest.reason is longer than 500 characters" : null;
-            default:
-                return $"unknown action '{action.Action}'";
-        }
-    }
-
     private async Task<AppliedHeartbeat> ExecuteAsync(Tick tick, BotState bot, HeartbeatPlan plan, CancellationToken ct)
     {
         var action = plan.Action!;
@@ -240,7 +129,7 @@ public sealed partial class TickApplier(ISearchProvider search, IOptions<MemoryO
                 details["thread_id"] = id;
                 details["title"] = title;
                 details["topic"] = topic;
-                details["excerpt"] = Excerpt(body);
+                details["excerpt"] = TextCut.Excerpt(body);
                 break;
             }
 
@@ -271,7 +160,7 @@ public sealed partial class TickApplier(ISearchProvider search, IOptions<MemoryO
                 details["parent_post_id"] = parent?.Id;
                 details["reply_to_bot_id"] = recipient.Id;
                 details["reply_to_bot_name"] = recipient.Name;
-                details["excerpt"] = Excerpt(body);
+                details["excerpt"] = TextCut.Excerpt(body);
                 break;
             }
 
@@ -493,124 +382,11 @@ public sealed partial class TickApplier(ISearchProvider search, IOptions<MemoryO
         return writer.UpdateReputationAsync(bot.Id, bot.ReputationScore, ct);
     }
 
-    /// <summary>Moves how <paramref name="botId"/> feels about another bot, and records the interaction as a relationship event.</summary>
-    private async Task AdjustRelationshipAsync(Tick tick, int botId, int otherId, string otherName, string kind, double delta, string note, long activityId, CancellationToken ct)
-    {
-        await tick.Writer.InsertRelationshipEventAsync(botId, otherId, kind, delta, activityId, tick.Now, ct);
-        if (tick.State.Relationships.TryGetValue((botId, otherId), out var row))
-        {
-            row.Sentiment = Math.Round(Math.Clamp(row.Sentiment + delta, -1, 1), 4);
-            row.Importance = Math.Min(1.0, row.Importance + 0.05);
-            await tick.Writer.UpdateMemoryAsync(row.Id, otherName, note, row.Sentiment, row.Importance, activityId, tick.Now, ct);
-            return;
-        }
-
-        var id = await InsertMemoryAsync(tick, new WarmMemory
-        {
-            BotId = botId, Category = MemoryCategory.Relationship, Subject = otherName, AboutBotId = otherId, Content = note,
-            Sentiment = Math.Clamp(delta, -1, 1), Importance = 0.3, ActivityId = activityId, CreatedAt = tick.Now,
-        }, ct);
-        tick.State.Relationships[(botId, otherId)] = new MemoryRow(id) { Sentiment = Math.Clamp(delta, -1, 1), Importance = 0.3 };
-    }
-
-    private async Task BumpInterestAsync(Tick tick, int botId, string topic, long activityId, CancellationToken ct)
-    {
-        if (tick.State.Interests.TryGetValue((botId, topic), out var row))
-        {
-            row.Importance = Math.Min(1.0, row.Importance + 0.05);
-            await tick.Writer.UpdateMemoryAsync(row.Id, topic, $"Keeps coming back to {topic}.", row.Sentiment, row.Importance, activityId, tick.Now, ct);
-            return;
-        }
-
-        var id = await InsertMemoryAsync(tick, new WarmMemory
-        {
-            BotId = botId, Category = MemoryCategory.Interest, Subject = Truncate(topic, 200), Content = $"Keeps coming back to {topic}.",
-            Importance = 0.3, ActivityId = activityId, CreatedAt = tick.Now,
-        }, ct);
-        tick.State.Interests[(botId, topic)] = new MemoryRow(id) { Importance = 0.3 };
-    }
-
-    private async Task AddFactAsync(Tick tick, int botId, SearchResult result, double importance, long activityId, CancellationToken ct)
-    {
-        var content = Truncate($"{result.Title}: {result.Snippet}", 600);
-        if (tick.State.Facts.TryGetValue((botId, result.Source), out var row))
-        {
-            // Finding the same thing again makes it matter more, not twice.
-            row.Importance = Math.Min(1.0, row.Importance + 0.1);
-            await tick.Writer.UpdateMemoryAsync(row.Id, Truncate(result.Title, 200), content, row.Sentiment, row.Importance, activityId, tick.Now, ct);
-            return;
-        }
-
-        var id = await InsertMemoryAsync(tick, new WarmMemory
-        {
-            BotId = botId, Category = MemoryCategory.Fact, Subject = Truncate(result.Title, 200), Content = content, Source = result.Source,
-            Importance = importance, ActivityId = activityId, CreatedAt = tick.Now,
-        }, ct);
-        tick.State.Facts[(botId, result.Source)] = new MemoryRow(id) { Importance = importance };
-    }
-
-    private Task<long> AddOpinionAsync(Tick tick, int botId, string topic, string content, double sentiment, long activityId, CancellationToken ct) =>
-        InsertMemoryAsync(tick, new WarmMemory
-        {
-            BotId = botId, Category = MemoryCategory.Opinion, Subject = Truncate(topic, 200), Content = Truncate(content, 600),
-            Sentiment = sentiment, Importance = 0.3 + (Math.Abs(sentiment) * 0.3), ActivityId = activityId, CreatedAt = tick.Now,
-        }, ct);
-
-    /// <summary>Inserts a warm item and, when its category is over its bound, evicts the least important (then oldest).</summary>
-    private async Task<long> InsertMemoryAsync(Tick tick, WarmMemory memory, CancellationToken ct)
-    {
-        var id = await tick.Writer.InsertMemoryAsync(memory, ct);
-        var key = (memory.BotId, memory.Category);
-        var count = tick.State.MemoryCounts.TryGetValue(key, out var known)
-            ? known + 1
-            : await tick.Writer.CountMemoryAsync(memory.BotId, memory.Category, ct);
-        var limit = MemoryLimits.For(memoryOptions.Value, memory.Category);
-        if (count > limit)
-        {
-            var evicted = await tick.Writer.EvictMemoryAsync(memory.BotId, memory.Category, count - limit, ct);
-            count -= evicted.Count;
-            Forget(tick.State, memory.BotId, evicted);
-        }
-
-        tick.State.MemoryCounts[key] = count;
-        return id;
-    }
-
-    private static void Forget(TickState state, int botId, List<long> ids)
-    {
-        static void Remove<TKey>(Dictionary<TKey, MemoryRow> rows, Func<TKey, bool> ofBot, List<long> ids)
-            where TKey : notnull
-        {
-            foreach (var key in rows.Where(r => ofBot(r.Key) && ids.Contains(r.Value.Id)).Select(r => r.Key).ToList())
-            {
-                rows.Remove(key);
-            }
-        }
-
-        Remove(state.Relationships, k => k.BotId == botId, ids);
-        Remove(state.Interests, k => k.BotId == botId, ids);
-        Remove(state.Facts, k => k.BotId == botId, ids);
-    }
-
     private static SocietyEvent ToEvent(ActivityLogEntry activity, BotState bot, JsonObject details, string type) =>
         new(activity.EventId, type, bot.Id, bot.Name, activity.Action, (JsonObject)details.DeepClone(), activity.TokensUsed,
             new DateTimeOffset(activity.CreatedAt, TimeSpan.Zero));
 
     private static string NewEventId(DateTime now) => Guid.CreateVersion7(new DateTimeOffset(now, TimeSpan.Zero)).ToString();
-
-    private static string Excerpt(string text) => Truncate(text, ExcerptLength);
-
-    private static string Truncate(string text, int max)
-    {
-        if (text.Length <= max)
-        {
-            return text;
-        }
-
-        // Never cut between the two halves of a surrogate pair (an emoji, say).
-        var cut = char.IsHighSurrogate(text[max - 2]) ? max - 2 : max - 1;
-        return text[..cut] + "…";
-    }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Bot {BotId}'s {Action} could not be saved; it was rolled back")]
     private partial void LogApplyFailed(Exception exception, int botId, string action);

@@ -58,9 +58,6 @@ public sealed record ThreadFilter(int? BotId = null, string? Topic = null)
 /// <summary>Read side of threads and their posts for the API.</summary>
 public sealed class ThreadQueries(IDbContextFactory<BotSocietyDb> dbFactory)
 {
-    // Cut as the create_thread activity cuts its excerpt, so the list and the feed show the same text.
-    public const int ExcerptLength = 140;
-
     /// <summary>Newest first, optionally only one author's or one topic's.</summary>
     public async Task<Page<ThreadListItem>> ListAsync(Paging paging, ThreadFilter filter, CancellationToken cancellationToken)
     {
@@ -82,14 +79,15 @@ public sealed class ThreadQueries(IDbContextFactory<BotSocietyDb> dbFactory)
             .Skip(paging.Offset).Take(paging.Limit)
             .Select(t => new
             {
-                t.Id, t.Title, t.Topic, Excerpt = t.Body.Substring(0, ExcerptLength), Longer = t.Body.Length > ExcerptLength,
+                t.Id, t.Title, t.Topic, // One character past the excerpt tells TextCut whether to add the ellipsis; the rest of the body stays in the database.
+                Start = t.Body.Substring(0, TextCut.ExcerptLength + 1),
                 t.BotId, BotName = t.Bot!.Name, t.CreatedAt, t.LastActivityAt, t.ReplyCount, t.Score,
                 Upvotes = db.Votes.Count(v => v.TargetType == VoteTarget.Thread && v.TargetId == t.Id && v.Value > 0),
                 Downvotes = db.Votes.Count(v => v.TargetType == VoteTarget.Thread && v.TargetId == t.Id && v.Value < 0),
             })
             .ToListAsync(cancellationToken);
         var items = rows.Select(t => new ThreadListItem(
-            t.Id, t.Title, t.Topic, t.Longer ? t.Excerpt[..(ExcerptLength - 1)] + "…" : t.Excerpt, new BotRef(t.BotId, t.BotName),
+            t.Id, t.Title, t.Topic, TextCut.Excerpt(t.Start), new BotRef(t.BotId, t.BotName),
             t.CreatedAt, t.LastActivityAt, t.ReplyCount, t.Score, t.Upvotes, t.Downvotes)).ToList();
         return new Page<ThreadListItem>(items, total, paging.Limit, paging.Offset);
     }

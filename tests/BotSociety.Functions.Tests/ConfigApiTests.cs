@@ -75,7 +75,7 @@ public sealed class ConfigApiTests(PopulatedSociety society) : IClassFixture<Pop
             Assert.Equal(skepticism, item.GetProperty("before").GetProperty("behavior").GetProperty("skepticism").GetInt32());
             Assert.Equal(wanted, item.GetProperty("after").GetProperty("behavior").GetProperty("skepticism").GetInt32());
             Assert.False(item.GetProperty("after").TryGetProperty("personality", out _), "only the changed section is kept");
-            Assert.True(item.GetProperty("changed_at").GetDateTime() > DateTime.UtcNow.AddMinutes(-5));
+            Assert.True(item.GetProperty("changed_at").GetDateTime() > TimeProvider.System.GetUtcNow().UtcDateTime.AddMinutes(-5));
         }
 
         // The same value again changes nothing: 200, the same version, no history.

@@ -45,7 +45,7 @@ public sealed class ControlApiTests(PopulatedSociety society) : IClassFixture<Po
         using (var resumed = await SendJsonAsync(HttpMethod.Post, $"/api/bots/{PausedBot}/resume", null, HttpStatusCode.OK))
         {
             Assert.Equal("active", resumed.RootElement.GetProperty("status").GetString());
-            Assert.True(resumed.RootElement.GetProperty("next_heartbeat_at").GetDateTime() <= DateTime.UtcNow);
+            Assert.True(resumed.RootElement.GetProperty("next_heartbeat_at").GetDateTime() <= TimeProvider.System.GetUtcNow().UtcDateTime);
         }
 
         // Resuming makes the bot due now: the very next tick has it act, with no help from the test.
@@ -73,7 +73,7 @@ public sealed class ControlApiTests(PopulatedSociety society) : IClassFixture<Po
             Assert.Equal(
                 ["paused:0", "slow:300", "normal:60", "fast:15"],
                 root.GetProperty("paces").EnumerateArray().Select(p => $"{p.GetProperty("name").GetString()}:{p.GetProperty("interval_seconds").GetInt32()}"));
-            Assert.True(root.GetProperty("updated_at").GetDateTime() > DateTime.UtcNow.AddMinutes(-5));
+            Assert.True(root.GetProperty("updated_at").GetDateTime() > TimeProvider.System.GetUtcNow().UtcDateTime.AddMinutes(-5));
         }
 
         await SetPaceAsync("normal");

@@ -1,0 +1,108 @@
+using BotSociety.Core.Data;
+using BotSociety.Core.Memory;
+using BotSociety.Core.Search;
+
+namespace BotSociety.Core.Simulation;
+
+/// <summary>The warm-memory side of applying a heartbeat: relationships, interests, facts, opinions and their bounds.</summary>
+public sealed partial class TickApplier
+{
+    /// <summary>Moves how <paramref name="botId"/> feels about another bot, and records the interaction as a relationship event.</summary>
+    private async Task AdjustRelationshipAsync(Tick tick, int botId, int otherId, string otherName, string kind, double delta, string note, long activityId, CancellationToken ct)
+    {
+        await tick.Writer.InsertRelationshipEventAsync(botId, otherId, kind, delta, activityId, tick.Now, ct);
+        if (tick.State.Relationships.TryGetValue((botId, otherId), out var row))
+        {
+            row.Sentiment = Math.Round(Math.Clamp(row.Sentiment + delta, -1, 1), 4);
+            row.Importance = Math.Min(1.0, row.Importance + 0.05);
+            await tick.Writer.UpdateMemoryAsync(row.Id, otherName, note, row.Sentiment, row.Importance, activityId, tick.Now, ct);
+            return;
+        }
+
+        var id = await InsertMemoryAsync(tick, new WarmMemory
+        {
+            BotId = botId, Category = MemoryCategory.Relationship, Subject = otherName, AboutBotId = otherId, Content = note,
+            Sentiment = Math.Clamp(delta, -1, 1), Importance = 0.3, ActivityId = activityId, CreatedAt = tick.Now,
+        }, ct);
+        tick.State.Relationships[(botId, otherId)] = new MemoryRow(id) { Sentiment = Math.Clamp(delta, -1, 1), Importance = 0.3 };
+    }
+
+    private async Task BumpInterestAsync(Tick tick, int botId, string topic, long activityId, CancellationToken ct)
+    {
+        if (tick.State.Interests.TryGetValue((botId, topic), out var row))
+        {
+            row.Importance = Math.Min(1.0, row.Importance + 0.05);
+            await tick.Writer.UpdateMemoryAsync(row.Id, topic, $"Keeps coming back to {topic}.", row.Sentiment, row.Importance, activityId, tick.Now, ct);
+            return;
+        }
+
+        var id = await InsertMemoryAsync(tick, new WarmMemory
+        {
+            BotId = botId, Category = MemoryCategory.Interest, Subject = TextCut.Cut(topic, 200), Content = $"Keeps coming back to {topic}.",
+            Importance = 0.3, ActivityId = activityId, CreatedAt = tick.Now,
+        }, ct);
+        tick.State.Interests[(botId, topic)] = new MemoryRow(id) { Importance = 0.3 };
+    }
+
+    private async Task AddFactAsync(Tick tick, int botId, SearchResult result, double importance, long activityId, CancellationToken ct)
+    {
+        var content = TextCut.Cut($"{result.Title}: {result.Snippet}", 600);
+        if (tick.State.Facts.TryGetValue((botId, result.Source), out var row))
+        {
+            // Finding the same thing again makes it matter more, not twice.
+            row.Importance = Math.Min(1.0, row.Importance + 0.1);
+            await tick.Writer.UpdateMemoryAsync(row.Id, TextCut.Cut(result.Title, 200), content, row.Sentiment, row.Importance, activityId, tick.Now, ct);
+            return;
+        }
+
+        var id = await InsertMemoryAsync(tick, new WarmMemory
+        {
+            BotId = botId, Category = MemoryCategory.Fact, Subject = TextCut.Cut(result.Title, 200), Content = content, Source = result.Source,
+            Importance = importance, ActivityId = activityId, CreatedAt = tick.Now,
+        }, ct);
+        tick.State.Facts[(botId, result.Source)] = new MemoryRow(id) { Importance = importance };
+    }
+
+    private Task<long> AddOpinionAsync(Tick tick, int botId, string topic, string content, double sentiment, long activityId, CancellationToken ct) =>
+        InsertMemoryAsync(tick, new WarmMemory
+        {
+            BotId = botId, Category = MemoryCategory.Opinion, Subject = TextCut.Cut(topic, 200), Content = TextCut.Cut(content, 600),
+            Sentiment = sentiment, Importance = 0.3 + (Math.Abs(sentiment) * 0.3), ActivityId = activityId, CreatedAt = tick.Now,
+        }, ct);
+
+    /// <summary>Inserts a warm item and, when its category is over its bound, evicts the least important (then oldest).</summary>
+    private async Task<long> InsertMemoryAsync(Tick tick, WarmMemory memory, CancellationToken ct)
+    {
+        var id = await tick.Writer.InsertMemoryAsync(memory, ct);
+        var key = (memory.BotId, memory.Category);
+        var count = tick.State.MemoryCounts.TryGetValue(key, out var known)
+            ? known + 1
+            : await tick.Writer.CountMemoryAsync(memory.BotId, memory.Category, ct);
+        var limit = MemoryLimits.For(memoryOptions.Value, memory.Category);
+        if (count > limit)
+        {
+            var evicted = await tick.Writer.EvictMemoryAsync(memory.BotId, memory.Category, count - limit, ct);
+            count -= evicted.Count;
+            Forget(tick.State, memory.BotId, evicted);
+        }
+
+        tick.State.MemoryCounts[key] = count;
+        return id;
+    }
+
+    private static void Forget(TickState state, int botId, List<long> ids)
+    {
+        static void Remove<TKey>(Dictionary<TKey, MemoryRow> rows, Func<TKey, bool> ofBot, List<long> ids)
+            where TKey : notnull
+        {
+            foreach (var key in rows.Where(r => ofBot(r.Key) && ids.Contains(r.Value.Id)).Select(r => r.Key).ToList())
+            {
+                rows.Remove(key);
+            }
+        }
+
+        Remove(state.Relationships, k => k.BotId == botId, ids);
+        Remove(state.Interests, k => k.BotId == botId, ids);
+        Remove(state.Facts, k => k.BotId == botId, ids);
+    }
+}
