@@ -19,6 +19,7 @@ command -v dotnet >/dev/null 2>&1 || fail "the .NET SDK is missing: install .NET
 sdk_major="$(dotnet --version 2>/dev/null | cut -d. -f1)"
 [[ "${sdk_major:-0}" -ge 10 ]] || fail "the .NET SDK is $(dotnet --version 2>/dev/null || echo unknown); BotSociety needs .NET 10 or later."
 command -v curl >/dev/null 2>&1 || fail "curl is missing (it is used to wait for the API to answer)."
+command -v npm >/dev/null 2>&1 || fail "npm is missing: install Node.js with npm (the build fetches the API explorer's files from npm)."
 if ! [[ "$port" =~ ^[0-9]+$ ]] || (( port < 1 || port > 65535 )); then
   fail "PORT must be a number from 1 to 65535; got '$port'."
 fi
@@ -69,6 +70,7 @@ for _ in $(seq 1 240); do
     say "BotSociety is running at http://localhost:$port"
     say "  bots:      http://localhost:$port/api/bots"
     say "  activity:  http://localhost:$port/api/activity"
+    say "  API:       http://localhost:$port/api/swagger/ui"
     say "  data:      $Database__Path"
     say "Press Ctrl-C to stop."
     ready=1

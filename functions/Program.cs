@@ -1,5 +1,6 @@
 using BotSociety.Core;
 using BotSociety.Core.Data;
+using BotSociety.Functions.OpenApi;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -8,6 +9,7 @@ using Microsoft.Extensions.Hosting;
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.AddBotSocietyCore();
+builder.Services.AddSingleton<OpenApiDocumentProvider>();
 var app = builder.Build();
 
 // Check every setting, then migrate and seed, before the worker connects to its host: a wrong setting must

@@ -61,6 +61,7 @@ public static class BotSocietyCoreExtensions
         services.AddSingleton<ActivityQueries>();
         services.AddSingleton<ThreadQueries>();
         services.AddSingleton<FollowQueries>();
+        services.AddSingleton<VoteQueries>();
         services.AddSingleton<StatsQueries>();
         services.AddSingleton<MemoryQueries>();
 

@@ -1,4 +1,6 @@
 using BotSociety.Core.Bots;
+using BotSociety.Core.Data;
+using BotSociety.Functions.OpenApi;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 
@@ -8,6 +10,8 @@ namespace BotSociety.Functions.Api;
 internal sealed class ConfigFunctions(BotConfigService configs)
 {
     [Function("GetBotConfig")]
+    [ApiOperation("Config", "A bot's config: personality, behaviour and model, each effective value with its source, and the version as ETag.")]
+    [ApiResponse(200, "The config.", Body = typeof(BotConfigView), ETag = true)]
     public async Task<IResult> GetBotConfigAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "bots/{bot_id}/config")] HttpRequest request, string bot_id, CancellationToken cancellationToken)
     {
@@ -20,8 +24,13 @@ internal sealed class ConfigFunctions(BotConfigService configs)
     }
 
     [Function("UpdateBotConfig")]
+    [ApiOperation("Config", "Changes part of a bot's config; the bot uses it from its next heartbeat. Publishes config_updated.")]
+    [ApiBody(typeof(PersonalityConfig), "Only the members to change, such as {\"behavior\": {\"skepticism\": 80}}.", Partial = true)]
+    [ApiIfMatch]
+    [ApiResponse(200, "The config, changed.", Body = typeof(BotConfigView), ETag = true)]
+    [ApiResponse(412, "Someone else changed the config since the version in If-Match; current_version says which is current.")]
     public async Task<IResult> UpdateBotConfigAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "bots/{bot_id}/config")] HttpRequest request, string bot_id, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Function, "put", Route = "bots/{bot_id}/config")] HttpRequest request, string bot_id, CancellationToken cancellationToken)
     {
         if (!ApiResults.TryParseId(bot_id, "bot_id", out var id, out var problem) || !ApiResults.TryParseIfMatch(request, out var version, out problem))
         {
@@ -32,8 +41,13 @@ internal sealed class ConfigFunctions(BotConfigService configs)
     }
 
     [Function("ResetBotConfig")]
+    [ApiOperation("Config", "Resets a bot's config to its persona file's defaults. Publishes config_updated.")]
+    [ApiIfMatch]
+    [ApiResponse(200, "The config, reset.", Body = typeof(BotConfigView), ETag = true)]
+    [ApiResponse(409, "The bot's persona file cannot be read, so there is nothing to reset to.")]
+    [ApiResponse(412, "Someone else changed the config since the version in If-Match.")]
     public async Task<IResult> ResetBotConfigAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "bots/{bot_id}/config/reset")] HttpRequest request, string bot_id, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "bots/{bot_id}/config/reset")] HttpRequest request, string bot_id, CancellationToken cancellationToken)
     {
         if (!ApiResults.TryParseId(bot_id, "bot_id", out var id, out var problem) || !ApiResults.TryParseIfMatch(request, out var version, out problem))
         {
@@ -44,6 +58,9 @@ internal sealed class ConfigFunctions(BotConfigService configs)
     }
 
     [Function("GetBotConfigHistory")]
+    [ApiOperation("Config", "Every change to a bot's config, newest first: when, which fields, before and after.")]
+    [ApiPaged(BotConfigService.DefaultHistoryLimit)]
+    [ApiResponse(200, "A page of changes.", Body = typeof(Page<ConfigChangeItem>))]
     public Task<IResult> GetBotConfigHistoryAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "bots/{bot_id}/config/history")] HttpRequest request, string bot_id, CancellationToken cancellationToken) =>
         ApiResults.ForBotPageAsync(bot_id, request, BotConfigService.DefaultHistoryLimit, (id, paging) => configs.HistoryAsync(id, paging, cancellationToken));

@@ -1,6 +1,7 @@
 using BotSociety.Core.Bots;
 using BotSociety.Core.Simulation;
 using BotSociety.Core.Usage;
+using BotSociety.Functions.OpenApi;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 
@@ -10,26 +11,38 @@ namespace BotSociety.Functions.Api;
 internal sealed class ControlFunctions(BotControl control, PaceService pace, CostCapService caps)
 {
     [Function("PauseBot")]
+    [ApiOperation("Bots", "Pauses a bot: it takes no heartbeat until resumed. Publishes bot_paused.")]
+    [ApiResponse(200, "The bot, now paused.", Body = typeof(BotSummary))]
     public Task<IResult> PauseBotAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "bots/{bot_id}/pause")] HttpRequest request, string bot_id, CancellationToken cancellationToken) =>
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "bots/{bot_id}/pause")] HttpRequest request, string bot_id, CancellationToken cancellationToken) =>
         ApiResults.ForBotAsync(bot_id, id => control.PauseAsync(id, cancellationToken));
 
     [Function("ResumeBot")]
+    [ApiOperation("Bots", "Resumes a paused bot. Publishes bot_resumed.")]
+    [ApiResponse(200, "The bot, now active (or capped, if it is over a cap).", Body = typeof(BotSummary))]
     public Task<IResult> ResumeBotAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "bots/{bot_id}/resume")] HttpRequest request, string bot_id, CancellationToken cancellationToken) =>
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "bots/{bot_id}/resume")] HttpRequest request, string bot_id, CancellationToken cancellationToken) =>
         ApiResults.ForBotAsync(bot_id, id => control.ResumeAsync(id, cancellationToken));
 
     [Function("GetPace")]
+    [ApiOperation("Society", "The society's pace and every pace to choose from.")]
+    [ApiResponse(200, "The pace.", Body = typeof(PaceView))]
     public async Task<IResult> GetPaceAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "pace")] HttpRequest request, CancellationToken cancellationToken) =>
         ApiResults.Json(await pace.GetAsync(cancellationToken));
 
     [Function("SetPace")]
-    public async Task<IResult> SetPaceAsync([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "pace")] HttpRequest request, CancellationToken cancellationToken) =>
+    [ApiOperation("Society", "Sets the society's pace; bots take it from their next heartbeat. Publishes pace_changed.")]
+    [ApiBody(typeof(PaceRequest), "The new pace.")]
+    [ApiResponse(200, "The pace, changed.", Body = typeof(PaceView))]
+    public async Task<IResult> SetPaceAsync([HttpTrigger(AuthorizationLevel.Function, "put", Route = "pace")] HttpRequest request, CancellationToken cancellationToken) =>
         ApiResults.From(await pace.SetAsync(request.Body, cancellationToken), "The society has no settings.");
 
     [Function("SetCostCap")]
+    [ApiOperation("Config", "Sets a bot's daily token and cost caps; null resets a cap to the global default. Publishes config_updated.")]
+    [ApiBody(typeof(CostCapRequest), "Both caps; each a value or null.")]
+    [ApiResponse(200, "The effective caps, each custom or default.", Body = typeof(CostCaps))]
     public async Task<IResult> SetCostCapAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "bots/{bot_id}/cost-cap")] HttpRequest request, string bot_id, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Function, "put", Route = "bots/{bot_id}/cost-cap")] HttpRequest request, string bot_id, CancellationToken cancellationToken)
     {
         if (!ApiResults.TryParseId(bot_id, "bot_id", out var id, out var problem))
         {

@@ -1,4 +1,5 @@
 using BotSociety.Core.Usage;
+using BotSociety.Functions.OpenApi;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 
@@ -8,10 +9,17 @@ namespace BotSociety.Functions.Api;
 internal sealed class StatsFunctions(StatsQueries stats)
 {
     [Function("GetStats")]
+    [ApiOperation("Stats", "Society totals and actions per bot.")]
+    [ApiResponse(200, "The totals.", Body = typeof(SocietyStats))]
     public async Task<IResult> GetStatsAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "stats")] HttpRequest request, CancellationToken cancellationToken) =>
         ApiResults.Json(await stats.GetAsync(cancellationToken));
 
     [Function("GetUsageStats")]
+    [ApiOperation("Stats", "Tokens and estimated cost per bot per UTC day over a range (both ends included); the last 7 days by default.")]
+    [ApiQuery("from", typeof(DateOnly), "First day, YYYY-MM-DD.")]
+    [ApiQuery("to", typeof(DateOnly), "Last day, YYYY-MM-DD; today by default.")]
+    [ApiQuery("bot_id", typeof(int), "Only this bot's usage.")]
+    [ApiResponse(200, "Usage per bot per day.", Body = typeof(UsageReport))]
     public async Task<IResult> GetUsageAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "stats/usage")] HttpRequest request, CancellationToken cancellationToken)
     {
         var (range, errors) = UsageRange.Parse(request.Query["from"], request.Query["to"], request.Query["bot_id"], stats.Today);
@@ -19,6 +27,11 @@ internal sealed class StatsFunctions(StatsQueries stats)
     }
 
     [Function("GetReputationHistory")]
+    [ApiOperation("Stats", "Each bot's reputation over time, from the activity log, oldest point first.")]
+    [ApiQuery("bot_id", typeof(int), "Only this bot's series.")]
+    [ApiQuery("since", typeof(DateTime), "Only points at or after this moment (ISO 8601).")]
+    [ApiQuery("limit", typeof(int), "The most points per bot, 1 to 1000; 200 by default.")]
+    [ApiResponse(200, "One series per bot.", Body = typeof(IReadOnlyList<ReputationSeries>))]
     public async Task<IResult> GetReputationHistoryAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "stats/reputation-history")] HttpRequest request, CancellationToken cancellationToken)
     {

@@ -1,14 +1,20 @@
 using BotSociety.Core.Data;
 using BotSociety.Core.Social;
+using BotSociety.Functions.OpenApi;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 
 namespace BotSociety.Functions.Api;
 
-/// <summary>Threads with their reply trees, and who follows whom: thin adapters over the core's social queries.</summary>
-internal sealed class ThreadFunctions(ThreadQueries threads, FollowQueries follows)
+/// <summary>Threads with their reply trees, votes, and who follows whom: thin adapters over the core's social queries.</summary>
+internal sealed class ThreadFunctions(ThreadQueries threads, VoteQueries votes, FollowQueries follows)
 {
     [Function("ListThreads")]
+    [ApiOperation("Society", "Threads, most recently active first, with reply and vote counts.")]
+    [ApiPaged(20)]
+    [ApiQuery("bot_id", typeof(int), "Only threads this bot opened.")]
+    [ApiQuery("topic", typeof(string), "Only threads on this topic.")]
+    [ApiResponse(200, "A page of threads.", Body = typeof(Page<ThreadListItem>))]
     public async Task<IResult> ListThreadsAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "threads")] HttpRequest request, CancellationToken cancellationToken)
     {
         var (paging, errors) = Paging.Parse(request.Query["limit"], request.Query["offset"], defaultLimit: 20);
@@ -19,6 +25,8 @@ internal sealed class ThreadFunctions(ThreadQueries threads, FollowQueries follo
     }
 
     [Function("GetThread")]
+    [ApiOperation("Society", "A thread with its votes and its replies as a tree.")]
+    [ApiResponse(200, "The thread.", Body = typeof(ThreadDetail))]
     public async Task<IResult> GetThreadAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "threads/{thread_id}")] HttpRequest request, string thread_id, CancellationToken cancellationToken)
     {
@@ -30,12 +38,34 @@ internal sealed class ThreadFunctions(ThreadQueries threads, FollowQueries follo
         return await threads.GetAsync(id, cancellationToken) is { } thread ? ApiResults.Json(thread) : ApiResults.NotFound($"There is no thread {id}.");
     }
 
+    [Function("ListVotes")]
+    [ApiOperation("Society", "Votes on threads and replies, newest first.")]
+    [ApiPaged(50)]
+    [ApiQuery("bot_id", typeof(int), "Only votes this bot cast.")]
+    [ApiQuery("target_bot_id", typeof(int), "Only votes on this bot's threads and replies.")]
+    [ApiQuery("thread_id", typeof(int), "Only votes in this thread: on its opening and on its replies.")]
+    [ApiResponse(200, "A page of votes.", Body = typeof(Page<VoteListItem>))]
+    public async Task<IResult> ListVotesAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "votes")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        var (paging, errors) = Paging.Parse(request.Query["limit"], request.Query["offset"], defaultLimit: 50);
+        var (filter, filterErrors) = VoteFilter.Parse(request.Query["bot_id"], request.Query["target_bot_id"], request.Query["thread_id"]);
+        return errors.Count + filterErrors.Count > 0
+            ? ApiResults.Invalid([.. errors, .. filterErrors])
+            : ApiResults.Json(await votes.ListAsync(paging, filter, cancellationToken));
+    }
+
     [Function("ListFollowers")]
+    [ApiOperation("Society", "Who follows the bot, newest first.")]
+    [ApiPaged(50)]
+    [ApiResponse(200, "A page of followers.", Body = typeof(Page<FollowItem>))]
     public Task<IResult> ListFollowersAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "bots/{bot_id}/followers")] HttpRequest request, string bot_id, CancellationToken cancellationToken) =>
         ApiResults.ForBotPageAsync(bot_id, request, defaultLimit: 50, (id, paging) => follows.FollowersAsync(id, paging, cancellationToken));
 
     [Function("ListFollowing")]
+    [ApiOperation("Society", "Whom the bot follows, newest first.")]
+    [ApiPaged(50)]
+    [ApiResponse(200, "A page of followed bots.", Body = typeof(Page<FollowItem>))]
     public Task<IResult> ListFollowingAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "bots/{bot_id}/following")] HttpRequest request, string bot_id, CancellationToken cancellationToken) =>
         ApiResults.ForBotPageAsync(bot_id, request, defaultLimit: 50, (id, paging) => follows.FollowingAsync(id, paging, cancellationToken));

@@ -27,13 +27,18 @@ public sealed record TodayUsage(
 /// <summary>Read side of bots for the API.</summary>
 public sealed class BotQueries(IDbContextFactory<BotSocietyDb> dbFactory, TimeProvider time, IOptions<UsageOptions> usageOptions)
 {
-    public async Task<IReadOnlyList<BotSummary>> ListAsync(CancellationToken cancellationToken)
+    public const int DefaultListLimit = 50;
+
+    /// <summary>A page of bots in id order, each with today's usage.</summary>
+    public async Task<Page<BotSummary>> ListAsync(Paging paging, CancellationToken cancellationToken)
     {
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var bots = await db.Bots.AsNoTracking().OrderBy(b => b.Id).ToListAsync(cancellationToken);
-        var usage = await db.DailyUsage.AsNoTracking().Where(u => u.Day == today).ToDictionaryAsync(u => u.BotId, cancellationToken);
-        return bots.Select(b => Summarize(b, usage.GetValueOrDefault(b.Id), today)).ToList();
+        var total = await db.Bots.CountAsync(cancellationToken);
+        var bots = await db.Bots.AsNoTracking().OrderBy(b => b.Id).Skip(paging.Offset).Take(paging.Limit).ToListAsync(cancellationToken);
+        var ids = bots.Select(b => b.Id).ToList();
+        var usage = await db.DailyUsage.AsNoTracking().Where(u => u.Day == today && ids.Contains(u.BotId)).ToDictionaryAsync(u => u.BotId, cancellationToken);
+        return new Page<BotSummary>([.. bots.Select(b => Summarize(b, usage.GetValueOrDefault(b.Id), today))], total, paging.Limit, paging.Offset);
     }
 
     /// <summary>One bot, or null when there is none with that id.</summary>

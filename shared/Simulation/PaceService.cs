@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using BotSociety.Core.Data;
 using BotSociety.Core.Realtime;
 using Microsoft.EntityFrameworkCore;
@@ -10,6 +11,9 @@ public sealed record PaceView(Pace Pace, int IntervalSeconds, IReadOnlyList<Pace
 
 /// <summary>One pace a client may choose, with its mean interval for an active bot (0 for paused).</summary>
 public sealed record PaceChoice(Pace Name, int IntervalSeconds);
+
+/// <summary>The body of a pace change, as the API documents it.</summary>
+public sealed record PaceRequest([property: JsonRequired] Pace Pace);
 
 /// <summary>Reads and sets the society-wide pace.</summary>
 public sealed class PaceService(IDbContextFactory<BotSocietyDb> dbFactory, ControlEvents events, TimeProvider time)

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using BotSociety.Core.Data;
 using BotSociety.Core.Realtime;
 using Microsoft.EntityFrameworkCore;
@@ -11,6 +12,12 @@ public sealed record CostCaps(CapSetting<long> DailyTokenCap, CapSetting<double>
 
 /// <summary>One effective cap and its source.</summary>
 public sealed record CapSetting<T>(T Value, string Source);
+
+/// <summary>
+/// The body of a cap change, as the API documents it: both members are required and either may be null, which
+/// means "use the global default". <see cref="CostCapService"/> reads the body strictly by these names.
+/// </summary>
+public sealed record CostCapRequest([property: JsonRequired] long? DailyTokenCap, [property: JsonRequired] double? DailyCostCapUsd);
 
 /// <summary>Sets or resets a bot's own daily caps; null means "use the global default".</summary>
 public sealed class CostCapService(IDbContextFactory<BotSocietyDb> dbFactory, ControlEvents events, TimeProvider time, IOptions<UsageOptions> usageOptions)

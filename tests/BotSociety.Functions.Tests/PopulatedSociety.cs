@@ -1,13 +1,15 @@
 using System.Net;
 using System.Text.Json;
 using BotSociety.DevHost.Tests.EndToEnd;
+using BotSociety.Functions.Tests.Contract;
 using Microsoft.Data.Sqlite;
 
 namespace BotSociety.Functions.Tests;
 
 /// <summary>
 /// One devhost running the real worker on a fresh society, driven through the admin API until
-/// the society has threads, replies, votes and follows to read; shared by the tests of a class.
+/// the society has threads, replies, votes and follows to read; shared by the tests of a class. Every answer
+/// through <see cref="Http"/> is held to the served OpenAPI document (<see cref="ContractCheckingHandler"/>).
 /// </summary>
 public sealed class PopulatedSociety : IAsyncLifetime, IDisposable
 {
@@ -16,8 +18,13 @@ public sealed class PopulatedSociety : IAsyncLifetime, IDisposable
 
     private readonly SocietyFolder folder = new();
     private DevHostProcess? devHost;
+    private HttpClient? http;
+    private ApiContract? contract;
 
-    public HttpClient Http => (devHost ?? throw new InvalidOperationException("The fixture is not started.")).Http;
+    public HttpClient Http => http ?? throw new InvalidOperationException("The fixture is not started.");
+
+    /// <summary>The OpenAPI document the app serves, as a checker.</summary>
+    internal ApiContract Contract => contract ?? throw new InvalidOperationException("The fixture is not started.");
 
     internal string Output => devHost?.Output ?? "";
 
@@ -25,6 +32,8 @@ public sealed class PopulatedSociety : IAsyncLifetime, IDisposable
     {
         devHost = DevHostProcess.Start(folder.SettingsPath);
         await devHost.WaitUntilHealthyAsync();
+        contract = new ApiContract(await devHost.Http.GetStringAsync(new Uri("/api/openapi/v3.json", UriKind.Relative)));
+        http = new HttpClient(new ContractCheckingHandler(() => Contract)) { BaseAddress = devHost.Http.BaseAddress, Timeout = devHost.Http.Timeout };
 
         for (var tick = 0; tick < MaxTicks; tick++)
         {
@@ -94,6 +103,7 @@ public sealed class PopulatedSociety : IAsyncLifetime, IDisposable
 
     public async Task DisposeAsync()
     {
+        http?.Dispose();
         if (devHost is not null)
         {
             await devHost.DisposeAsync();

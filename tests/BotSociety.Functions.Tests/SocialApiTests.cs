@@ -191,7 +191,61 @@ public sealed class SocialApiTests(PopulatedSociety society) : IClassFixture<Pop
         }
     }
 
+    [Fact]
+    public async Task VoteListHoldsEveryVoteNewestFirstAndFilters()
+    {
+        using var stats = await society.GetJsonAsync("/api/stats");
+        using var all = await society.GetJsonAsync("/api/votes?limit=200");
+        var items = all.RootElement.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(stats.RootElement.GetProperty("totals").GetProperty("votes").GetInt32(), all.RootElement.GetProperty("total").GetInt32());
+        Assert.Equal(items.Count, all.RootElement.GetProperty("total").GetInt32());
+        Assert.Equal(items.Select(v => v.GetProperty("created_at").GetDateTime()).OrderDescending(), items.Select(v => v.GetProperty("created_at").GetDateTime()));
+
+        // Each vote is on its target's thread, and that thread's page shows it.
+        var vote = items[0];
+        var threadId = vote.GetProperty("thread_id").GetInt32();
+        using var inThread = await society.GetJsonAsync($"/api/votes?thread_id={threadId}&limit=200");
+        Assert.All(inThread.RootElement.GetProperty("items").EnumerateArray(), v => Assert.Equal(threadId, v.GetProperty("thread_id").GetInt32()));
+        Assert.Contains(inThread.RootElement.GetProperty("items").EnumerateArray(), v => v.GetProperty("id").GetInt32() == vote.GetProperty("id").GetInt32());
+        using var thread = await society.GetJsonAsync($"/api/threads/{threadId}");
+        if (vote.GetProperty("target_type").GetString() == "thread")
+        {
+            Assert.Equal(thread.RootElement.GetProperty("author").GetProperty("bot_id").GetInt32(), vote.GetProperty("target_author").GetProperty("bot_id").GetInt32());
+        }
+        else
+        {
+            Assert.Contains(Flatten(thread.RootElement), p => p.Post.GetProperty("id").GetInt32() == vote.GetProperty("target_id").GetInt32());
+        }
+
+        var voter = vote.GetProperty("voter").GetProperty("bot_id").GetInt32();
+        using var byVoter = await society.GetJsonAsync($"/api/votes?bot_id={voter}&limit=200");
+        Assert.Equal(items.Count(v => v.GetProperty("voter").GetProperty("bot_id").GetInt32() == voter), byVoter.RootElement.GetProperty("total").GetInt32());
+        var author = vote.GetProperty("target_author").GetProperty("bot_id").GetInt32();
+        using var onAuthor = await society.GetJsonAsync($"/api/votes?target_bot_id={author}&limit=200");
+        Assert.Equal(items.Count(v => v.GetProperty("target_author").GetProperty("bot_id").GetInt32() == author), onAuthor.RootElement.GetProperty("total").GetInt32());
+    }
+
+    [Fact]
+    public async Task BotListIsPagedInIdOrder()
+    {
+        using var all = await society.GetJsonAsync("/api/bots");
+        var total = all.RootElement.GetProperty("total").GetInt32();
+        Assert.Equal(8, total);
+        using var page = await society.GetJsonAsync("/api/bots?limit=3&offset=2");
+        var ids = page.RootElement.GetProperty("items").EnumerateArray().Select(b => b.GetProperty("id").GetInt32()).ToList();
+        Assert.Equal(all.RootElement.GetProperty("items").EnumerateArray().Skip(2).Take(3).Select(b => b.GetProperty("id").GetInt32()), ids);
+        Assert.Equal(total, page.RootElement.GetProperty("total").GetInt32());
+        Assert.Equal(3, page.RootElement.GetProperty("limit").GetInt32());
+        Assert.Equal(2, page.RootElement.GetProperty("offset").GetInt32());
+    }
+
     [Theory]
+    [InlineData("/api/votes?bot_id=ada", "bot_id")]
+    [InlineData("/api/votes?thread_id=1.5", "thread_id")]
+    [InlineData("/api/votes?target_bot_id=-1", "target_bot_id")]
+    [InlineData("/api/votes?limit=201", "limit")]
+    [InlineData("/api/bots?limit=201", "limit")]
+    [InlineData("/api/bots?offset=x", "offset")]
     [InlineData("/api/activity?since=yesterday", "since")]
     [InlineData("/api/activity?bot=ada", "bot")]
     [InlineData("/api/threads?bot_id=ada", "bot_id")]

@@ -19,7 +19,7 @@ public sealed class StatsAndMemoryApiTests(PopulatedSociety society) : IClassFix
         using var stats = await society.GetJsonAsync("/api/stats");
 
         var totals = stats.RootElement.GetProperty("totals");
-        Assert.Equal(bots.RootElement.GetArrayLength(), totals.GetProperty("bots").GetInt32());
+        Assert.Equal(bots.RootElement.GetProperty("total").GetInt32(), totals.GetProperty("bots").GetInt32());
         Assert.Equal(totals.GetProperty("bots").GetInt32(), totals.GetProperty("active_bots").GetInt32() + totals.GetProperty("paused_bots").GetInt32());
         Assert.Equal(all.Count, totals.GetProperty("activities").GetInt32());
         Assert.Equal(threads.RootElement.GetProperty("total").GetInt32(), totals.GetProperty("threads").GetInt32());
@@ -215,7 +215,7 @@ public sealed class StatsAndMemoryApiTests(PopulatedSociety society) : IClassFix
     private async Task<(int Bot, string Category)> BotWithAtLeastTwoInSomeCategoryAsync()
     {
         using var bots = await society.GetJsonAsync("/api/bots");
-        foreach (var bot in bots.RootElement.EnumerateArray().Select(b => b.GetProperty("id").GetInt32()))
+        foreach (var bot in bots.RootElement.GetProperty("items").EnumerateArray().Select(b => b.GetProperty("id").GetInt32()))
         {
             using var warm = await society.GetJsonAsync($"/api/bots/{bot}/memory/warm");
             if (Categories.FirstOrDefault(c => warm.RootElement.GetProperty(c).GetProperty("total").GetInt32() >= 2) is { } category)

@@ -53,7 +53,7 @@ public sealed class FunctionsOverHttpTests(DevHostFixture fixture) : IClassFixtu
     public async Task RouteParameterReachesTheFunction()
     {
         using var bots = JsonDocument.Parse(await fixture.Http.GetStringAsync(Relative("/api/bots")));
-        var second = bots.RootElement[1];
+        var second = bots.RootElement.GetProperty("items")[1];
         var id = second.GetProperty("id").GetInt32();
 
         using var bot = JsonDocument.Parse(await fixture.Http.GetStringAsync(Relative($"/api/bots/{id}")));

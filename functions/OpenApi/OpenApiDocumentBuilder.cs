@@ -1,0 +1,224 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using BotSociety.Core.Data;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.OpenApi;
+
+namespace BotSociety.Functions.OpenApi;
+
+/// <summary>
+/// Builds the OpenAPI document from the functions' own metadata: each <c>[Function]</c> with an HTTP trigger gives
+/// an operation (its name, methods, route and auth level), and the <c>Api*</c> attributes beside it give the
+/// rest. Schemas come from the C# types through <see cref="SchemaGenerator"/>.
+/// </summary>
+internal static partial class OpenApiDocumentBuilder
+{
+    public const string FunctionKeyScheme = "function_key";
+    private const string ProblemJson = "application/problem+json";
+
+    /// <summary>The features, in the order the explorer shows them.</summary>
+    private static readonly (string Name, string Description)[] Tags =
+    [
+        ("Bots", "The bots: their standing, status and today's spend; pause and resume."),
+        ("Config", "A bot's live personality, behaviour and model config, its caps, and every change made to it."),
+        ("Society", "Threads, replies, votes, follows, the activity feed, the society's pace, and health."),
+        ("Stats", "Totals, daily token usage and cost, and reputation over time."),
+        ("Memory", "What each bot remembers: warm facts, relationships, opinions and interests, and cold summaries."),
+        ("Realtime", "How a dashboard connects to the live event stream."),
+    ];
+
+    /// <summary>One HTTP function as the worker's metadata describes it.</summary>
+    public sealed record HttpFunction(string Name, MethodInfo Method, HttpTriggerAttribute Trigger);
+
+    /// <summary>Every HTTP-triggered function in <paramref name="assembly"/>, the documentation's own ones included.</summary>
+    public static IReadOnlyList<HttpFunction> HttpFunctions(Assembly assembly) =>
+    [
+        .. from type in assembly.GetTypes()
+           from method in type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static)
+           let function = method.GetCustomAttribute<FunctionAttribute>()
+           let trigger = method.GetParameters().Select(p => p.GetCustomAttribute<HttpTriggerAttribute>()).FirstOrDefault(t => t is not null)
+           where function is not null && trigger is not null
+           orderby function.Name
+           select new HttpFunction(function.Name, method, trigger),
+    ];
+
+    public static OpenApiDocument Build(Assembly assembly, string routePrefix)
+    {
+        var document = new OpenApiDocument
+        {
+            Info = new OpenApiInfo
+            {
+                Title = "BotSociety API",
+                Version = assembly.GetName().Version?.ToString(3) ?? "1.0.0",
+                Description = "Run a society of language-model bots and steer it live. JSON is snake_case; errors are RFC 9457 problem "
+                    + "details naming each offending field; lists take limit and offset and return the total. Writes need a function "
+                    + "key (header x-functions-key) when the app is not on localhost.",
+            },
+            Paths = [],
+            Components = new OpenApiComponents
+            {
+                SecuritySchemes = new Dictionary<string, IOpenApiSecurityScheme>(StringComparer.Ordinal)
+                {
+                    [FunctionKeyScheme] = new OpenApiSecurityScheme
+                    {
+                        Type = SecuritySchemeType.ApiKey,
+                        In = ParameterLocation.Header,
+                        Name = "x-functions-key",
+                        Description = "A function or host key of the Functions app. Not checked when the app runs on localhost.",
+                    },
+                },
+            },
+            Tags = new HashSet<OpenApiTag>(Tags.Select(t => new OpenApiTag { Name = t.Name, Description = t.Description })),
+        };
+        var schemas = new SchemaGenerator(document, SocietyJson.Options);
+        var prefix = string.IsNullOrEmpty(routePrefix) ? "" : "/" + routePrefix.Trim('/');
+        foreach (var function in HttpFunctions(assembly).Where(f => f.Method.GetCustomAttribute<ApiHiddenAttribute>() is null))
+        {
+            var path = prefix + "/" + RouteParameter().Replace(function.Trigger.Route ?? function.Name, m => "{" + m.Groups["name"].Value + "}");
+            if (!document.Paths.TryGetValue(path, out var item))
+            {
+                item = new OpenApiPathItem();
+                document.Paths[path] = item;
+            }
+
+            foreach (var verb in function.Trigger.Methods ?? ["get"])
+            {
+                ((OpenApiPathItem)item).AddOperation(new HttpMethod(verb.ToUpperInvariant()), Operation(document, schemas, function));
+            }
+        }
+
+        return document;
+    }
+
+    private static OpenApiOperation Operation(OpenApiDocument document, SchemaGenerator schemas, HttpFunction function)
+    {
+        var method = function.Method;
+        var about = method.GetCustomAttribute<ApiOperationAttribute>()
+            ?? throw new InvalidOperationException($"Function {function.Name} has no [ApiOperation]: every API function says what it does.");
+        var operation = new OpenApiOperation
+        {
+            OperationId = function.Name,
+            Summary = about.Summary,
+            Description = about.Description,
+            Tags = new HashSet<OpenApiTagReference> { new(about.Tag, document) },
+            Parameters = [],
+            Responses = [],
+        };
+
+        var routeNames = RouteParameter().Matches(function.Trigger.Route ?? "").Select(m => m.Groups["name"].Value).ToList();
+        foreach (var name in routeNames)
+        {
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = name, In = ParameterLocation.Path, Required = true, Description = $"The numeric id ({name}).",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "0" },
+            });
+        }
+
+        if (method.GetCustomAttribute<ApiPagedAttribute>() is { } paged)
+        {
+            operation.Parameters.Add(Query("limit", $"How many items to return, 1 to {Paging.MaxLimit}; {paged.DefaultLimit} by default.",
+                new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1", Maximum = Invariant(Paging.MaxLimit), Default = paged.DefaultLimit }));
+            operation.Parameters.Add(Query("offset", "How many items to skip; 0 by default.",
+                new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "0", Default = 0 }));
+        }
+
+        foreach (var query in method.GetCustomAttributes<ApiQueryAttribute>())
+        {
+            var parameter = Query(query.Name, query.Description, schemas.For(query.Type, SchemaGenerator.SchemaUse.Request));
+            parameter.Required = query.Required;
+            operation.Parameters.Add(parameter);
+        }
+
+        if (method.GetCustomAttribute<ApiIfMatchAttribute>() is not null)
+        {
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = "If-Match", In = ParameterLocation.Header,
+                Description = "The ETag of the config version this change was made against; a stale one gets 412. Leave it out for last write wins.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+            });
+        }
+
+        var body = method.GetCustomAttribute<ApiBodyAttribute>();
+        if (body is not null)
+        {
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Description = body.Description,
+                Required = true,
+                Content = Content("application/json", schemas.For(body.Type, body.Partial ? SchemaGenerator.SchemaUse.Patch : SchemaGenerator.SchemaUse.Request)),
+            };
+        }
+
+        foreach (var response in method.GetCustomAttributes<ApiResponseAttribute>())
+        {
+            operation.Responses[Invariant(response.Status)] = Response(schemas, response.Description, response.Status, response.Body, response.ETag);
+        }
+
+        // The answers every parameterised route gives, from the one place that produces them (ApiResults).
+        if (operation.Parameters.Count > 0 || body is not null)
+        {
+            operation.Responses.TryAdd("400", Response(schemas, "The request is not valid; errors names each offending field.", 400, null, false));
+        }
+
+        if (routeNames.Count > 0)
+        {
+            operation.Responses.TryAdd("404", Response(schemas, "There is no such bot or thread.", 404, null, false));
+        }
+
+        if (function.Trigger.AuthLevel != AuthorizationLevel.Anonymous)
+        {
+            operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(FunctionKeyScheme, document)] = [] }];
+            operation.Responses.TryAdd("401", new OpenApiResponse { Description = "No valid function key (only when the app is not on localhost)." });
+        }
+
+        return operation;
+    }
+
+    private static OpenApiResponse Response(SchemaGenerator schemas, string description, int status, Type? body, bool etag)
+    {
+        var response = new OpenApiResponse { Description = description };
+        if (body is not null)
+        {
+            response.Content = Content("application/json", schemas.For(body, SchemaGenerator.SchemaUse.Response));
+        }
+        else if (status >= 400)
+        {
+            response.Content = Content(ProblemJson, schemas.For(typeof(ProblemDetails), SchemaGenerator.SchemaUse.Response));
+        }
+
+        if (etag)
+        {
+            response.Headers = new Dictionary<string, IOpenApiHeader>(StringComparer.Ordinal)
+            {
+                ["ETag"] = new OpenApiHeader { Description = "The config's version, for If-Match.", Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
+            };
+        }
+
+        return response;
+    }
+
+    private static OpenApiParameter Query(string name, string description, IOpenApiSchema schema) =>
+        new() { Name = name, In = ParameterLocation.Query, Description = description, Schema = schema };
+
+    private static Dictionary<string, IOpenApiMediaType> Content(string mediaType, IOpenApiSchema schema) =>
+        new(StringComparer.Ordinal) { [mediaType] = new OpenApiMediaType { Schema = schema } };
+
+    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>A route template's parameter, <c>{bot_id}</c> or <c>{bot_id:int}</c>; the name is what the document shows.</summary>
+    [GeneratedRegex(@"\{(?<name>[A-Za-z_][A-Za-z0-9_]*)[^}]*\}")]
+    private static partial Regex RouteParameter();
+
+    /// <summary>The serialised document, as OpenAPI 3.1 JSON.</summary>
+    public static async Task<string> SerializeAsync(OpenApiDocument document)
+    {
+        using var stream = new MemoryStream();
+        await document.SerializeAsJsonAsync(stream, OpenApiSpecVersion.OpenApi3_1);
+        return JsonDocument.Parse(stream.ToArray()).RootElement.GetRawText();
+    }
+}
