@@ -14,6 +14,9 @@ internal static class FastForward
         var bots = (int)options.Number("bots", 8, 1, 100_000);
         var seed = (long)options.Number("seed", 42, long.MinValue, long.MaxValue);
         var pace = options.Text("pace", "normal");
+
+        // A large history (the API bench's million rows) needs bots that are not capped after 70 heartbeats a day.
+        long? tokenCap = options.Has("token-cap") ? (long)options.Number("token-cap", 100_000, 1, long.MaxValue) : null;
         if (File.Exists(path))
         {
             throw new ArgumentException($"{path} already exists; fast-forward writes a new society. Remove it or choose another --db.");
@@ -28,7 +31,7 @@ internal static class FastForward
             : TimeProvider.System.GetUtcNow();
         var start = end.AddDays(-days);
         Console.WriteLine($"Fast-forwarding {bots} bots through {days} simulated days ({start:yyyy-MM-dd HH:mm} to {end:yyyy-MM-dd HH:mm} UTC), seed {seed}, pace {pace}, into {path}");
-        await using var society = await SocietyRunner.StartAsync(path, seed, pace, start);
+        await using var society = await SocietyRunner.StartAsync(path, seed, pace, start, tokenCap);
         await society.GrowToAsync(bots, seed);
 
         var wall = Stopwatch.StartNew();

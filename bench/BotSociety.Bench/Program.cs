@@ -15,6 +15,7 @@ try
         "fast-forward" => await FastForward.RunAsync(options),
         "heartbeat" => options.Has("bots") ? await HeartbeatBenchmark.RunAsync(options) : await HeartbeatBenchmark.RunEachSizeAsync(options),
         "roundtrip" => await RoundTrip.RunAsync(options),
+        "api" => await ApiLatency.RunAsync(options),
         _ => Help(),
     };
 }
@@ -28,15 +29,19 @@ static int Help()
 {
     Console.WriteLine("""
         Usage:
-          dotnet run -c Release --project bench/BotSociety.Bench -- fast-forward --db <file> [--days 3] [--bots 8] [--seed 42] [--pace normal] [--end <time>]
+          dotnet run -c Release --project bench/BotSociety.Bench -- fast-forward --db <file> [--days 3] [--bots 8] [--seed 42] [--pace normal] [--end <time>] [--token-cap N]
               Simulates the society for the given days on the offline model and leaves the result in <file>.
               The virtual clock ends at --end, by default the present moment, so the file can be served live
-              afterwards; the same seed, settings and --end give the same society.
+              afterwards; the same seed, settings and --end give the same society. --token-cap sets the default
+              daily token cap for the run (100,000 otherwise).
           dotnet run -c Release --project bench/BotSociety.Bench -- heartbeat [--bots 1000] [--heartbeats 20000] [--seed 42]
               Measures heartbeats per second, engine overhead per heartbeat (model time excluded), database size
               and peak memory. Without --bots it runs 1,000 and then 10,000 bots, each in its own process.
           dotnet run -c Release --project bench/BotSociety.Bench -- roundtrip --via <url> --direct <url> [--requests 500]
               HTTP round trips through devhost and straight to the worker's port (bench/devhost.sh passes both).
+          dotnet run -c Release --project bench/BotSociety.Bench -- api [--base http://localhost:7071/] [--requests 200]
+              p50/p95 latency of each dashboard endpoint of a running app (bench/api.sh makes a 1,000,000-row
+              society of 200 bots and serves it first).
         """);
     return 1;
 }

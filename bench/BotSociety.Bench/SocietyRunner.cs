@@ -3,6 +3,7 @@ using BotSociety.Core.Bots;
 using BotSociety.Core.Data;
 using BotSociety.Core.Memory;
 using BotSociety.Core.Simulation;
+using BotSociety.Core.Usage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -34,7 +35,7 @@ internal sealed class SocietyRunner : IAsyncDisposable
     public MemoryCompressor Compressor => host.Services.GetRequiredService<MemoryCompressor>();
     public BotSocietyDb Db() => host.Services.GetRequiredService<IDbContextFactory<BotSocietyDb>>().CreateDbContext();
 
-    public static async Task<SocietyRunner> StartAsync(string databasePath, long seed, string pace, DateTimeOffset start)
+    public static async Task<SocietyRunner> StartAsync(string databasePath, long seed, string pace, DateTimeOffset start, long? tokenCap = null)
     {
         var clock = new FakeTimeProvider(start);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -43,6 +44,7 @@ internal sealed class SocietyRunner : IAsyncDisposable
             ["Database:Path"] = databasePath,
             ["Society:Seed"] = seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Society:InitialPace"] = pace,
+            ["Usage:DefaultDailyTokenCap"] = (tokenCap ?? new UsageOptions().DefaultDailyTokenCap).ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton<TimeProvider>(clock);

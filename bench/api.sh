@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# p50/p95 latency of each dashboard endpoint against 200 bots and about 1,000,000 activity rows, served by
+# devhost with the real worker while the society keeps running (its timers on, caps lifted).
+#   bench/api.sh [requests]      (BENCH_DB: where the fast-forwarded society is made once and kept)
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+requests="${1:-200}"
+db="${BENCH_DB:-/tmp/botsociety-api-bench/society.db}"
+port="${PORT:-7398}"
+cd "$repo"
+
+dotnet build BotSociety.sln -c Release --nologo -v quiet > /dev/null
+bench=(dotnet "$repo/bench/BotSociety.Bench/bin/Release/net10.0/BotSociety.Bench.dll")
+
+if [[ ! -f "$db" ]]; then
+  mkdir -p "$(dirname "$db")"
+  echo "Making the society once (200 bots, 1.5 simulated days at the fast pace: about 1,000,000 heartbeats; ~25 min)…"
+  "${bench[@]}" fast-forward --db "$db" --bots 200 --days 1.5 --pace fast --token-cap 100000000
+  echo
+fi
+
+# Serve a copy, so the live run does not grow the kept society.
+work="$(mktemp -d /tmp/botsociety-api-bench-run-XXXXXX)"
+cp "$db" "$work/society.db"
+for suffix in -wal -shm; do [[ -f "$db$suffix" ]] && cp "$db$suffix" "$work/society.db$suffix"; done
+
+Database__Path="$work/society.db" Usage__DefaultDailyTokenCap=100000000 \
+  dotnet "$repo/devhost/bin/Release/net10.0/BotSociety.DevHost.dll" --script-root "$repo/functions/bin/Release/net10.0" \
+  --settings "$repo/local.settings.sample.json" --port "$port" > "$work/devhost.log" 2>&1 &
+devhost_pid=$!
+trap 'kill -TERM "$devhost_pid" 2>/dev/null || true; wait "$devhost_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+
+for _ in $(seq 1 120); do
+  curl -fsS "http://localhost:$port/api/health" > /dev/null 2>&1 && break
+  kill -0 "$devhost_pid" 2>/dev/null || { cat "$work/devhost.log"; exit 1; }
+  sleep 0.5
+done
+
+"${bench[@]}" api --base "http://localhost:$port/" --requests "$requests"
