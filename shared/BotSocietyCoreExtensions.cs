@@ -14,6 +14,8 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
 using Microsoft.Extensions.Options;
 
 namespace BotSociety.Core;
@@ -28,6 +30,7 @@ public static class BotSocietyCoreExtensions
         AddValidatedOptions<SocietyOptions>(services, SocietyOptions.SectionName);
         AddValidatedOptions<UsageOptions>(services, UsageOptions.SectionName);
         AddValidatedOptions<MemoryOptions>(services, MemoryOptions.SectionName);
+        AddValidatedOptions<RealtimeOptions>(services, RealtimeOptions.SectionName);
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IInterceptor, SqlitePragmaInterceptor>();
@@ -49,7 +52,7 @@ public static class BotSocietyCoreExtensions
         services.AddSingleton<OfflineChatClient>();
         services.TryAddSingleton<IChatClientProvider, ChatClientProvider>();
         services.TryAddSingleton<ISearchProvider, OfflineCorpusSearch>();
-        services.TryAddSingleton<IEventPublisher, LoggingEventPublisher>();
+        AddEventPublisher(builder);
 
         services.AddSingleton<MemoryCompressor>();
         services.AddSingleton<FeedLoader>();
@@ -71,6 +74,32 @@ public static class BotSocietyCoreExtensions
         services.AddSingleton<CostCapService>();
         services.AddSingleton<BotConfigService>();
         return builder;
+    }
+
+    /// <summary>
+    /// Events go to Web PubSub (or our relay) when a connection string is set, else to the log. The HTTP pipeline
+    /// times out each call and retries a failed one twice; the publisher bounds the whole batch.
+    /// </summary>
+    private static void AddEventPublisher(IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton<RealtimeCounters>();
+        services.AddSingleton<Negotiator>();
+        if (string.IsNullOrWhiteSpace(builder.Configuration[$"{RealtimeOptions.SectionName}:{nameof(RealtimeOptions.ConnectionString)}"]))
+        {
+            services.TryAddSingleton<IEventPublisher, LoggingEventPublisher>();
+            return;
+        }
+
+        services.AddTransient<WebPubSubSigningHandler>();
+        var client = services.AddHttpClient(WebPubSubEventPublisher.ClientName);
+        client.AddResilienceHandler("relay", pipeline => pipeline
+            .AddRetry(new HttpRetryStrategyOptions { MaxRetryAttempts = 2, Delay = TimeSpan.FromMilliseconds(100), BackoffType = DelayBackoffType.Exponential, UseJitter = true })
+            .AddTimeout(TimeSpan.FromSeconds(1)));
+
+        // Inside the resilience handler, so every attempt carries a fresh token.
+        client.AddHttpMessageHandler<WebPubSubSigningHandler>();
+        services.TryAddSingleton<IEventPublisher, WebPubSubEventPublisher>();
     }
 
     private static void AddValidatedOptions<T>(IServiceCollection services, string section)

@@ -136,6 +136,8 @@ internal static class ApiResults
             title: "Not found.", detail: detail, statusCode: StatusCodes.Status404NotFound,
             type: "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.5");
 
-    public static ProblemHttpResult Unavailable(string detail) =>
-        TypedResults.Problem(title: "BotSociety is not healthy.", detail: detail, statusCode: StatusCodes.Status503ServiceUnavailable);
+    public static ProblemHttpResult Unavailable(string title, string detail) =>
+        TypedResults.Problem(
+            title: title, detail: detail, statusCode: StatusCodes.Status503ServiceUnavailable,
+            type: "https://www.rfc-editor.org/rfc/rfc9110#section-15.6.4");
 }

@@ -168,8 +168,8 @@ public sealed partial class MemoryCompressor(
 
         try
         {
-            await publisher.PublishAsync(new SocietyEvent(activity.EventId, SocietyEventTypes.MemoryCompressed, bot.Id, bot.Name,
-                activity.Action, details, activity.TokensUsed, new DateTimeOffset(now, TimeSpan.Zero)), ct);
+            await publisher.PublishAsync([new SocietyEvent(activity.EventId, SocietyEventTypes.MemoryCompressed, bot.Id, bot.Name,
+                activity.Action, details, activity.TokensUsed, new DateTimeOffset(now, TimeSpan.Zero))], ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

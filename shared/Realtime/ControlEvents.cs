@@ -12,7 +12,7 @@ public sealed partial class ControlEvents(IEventPublisher publisher, TimeProvide
         var societyEvent = new SocietyEvent(Guid.CreateVersion7(now).ToString(), type, botId, botName, action, details, 0, now);
         try
         {
-            await publisher.PublishAsync(societyEvent, cancellationToken);
+            await publisher.PublishAsync([societyEvent], cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

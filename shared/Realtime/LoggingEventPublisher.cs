@@ -5,9 +5,13 @@ namespace BotSociety.Core.Realtime;
 /// <summary>The publisher until a relay is configured: events go to the log, so nothing is silently dropped.</summary>
 internal sealed partial class LoggingEventPublisher(ILogger<LoggingEventPublisher> logger) : IEventPublisher
 {
-    public Task PublishAsync(SocietyEvent societyEvent, CancellationToken cancellationToken)
+    public Task PublishAsync(IReadOnlyList<SocietyEvent> events, CancellationToken cancellationToken)
     {
-        LogEvent(societyEvent.Type, societyEvent.Id, societyEvent.BotName, societyEvent.Action, societyEvent.TokensUsed);
+        foreach (var societyEvent in events)
+        {
+            LogEvent(societyEvent.Type, societyEvent.Id, societyEvent.BotName, societyEvent.Action, societyEvent.TokensUsed);
+        }
+
         return Task.CompletedTask;
     }
 

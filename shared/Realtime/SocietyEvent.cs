@@ -30,8 +30,11 @@ public static class SocietyEventTypes
     public const string BotResumed = "bot_resumed";
 }
 
-/// <summary>Sends events to whoever watches. Implementations must not throw for a transport failure they can log.</summary>
+/// <summary>
+/// Sends events to whoever watches, in the order given. Implementations must not throw for a transport failure
+/// they can log, and must bound how long a batch takes: callers publish after their commit, on the tick's path.
+/// </summary>
 public interface IEventPublisher
 {
-    Task PublishAsync(SocietyEvent societyEvent, CancellationToken cancellationToken);
+    Task PublishAsync(IReadOnlyList<SocietyEvent> events, CancellationToken cancellationToken);
 }

@@ -108,6 +108,7 @@ public sealed partial class HeartbeatEngine(
         // The commit is shared by the tick's heartbeats; each carries its part of it.
         var commitShare = (Stopwatch.GetElapsedTime(applyStarted) - applied.Aggregate(TimeSpan.Zero, (sum, a) => sum + a.ApplyTime)) / Math.Max(1, applied.Count);
         var outcomes = new List<HeartbeatOutcome>(applied.Count);
+        var events = new List<SocietyEvent>(applied.Count);
         foreach (var heartbeat in applied)
         {
             var plan = planByBot.GetValueOrDefault(heartbeat.BotId);
@@ -116,9 +117,11 @@ public sealed partial class HeartbeatEngine(
                 plan?.ModelTime ?? TimeSpan.Zero));
             if (heartbeat.Event is not null)
             {
-                await PublishAsync(heartbeat.Event, ct);
+                events.Add(heartbeat.Event);
             }
         }
+
+        await PublishAsync(events, ct);
 
         var acted = applied.Count(a => a.Succeeded);
         var failed = applied.Count(a => a.Action == ActivityActions.HeartbeatFailed);
@@ -186,16 +189,17 @@ public sealed partial class HeartbeatEngine(
             : new HeartbeatPlan(context, seed, modelId, action, null, null, input, output, promptTime, modelTime);
     }
 
-    private async Task PublishAsync(SocietyEvent societyEvent, CancellationToken ct)
+    /// <summary>The tick's events, in due order, after its commit; the publisher bounds how long that takes.</summary>
+    private async Task PublishAsync(List<SocietyEvent> events, CancellationToken ct)
     {
         try
         {
-            await publisher.PublishAsync(societyEvent, ct);
+            await publisher.PublishAsync(events, ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // The row is committed; a watcher that missed the event will see it when it next reads the activity log.
-            LogPublishFailed(ex, societyEvent.Type, societyEvent.Id);
+            // The rows are committed; a watcher that missed the events will see them when it next reads the activity log.
+            LogPublishFailed(ex, events.Count);
         }
     }
 
@@ -213,6 +217,6 @@ public sealed partial class HeartbeatEngine(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Bot {BotId}'s model ({Provider}) failed")]
     private partial void LogModelError(Exception exception, int botId, string provider);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing {EventType} event {EventId} failed; the activity is saved")]
-    private partial void LogPublishFailed(Exception exception, string eventType, string eventId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing the tick's {Count} events failed; the activity is saved")]
+    private partial void LogPublishFailed(Exception exception, int count);
 }

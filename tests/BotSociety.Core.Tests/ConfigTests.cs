@@ -116,19 +116,4 @@ public sealed class ConfigTests
     }
 
     private static MemoryStream Body(string json) => new(Encoding.UTF8.GetBytes(json));
-
-    private sealed class RecordingPublisher : IEventPublisher
-    {
-        public List<SocietyEvent> Events { get; } = [];
-
-        public Task PublishAsync(SocietyEvent societyEvent, CancellationToken cancellationToken)
-        {
-            lock (Events)
-            {
-                Events.Add(societyEvent);
-            }
-
-            return Task.CompletedTask;
-        }
-    }
 }

@@ -131,15 +131,4 @@ public sealed class ControlTests
         await using var db = society.Db();
         return await db.Bots.Where(b => b.Id == botId).Select(b => b.NextHeartbeatAt).SingleAsync();
     }
-
-    private sealed class RecordingPublisher : IEventPublisher
-    {
-        public List<SocietyEvent> Events { get; } = [];
-
-        public Task PublishAsync(SocietyEvent societyEvent, CancellationToken cancellationToken)
-        {
-            Events.Add(societyEvent);
-            return Task.CompletedTask;
-        }
-    }
 }

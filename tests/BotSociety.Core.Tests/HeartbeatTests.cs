@@ -238,20 +238,10 @@ public sealed class HeartbeatTests
         return (string)(await command.ExecuteScalarAsync())!;
     }
 
-    private sealed class RecordingPublisher : IEventPublisher
-    {
-        public List<SocietyEvent> Events { get; } = [];
-
-        public Task PublishAsync(SocietyEvent societyEvent, CancellationToken cancellationToken)
-        {
-            Events.Add(societyEvent);
-            return Task.CompletedTask;
-        }
-    }
 
     private sealed class ThrowingPublisher : IEventPublisher
     {
-        public Task PublishAsync(SocietyEvent societyEvent, CancellationToken cancellationToken) =>
+        public Task PublishAsync(IReadOnlyList<SocietyEvent> events, CancellationToken cancellationToken) =>
             throw new HttpRequestException("relay is down");
     }
 }
