@@ -1,6 +1,7 @@
 using BotSociety.DevHost.Hosting;
 using BotSociety.DevHost.Http;
 using BotSociety.DevHost.Settings;
+using BotSociety.DevHost.StaticSite;
 using BotSociety.DevHost.Timers;
 using BotSociety.DevHost.Worker;
 
@@ -33,9 +34,9 @@ try
     var app = builder.Build();
     app.MapWorkerRpc();
     app.MapFunctionsAdmin();
-    // The relay (/api/hubs/..., /client/...) and the static site mount here, before the functions' catch-all.
+    // The relay (/api/hubs/..., /client/...) mounts here, before the functions' catch-all; the dashboard takes what is left.
     app.MapFunctions();
-    app.MapNotFound();
+    app.MapStaticSite(options!, app.Services.GetRequiredService<HostJson>().RoutePrefix);
 
     // RunAsync disposes the services, so the exit code's holder is taken first.
     var exit = app.Services.GetRequiredService<DevHostExit>();

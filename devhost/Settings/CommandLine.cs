@@ -6,10 +6,11 @@ namespace BotSociety.DevHost.Settings;
 internal static class CommandLine
 {
     public const string Usage =
-        "usage: dotnet BotSociety.DevHost.dll --script-root <dir of the built functions app> [--settings <local.settings.json>] [--port <n>]\n" +
+        "usage: dotnet BotSociety.DevHost.dll --script-root <dir of the built functions app> [--settings <local.settings.json>] [--port <n>] [--static-root <dir>]\n" +
         "  --script-root  folder holding functions.metadata, worker.config.json and host.json (e.g. functions/bin/Release/net10.0)\n" +
         "  --settings     app settings whose Values are passed to the worker (default: <script-root>/local.settings.json)\n" +
-        "  --port         public HTTP port on localhost (default: $PORT, else 7071)";
+        "  --port         public HTTP port on localhost (default: $PORT, else 7071)\n" +
+        "  --static-root  the built dashboard to serve at / with its staticwebapp.config.json (e.g. static-web/dist)";
 
     /// <summary>
     /// Parses <paramref name="args"/>; <paramref name="portVariable"/> is the PORT environment variable. False with
@@ -21,6 +22,7 @@ internal static class CommandLine
         string? scriptRoot = null;
         string? settings = null;
         string? port = null;
+        string? staticRoot = null;
 
         for (var i = 0; i < args.Count; i++)
         {
@@ -31,7 +33,7 @@ internal static class CommandLine
                 return false;
             }
 
-            if (name is not ("--script-root" or "--settings" or "--port"))
+            if (name is not ("--script-root" or "--settings" or "--port" or "--static-root"))
             {
                 error = $"unknown argument '{name}'";
                 return false;
@@ -48,6 +50,7 @@ internal static class CommandLine
             {
                 case "--script-root": scriptRoot = value; break;
                 case "--settings": settings = value; break;
+                case "--static-root": staticRoot = value; break;
                 default: port = value; break;
             }
         }
@@ -74,7 +77,8 @@ internal static class CommandLine
             root,
             Path.GetFullPath(settings ?? Path.Combine(root, "local.settings.json")),
             SettingsGiven: settings is not null,
-            portNumber);
+            portNumber,
+            staticRoot is null ? null : Path.GetFullPath(staticRoot));
         error = "";
         return true;
     }

@@ -5,7 +5,8 @@ namespace BotSociety.DevHost.Settings;
 /// <param name="SettingsPath">The local.settings.json whose <c>Values</c> become the worker's app settings.</param>
 /// <param name="SettingsGiven">True when --settings was on the command line: then the file must exist.</param>
 /// <param name="Port">The public HTTP port on localhost.</param>
-internal sealed record DevHostOptions(string ScriptRoot, string SettingsPath, bool SettingsGiven, int Port)
+/// <param name="StaticRoot">The built dashboard to serve at <c>/</c>, or null for none.</param>
+internal sealed record DevHostOptions(string ScriptRoot, string SettingsPath, bool SettingsGiven, int Port, string? StaticRoot = null)
 {
     public const int DefaultPort = 7071;
 

@@ -75,7 +75,10 @@ internal static partial class OpenApiDocumentBuilder
         };
         var schemas = new SchemaGenerator(document, SocietyJson.Options);
         var prefix = string.IsNullOrEmpty(routePrefix) ? "" : "/" + routePrefix.Trim('/');
-        foreach (var function in HttpFunctions(assembly).Where(f => f.Method.GetCustomAttribute<ApiHiddenAttribute>() is null))
+        // In route order, so the explorer lists a resource's operations together.
+        var documented = HttpFunctions(assembly).Where(f => f.Method.GetCustomAttribute<ApiHiddenAttribute>() is null)
+            .OrderBy(f => f.Trigger.Route, StringComparer.Ordinal);
+        foreach (var function in documented)
         {
             var path = prefix + "/" + RouteParameter().Replace(function.Trigger.Route ?? function.Name, m => "{" + m.Groups["name"].Value + "}");
             if (!document.Paths.TryGetValue(path, out var item))
