@@ -34,9 +34,15 @@ fi
 rm -f "$build_log"
 
 # Settings: functions/local.settings.json is the developer's own copy (git-ignored), as `func start` uses it.
+# The live stream's AccessKey signs every token; each copy gets its own random one rather than the sample's.
 if [[ ! -f functions/local.settings.json ]]; then
-  cp local.settings.sample.json functions/local.settings.json
+  key="$(head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 44)"
+  sed "s/local-development-key-replaced-by-run-sh-000000/$key/" local.settings.sample.json > functions/local.settings.json
   say "Created functions/local.settings.json from local.settings.sample.json."
+fi
+if ! grep -q '"Realtime__ConnectionString"' functions/local.settings.json; then
+  say "Note: functions/local.settings.json has no Realtime__ConnectionString, so dashboards poll instead of streaming;"
+  say "      copy the Realtime__ lines from local.settings.sample.json to turn the live stream on."
 fi
 
 mkdir -p "$data"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test suite and ends with one line: "N passed, N failed".
-# Installs what the tests need first; later issues add the npm and browser suites here.
+# Installs what the tests need first (npm packages per suite).
 set -uo pipefail
 cd "$(dirname "$0")"
 
@@ -48,6 +48,30 @@ fi
 for project in tests/*/*.Tests.csproj; do
   run_dotnet_suite "$project"
 done
+
+# A node suite: npm ci in its folder, then its run.sh, whose last line is "<name>: N passed, N failed".
+# A setup that cannot run counts as one failure, so a broken suite never looks green.
+run_node_suite() {
+  local name="$1" folder="$2"
+  echo "== $name ($folder)"
+  if ! npm ci --prefix "$folder" --ignore-scripts --no-audit --no-fund --loglevel=error; then
+    echo "npm ci failed in $folder"
+    failed=$((failed + 1))
+    status=1
+    return
+  fi
+  "$folder/run.sh" > "$results_dir/$name.log" 2>&1 || status=1
+  grep -E "^(not ok|$name:)" "$results_dir/$name.log" || true
+  local line p f
+  line="$(grep -E "^$name: [0-9]+ passed, [0-9]+ failed$" "$results_dir/$name.log" | tail -1)"
+  p="$(awk '{print $2}' <<<"$line")"
+  f="$(awk '{print $4}' <<<"$line")"
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-1}))
+}
+
+# The Web PubSub compatibility suite: the official npm packages, unchanged, against the built relay.
+run_node_suite compat tests/compat
 
 echo "$passed passed, $failed failed"
 if [[ $failed -gt 0 || $status -ne 0 ]]; then

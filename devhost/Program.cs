@@ -1,5 +1,6 @@
 using BotSociety.DevHost.Hosting;
 using BotSociety.DevHost.Http;
+using BotSociety.DevHost.Realtime;
 using BotSociety.DevHost.Settings;
 using BotSociety.DevHost.StaticSite;
 using BotSociety.DevHost.Timers;
@@ -25,7 +26,8 @@ try
     // The command line is devhost's own; none of it is ASP.NET Core configuration.
     var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
     builder.AddDevHostConsole();
-    builder.AddDevHostSettings(options!);
+    var settings = builder.AddDevHostSettings(options!);
+    builder.AddDevHostRelay(options!, settings);
     builder.AddDevHostKestrel(options!);
     builder.AddWorkerHost();
     builder.AddFunctionTimers();
@@ -34,7 +36,8 @@ try
     var app = builder.Build();
     app.MapWorkerRpc();
     app.MapFunctionsAdmin();
-    // The relay (/api/hubs/..., /client/...) mounts here, before the functions' catch-all; the dashboard takes what is left.
+    // The relay's /api/hubs/... and /client/... win over the functions' catch-all; the dashboard takes what is left.
+    app.MapDevHostRelay();
     app.MapFunctions();
     app.MapStaticSite(options!, app.Services.GetRequiredService<HostJson>().RoutePrefix);
 

@@ -10,10 +10,19 @@ namespace BotSociety.DevHost.Settings;
 internal sealed class AppSettings(IReadOnlyDictionary<string, string> values)
 {
     private const string ValuesSection = "Values";
+    private readonly Dictionary<string, string> workerOverrides = new(StringComparer.OrdinalIgnoreCase);
 
     public IReadOnlyDictionary<string, string> Values { get; } = values;
 
-    public string? this[string name] => Environment.GetEnvironmentVariable(name) ?? (Values.TryGetValue(name, out var value) ? value : null);
+    /// <summary>Settings devhost itself decides for the worker (the mounted relay's address); they win over everything.</summary>
+    public IReadOnlyDictionary<string, string> WorkerOverrides => workerOverrides;
+
+    public string? this[string name] =>
+        workerOverrides.TryGetValue(name, out var decided) ? decided
+        : Environment.GetEnvironmentVariable(name) ?? (Values.TryGetValue(name, out var value) ? value : null);
+
+    /// <summary>Called while devhost is composed, before any worker starts.</summary>
+    public void OverrideForWorker(string name, string value) => workerOverrides[name] = value;
 
     /// <summary>
     /// Reads <paramref name="path"/>. A missing file means no Values, unless the user named it explicitly:

@@ -6,13 +6,15 @@ namespace BotSociety.DevHost.Settings;
 internal static class SettingsExtensions
 {
     /// <exception cref="DevHostStartupException">A file is missing or malformed.</exception>
-    public static WebApplicationBuilder AddDevHostSettings(this WebApplicationBuilder builder, DevHostOptions options)
+    /// <returns>The app settings, which later steps (the relay) read while devhost is composed.</returns>
+    public static AppSettings AddDevHostSettings(this WebApplicationBuilder builder, DevHostOptions options)
     {
+        var settings = AppSettings.Load(options.SettingsPath, mustExist: options.SettingsGiven);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(WorkerConfig.Load(options.ScriptRoot));
-        builder.Services.AddSingleton(AppSettings.Load(options.SettingsPath, mustExist: options.SettingsGiven));
+        builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(HostJson.Load(options.ScriptRoot));
         builder.Services.AddSingleton(TimeProvider.System);
-        return builder;
+        return settings;
     }
 }

@@ -62,6 +62,11 @@ internal static class WorkerCommand
             }
         }
 
+        foreach (var (name, value) in settings.WorkerOverrides)
+        {
+            info.Environment[name] = value;
+        }
+
         info.Environment["FUNCTIONS_WORKER_DIRECTORY"] = scriptRoot;
         info.Environment["FUNCTIONS_APPLICATION_DIRECTORY"] = scriptRoot;
         if (!info.Environment.TryGetValue("FUNCTIONS_WORKER_RUNTIME_VERSION", out var runtimeVersion) || string.IsNullOrEmpty(runtimeVersion))
