@@ -71,6 +71,17 @@ internal static class ApiResults
         return await read(id, paging) is { } page ? Json(page) : NotFound($"There is no bot {id}.");
     }
 
+    /// <summary>
+    /// A filtered list: reads <c>limit</c> and <c>offset</c>, and answers 400 naming every bad parameter (paging's
+    /// and <paramref name="filter"/>'s together), or 200 with what <paramref name="read"/> finds.
+    /// </summary>
+    public static async Task<IResult> PageAsync<TFilter, T>(
+        HttpRequest request, int defaultLimit, (TFilter Filter, IReadOnlyList<FieldError> Errors) filter, Func<Paging, TFilter, Task<T>> read)
+    {
+        var (paging, errors) = Paging.Parse(request.Query["limit"], request.Query["offset"], defaultLimit);
+        return errors.Count + filter.Errors.Count > 0 ? Invalid([.. errors, .. filter.Errors]) : Json(await read(paging, filter.Filter));
+    }
+
     /// <summary>A write's answer: 200 with the changed resource, 400 naming each field, or 404 with <paramref name="notFound"/>.</summary>
     public static IResult From<T>(WriteResult<T> result, string notFound)
         where T : class =>

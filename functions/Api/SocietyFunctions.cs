@@ -44,12 +44,7 @@ internal sealed class SocietyFunctions(SocietyHealth health, BotQueries bots, Ac
     [ApiQuery("action", typeof(string), "Only this action: create_thread, reply, vote, follow, search, rest, or heartbeat_failed and usage_capped.")]
     [ApiQuery("since", typeof(DateTime), "Only activity at or after this moment (ISO 8601).")]
     [ApiResponse(200, "A page of activity.", Body = typeof(Page<ActivityItem>))]
-    public async Task<IResult> ListActivityAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "activity")] HttpRequest request, CancellationToken cancellationToken)
-    {
-        var (paging, errors) = Paging.Parse(request.Query["limit"], request.Query["offset"], defaultLimit: 50);
-        var (filter, filterErrors) = ActivityFilter.Parse(request.Query["bot"], request.Query["action"], request.Query["since"]);
-        return errors.Count + filterErrors.Count > 0
-            ? ApiResults.Invalid([.. errors, .. filterErrors])
-            : ApiResults.Json(await activity.ListAsync(paging, filter, cancellationToken));
-    }
+    public Task<IResult> ListActivityAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "activity")] HttpRequest request, CancellationToken cancellationToken) =>
+        ApiResults.PageAsync(request, defaultLimit: 50, ActivityFilter.Parse(request.Query["bot"], request.Query["action"], request.Query["since"]),
+            (paging, filter) => activity.ListAsync(paging, filter, cancellationToken));
 }

@@ -15,14 +15,9 @@ internal sealed class ThreadFunctions(ThreadQueries threads, VoteQueries votes, 
     [ApiQuery("bot_id", typeof(int), "Only threads this bot opened.")]
     [ApiQuery("topic", typeof(string), "Only threads on this topic.")]
     [ApiResponse(200, "A page of threads.", Body = typeof(Page<ThreadListItem>))]
-    public async Task<IResult> ListThreadsAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "threads")] HttpRequest request, CancellationToken cancellationToken)
-    {
-        var (paging, errors) = Paging.Parse(request.Query["limit"], request.Query["offset"], defaultLimit: 20);
-        var (filter, filterErrors) = ThreadFilter.Parse(request.Query["bot_id"], request.Query["topic"]);
-        return errors.Count + filterErrors.Count > 0
-            ? ApiResults.Invalid([.. errors, .. filterErrors])
-            : ApiResults.Json(await threads.ListAsync(paging, filter, cancellationToken));
-    }
+    public Task<IResult> ListThreadsAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "threads")] HttpRequest request, CancellationToken cancellationToken) =>
+        ApiResults.PageAsync(request, defaultLimit: 20, ThreadFilter.Parse(request.Query["bot_id"], request.Query["topic"]),
+            (paging, filter) => threads.ListAsync(paging, filter, cancellationToken));
 
     [Function("GetThread")]
     [ApiOperation("Society", "A thread with its votes and its replies as a tree.")]
@@ -45,14 +40,9 @@ internal sealed class ThreadFunctions(ThreadQueries threads, VoteQueries votes, 
     [ApiQuery("target_bot_id", typeof(int), "Only votes on this bot's threads and replies.")]
     [ApiQuery("thread_id", typeof(int), "Only votes in this thread: on its opening and on its replies.")]
     [ApiResponse(200, "A page of votes.", Body = typeof(Page<VoteListItem>))]
-    public async Task<IResult> ListVotesAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "votes")] HttpRequest request, CancellationToken cancellationToken)
-    {
-        var (paging, errors) = Paging.Parse(request.Query["limit"], request.Query["offset"], defaultLimit: 50);
-        var (filter, filterErrors) = VoteFilter.Parse(request.Query["bot_id"], request.Query["target_bot_id"], request.Query["thread_id"]);
-        return errors.Count + filterErrors.Count > 0
-            ? ApiResults.Invalid([.. errors, .. filterErrors])
-            : ApiResults.Json(await votes.ListAsync(paging, filter, cancellationToken));
-    }
+    public Task<IResult> ListVotesAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "votes")] HttpRequest request, CancellationToken cancellationToken) =>
+        ApiResults.PageAsync(request, defaultLimit: 50, VoteFilter.Parse(request.Query["bot_id"], request.Query["target_bot_id"], request.Query["thread_id"]),
+            (paging, filter) => votes.ListAsync(paging, filter, cancellationToken));
 
     [Function("ListFollowers")]
     [ApiOperation("Society", "Who follows the bot, newest first.")]
