@@ -29,6 +29,20 @@ build_log="$(mktemp)"
 if ! dotnet build BotSociety.sln -c Release --nologo -v quiet >"$build_log" 2>&1; then
   grep -E "error|Error" "$build_log" | head -20 >&2 || cat "$build_log" >&2
   rm -f "$build_log"
+
+# The dashboard: packages again only when the lock file changed, a build only when a source is newer than it.
+dash_log="$(mktemp)"
+if [[ ! -f static-web/node_modules/.package-lock.json || static-web/package-lock.json -nt static-web/node_modules/.package-lock.json ]]; then
+  say "Installing the dashboard's packages…"
+  npm ci --prefix static-web --ignore-scripts --no-audit --no-fund --loglevel=error >"$dash_log" 2>&1 \
+    || { tail -30 "$dash_log" >&2; rm -f "$dash_log"; fail "npm ci failed in static-web (errors above)."; }
+fi
+if [[ ! -f static-web/dist/index.html ]] || [[ -n "$(find static-web/src static-web/public static-web/index.html static-web/package-lock.json static-web/vite.config.ts -newer static-web/dist/index.html -print -quit)" ]]; then
+  say "Building the dashboard (static-web)…"
+  npm run --prefix static-web build >"$dash_log" 2>&1 \
+    || { tail -30 "$dash_log" >&2; rm -f "$dash_log"; fail "the dashboard did not build (errors above)."; }
+fi
+rm -f "$dash_log"
   fail "the build failed (errors above)."
 fi
 rm -f "$build_log"
@@ -53,7 +67,8 @@ script_root="$root/functions/bin/Release/net10.0"
 devhost="$root/devhost/bin/Release/net10.0/BotSociety.DevHost.dll"
 [[ -f "$devhost" ]] || fail "devhost was not built ($devhost is missing)."
 
-dotnet "$devhost" --script-root "$script_root" --settings "$root/functions/local.settings.json" --port "$port" &
+dotnet "$devhost" --script-root "$script_root" --settings "$root/functions/local.settings.json" --port "$port" \
+  --static-root "$root/static-web/dist" &
 devhost_pid=$!
 
 # Forward Ctrl-C and termination to devhost, which stops its worker; then wait for it to finish.
@@ -74,8 +89,7 @@ for _ in $(seq 1 240); do
   if curl -fsS "http://localhost:$port/api/health" >/dev/null 2>&1; then
     say ""
     say "BotSociety is running at http://localhost:$port"
-    say "  bots:      http://localhost:$port/api/bots"
-    say "  activity:  http://localhost:$port/api/activity"
+    say "  dashboard: http://localhost:$port/"
     say "  API:       http://localhost:$port/api/swagger/ui"
     say "  data:      $Database__Path"
     say "Press Ctrl-C to stop."

@@ -37,6 +37,14 @@ run_dotnet_suite() {
 
 dotnet tool restore >/dev/null || status=1
 
+# The browser suite drives Debian's Chromium (never a downloaded one); install it when it is missing.
+if [[ ! -x /usr/bin/chromium ]]; then
+  echo "== installing Debian's chromium for the browser suite"
+  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; } >/dev/null 2>&1; then
+    echo "could not install chromium (apt-get needs root and Debian's package lists); the browser suite will fail"
+  fi
+fi
+
 # Build everything once in Release: the end-to-end suites run the built worker and devhost.
 echo "== build (Release)"
 if ! dotnet build BotSociety.sln -c Release --nologo -v quiet; then
@@ -45,9 +53,29 @@ if ! dotnet build BotSociety.sln -c Release --nologo -v quiet; then
   exit 1
 fi
 
+# The dashboard: its packages and its production build (devhost serves static-web/dist to the browser suite).
+echo "== build (static-web)"
+if ! { npm ci --prefix static-web --ignore-scripts --no-audit --no-fund --loglevel=error && npm run --prefix static-web build; } > "$results_dir/static-web-build.log" 2>&1; then
+  cat "$results_dir/static-web-build.log"
+  echo "the dashboard did not build"
+  failed=$((failed + 1))
+  status=1
+fi
+
 for project in tests/*/*.Tests.csproj; do
   run_dotnet_suite "$project"
 done
+
+# The dashboard's unit tests (Vitest), counted from its JSON report.
+echo "== vitest (static-web)"
+(cd static-web && npx vitest run --reporter=default --reporter=json --outputFile="../$results_dir/vitest.json") || status=1
+if [[ -f "$results_dir/vitest.json" ]]; then
+  read -r p f < <(node -e "const r = require('./$results_dir/vitest.json'); console.log(r.numPassedTests, r.numFailedTests)")
+  passed=$((passed + p))
+  failed=$((failed + f))
+else
+  failed=$((failed + 1))
+fi
 
 # A node suite: npm ci in its folder, then its run.sh, whose last line is "<name>: N passed, N failed".
 # A setup that cannot run counts as one failure, so a broken suite never looks green.
@@ -72,6 +100,9 @@ run_node_suite() {
 
 # The Web PubSub compatibility suite: the official npm packages, unchanged, against the built relay.
 run_node_suite compat tests/compat
+
+# The browser suite: the built dashboard in Chromium against devhost (worker, relay) on a temporary database.
+run_node_suite e2e tests/e2e
 
 echo "$passed passed, $failed failed"
 if [[ $failed -gt 0 || $status -ne 0 ]]; then

@@ -1,0 +1,332 @@
+// Hand-written from the API's OpenAPI 3.1 document (/api/openapi/v3.json); names follow its schemas.
+// One file, so a schema change is one diff to review.
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+export interface ActivityItem {
+  id: number;
+  event_id: string;
+  bot_id: number;
+  bot_name: string;
+  action: string;
+  details: Record<string, unknown>;
+  input_tokens: number;
+  output_tokens: number;
+  tokens_used: number;
+  cost_usd: number;
+  model: string | null;
+  timestamp: string;
+}
+
+/** A message of the live stream (SocietyEvent on the server). */
+export interface SocietyEvent {
+  id: string;
+  type: EventType;
+  bot_id: number | null;
+  bot_name: string | null;
+  action: string | null;
+  details: Record<string, unknown>;
+  tokens_used: number;
+  timestamp: string;
+}
+
+export type EventType =
+  | 'heartbeat_complete'
+  | 'heartbeat_failed'
+  | 'usage_capped'
+  | 'memory_compressed'
+  | 'config_updated'
+  | 'pace_changed'
+  | 'bot_paused'
+  | 'bot_resumed';
+
+export interface PersonalitySection {
+  bio: string;
+  traits: string[];
+  communication_style: string;
+  interests: string[];
+  quirks: string[];
+  catchphrase: string | null;
+}
+
+export interface BehaviorSection {
+  creativity_level: number;
+  leadership_tendency: number;
+  skepticism: number;
+  aggression: number;
+  shyness: number;
+  engagement_style: string;
+}
+
+export interface ModelSection {
+  provider: string;
+  model: string;
+  temperature: number;
+  max_tokens: number;
+}
+
+export interface PersonalityConfig {
+  personality: PersonalitySection;
+  behavior: BehaviorSection;
+  model: ModelSection;
+}
+
+export interface TodayUsage {
+  day: string;
+  input_tokens: number;
+  output_tokens: number;
+  estimated_cost_usd: number;
+  daily_token_cap: number;
+  daily_token_cap_source: CapSource;
+  daily_cost_cap_usd: number;
+  daily_cost_cap_source: CapSource;
+}
+
+/** "default" is the global setting, "custom" the bot's own override. */
+export type CapSource = 'default' | 'custom' | string;
+
+export interface BotSummary {
+  id: number;
+  name: string;
+  personality_config: PersonalityConfig;
+  simulated: boolean;
+  reputation_score: number;
+  status: 'active' | 'paused' | 'capped' | string;
+  status_reason: string | null;
+  usage: TodayUsage;
+  last_heartbeat_at: string | null;
+  next_heartbeat_at: string;
+}
+
+export interface BotConfigView extends PersonalityConfig {
+  bot_id: number;
+  bot_name: string;
+  version: number;
+  simulated: boolean;
+  defaults_persona: string;
+}
+
+export interface ConfigPatch {
+  personality?: Partial<PersonalitySection>;
+  behavior?: Partial<BehaviorSection>;
+  model?: Partial<ModelSection>;
+}
+
+export interface ConfigChangeItem {
+  id: number;
+  changed_at: string;
+  kind: string;
+  fields: string[];
+  before: unknown;
+  after: unknown;
+}
+
+export interface CostCapRequest {
+  daily_token_cap: number | null;
+  daily_cost_cap_usd: number | null;
+}
+
+export interface CostCaps {
+  daily_token_cap: { value: number; source: CapSource };
+  daily_cost_cap_usd: { value: number; source: CapSource };
+}
+
+export interface FollowItem {
+  bot_id: number;
+  bot_name: string;
+  reputation_score: number;
+  since: string;
+}
+
+export interface MemorySourceActivity {
+  id: number;
+  action: string;
+  created_at: string;
+}
+
+export interface WarmMemoryItem {
+  id: number;
+  subject: string;
+  content: string;
+  source: string | null;
+  about_bot_id: number | null;
+  sentiment: number;
+  importance: number;
+  created_at: string;
+  updated_at: string;
+  activity: MemorySourceActivity | null;
+}
+
+export interface SummaryActivity {
+  id: number;
+  action: string;
+  model: string | null;
+  tokens_used: number;
+}
+
+export interface ColdMemoryItem {
+  id: number;
+  period_start: string;
+  period_end: string;
+  summary: string;
+  activity_count: number;
+  created_at: string;
+  activity: SummaryActivity | null;
+}
+
+export type WarmCategory = 'facts' | 'relationships' | 'opinions' | 'interests';
+
+export interface WarmMemoryView {
+  bot_id: number;
+  facts: Page<WarmMemoryItem>;
+  relationships: Page<WarmMemoryItem>;
+  opinions: Page<WarmMemoryItem>;
+  interests: Page<WarmMemoryItem>;
+}
+
+export interface BotMemoryView {
+  bot_id: number;
+  warm: WarmMemoryView;
+  cold: Page<ColdMemoryItem>;
+}
+
+export interface RealtimeStatus {
+  configured: boolean;
+  hub: string;
+  events_published: number;
+  events_lost: number;
+  last_failure_at: string | null;
+  last_error: string | null;
+}
+
+export interface NegotiateResponse {
+  url: string;
+  hub: string;
+  expires_at: string;
+}
+
+export type PaceName = 'paused' | 'slow' | 'normal' | 'fast';
+
+export interface PaceView {
+  pace: PaceName;
+  interval_seconds: number;
+  paces: { name: PaceName; interval_seconds: number }[];
+  updated_at: string;
+}
+
+export interface SocietyTotals {
+  bots: number;
+  active_bots: number;
+  paused_bots: number;
+  threads: number;
+  posts: number;
+  votes: number;
+  follows: number;
+  activities: number;
+  today: string;
+  tokens_today: number;
+  cost_today_usd: number;
+}
+
+export interface BotActionCounts {
+  bot_id: number;
+  bot_name: string;
+  total: number;
+  counts: Record<string, number>;
+}
+
+export interface SocietyStats {
+  totals: SocietyTotals;
+  actions_per_bot: BotActionCounts[];
+}
+
+export interface ReputationSeries {
+  bot_id: number;
+  bot_name: string;
+  points: { timestamp: string; reputation_score: number }[];
+}
+
+export interface UsageDay {
+  day: string;
+  bot_id: number;
+  bot_name: string;
+  input_tokens: number;
+  output_tokens: number;
+  total_tokens: number;
+  estimated_cost_usd: number;
+  calls: number;
+}
+
+export interface UsageReport {
+  from: string;
+  to: string;
+  items: UsageDay[];
+}
+
+export interface BotRef {
+  bot_id: number;
+  bot_name: string;
+}
+
+export interface ThreadListItem {
+  id: number;
+  title: string;
+  topic: string;
+  excerpt: string;
+  author: BotRef;
+  created_at: string;
+  last_activity_at: string;
+  reply_count: number;
+  score: number;
+  upvotes: number;
+  downvotes: number;
+}
+
+export interface VoteItem {
+  bot_id: number;
+  bot_name: string;
+  direction: 'up' | 'down' | string;
+  created_at: string;
+}
+
+export interface PostNode {
+  id: number;
+  bot_id: number;
+  bot_name: string;
+  body: string;
+  created_at: string;
+  score: number;
+  upvotes: number;
+  downvotes: number;
+  replies: PostNode[];
+}
+
+export interface ThreadDetail {
+  id: number;
+  title: string;
+  topic: string;
+  body: string;
+  author: BotRef;
+  created_at: string;
+  last_activity_at: string;
+  reply_count: number;
+  score: number;
+  votes: { upvotes: number; downvotes: number; votes: VoteItem[] };
+  replies: PostNode[];
+}
+
+export interface VoteListItem {
+  id: number;
+  voter: BotRef;
+  direction: string;
+  target_type: 'thread' | 'post';
+  target_id: number;
+  thread_id: number;
+  target_author: BotRef;
+  created_at: string;
+}

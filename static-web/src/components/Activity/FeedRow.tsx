@@ -1,0 +1,54 @@
+import { describe, iconFor, threadOf, toneFor } from '../../lib/actions';
+import { formatInt, modelLabel } from '../../lib/format';
+import { absoluteTime, relativeTime } from '../../lib/time';
+import type { FeedItem } from '../../state/feed';
+import { Avatar } from '../Avatar';
+import { Icon } from '../Icon';
+import styles from './Activity.module.css';
+
+/** One event of the feed: who did what, when, at what cost, and where it leads. */
+export function FeedRow({ item, now, fresh, highlight }: { item: FeedItem; now: number; fresh?: boolean; highlight?: boolean }) {
+  const tone = toneFor(item);
+  const thread = threadOf(item);
+  const excerpt = typeof item.details.excerpt === 'string' ? item.details.excerpt : null;
+  const simulated = item.details.simulated === true;
+  const results = Array.isArray(item.details.results) ? (item.details.results as { title?: string }[]) : null;
+  return (
+    <li
+      class={`${styles.row} ${fresh ? styles.fresh : ''} ${highlight ? styles.highlight : ''}`}
+      data-key={item.key}
+      data-type={item.type}
+      data-action={item.action ?? ''}
+      id={item.activityId ? `activity-${item.activityId}` : undefined}
+    >
+      <span class={`${styles.icon} ${styles[tone]}`} title={item.action ?? item.type}>
+        <Icon name={iconFor(item)} size={18} label={item.action ?? item.type} />
+      </span>
+      <div class={styles.body}>
+        <div class={styles.line}>
+          {item.botName && item.botId !== null ? (
+            <a class={styles.who} href={`/bots/${item.botId}`}>
+              <Avatar name={item.botName} size={22} />
+              {item.botName}
+            </a>
+          ) : (
+            <strong class={styles.who}>Operator</strong>
+          )}{' '}
+          <span class={styles.what}>{describe(item)}</span>
+        </div>
+        {excerpt && <p class={styles.excerpt}>{excerpt}</p>}
+        {results && results.length > 0 && (
+          <p class={styles.excerpt}>Found: {results.map((r) => r.title).filter(Boolean).slice(0, 3).join(' · ')}</p>
+        )}
+        <div class={styles.meta}>
+          <time dateTime={item.timestamp} title={absoluteTime(item.timestamp)}>
+            {relativeTime(item.time, now)}
+          </time>
+          {item.tokensUsed > 0 && <span>{formatInt(item.tokensUsed)} tokens</span>}
+          {item.model && <span class={simulated ? 'pill accent' : 'pill'}>{modelLabel(item.model, simulated)}</span>}
+          {thread !== null && <a href={`/threads/${thread}`}>Open thread →</a>}
+        </div>
+      </div>
+    </li>
+  );
+}

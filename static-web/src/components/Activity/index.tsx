@@ -1,0 +1,148 @@
+import { useMemo, useRef, useState } from 'preact/hooks';
+import { useLocation } from 'preact-iso';
+import { ACTIONS, actionLabel } from '../../lib/actions';
+import { useResource } from '../../lib/useResource';
+import { useApp } from '../../state/app';
+import { fromActivity, mergeFeed, type FeedItem } from '../../state/feed';
+import { Leaderboard } from '../Leaderboard';
+import { Empty, ErrorState, Skeleton } from '../States';
+import styles from './Activity.module.css';
+import { FeedRow } from './FeedRow';
+
+const PAGE = 50;
+
+/**
+ * The live stream. Unfiltered, it shows what the stream owner holds; filtered (by bot and action, kept in the
+ * address so a link or a reload keeps them), it loads that slice from the API and adds matching live events.
+ */
+export function ActivityView() {
+  const { stream, bots, clock, api } = useApp();
+  const location = useLocation();
+  const bot = location.query.bot ?? '';
+  const action = location.query.action ?? '';
+  const filtered = bot !== '' || action !== '';
+  const mountedAt = useRef(Date.now());
+
+  const fetchPage = (offset: number, signal?: AbortSignal) =>
+    api.activity({ bot: bot || undefined, action: action || undefined, limit: PAGE, offset }, signal);
+
+  const [older, setOlder] = useState<FeedItem[]>([]);
+  const [olderTotal, setOlderTotal] = useState<number | null>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
+  const [moreError, setMoreError] = useState<string | null>(null);
+
+  // The first page of a filtered view; the unfiltered view starts from the stream owner's items.
+  const first = useResource(
+    async (signal) => {
+      setOlder([]);
+      setOlderTotal(null);
+      if (!filtered) return null;
+      return fetchPage(0, signal);
+    },
+    [bot, action],
+  );
+
+  const live = stream.items.value;
+  const matches = (item: FeedItem) =>
+    (bot === '' || String(item.botId) === bot) && (action === '' || item.action === action);
+  const items = useMemo(() => {
+    const base = first.data ? first.data.items.map(fromActivity) : [];
+    return mergeFeed([], [...live.filter(matches), ...base, ...older], 10_000).items;
+  }, [live, first.data, older, bot, action]);
+
+  const total = filtered ? first.data?.total : olderTotal ?? undefined;
+  const canLoadMore = filtered ? (first.data ? items.length < first.data.total : false) : olderTotal === null || items.length < olderTotal;
+
+  async function loadMore() {
+    setLoadingMore(true);
+    setMoreError(null);
+    try {
+      const page = await fetchPage(items.length);
+      setOlder((prev) => [...prev, ...page.items.map(fromActivity)]);
+      setOlderTotal(page.total);
+    } catch (e) {
+      setMoreError((e as Error).message);
+    } finally {
+      setLoadingMore(false);
+    }
+  }
+
+  function setFilter(key: 'bot' | 'action', value: string) {
+    const params = new URLSearchParams(location.query);
+    if (value) params.set(key, value);
+    else params.delete(key);
+    const qs = params.toString();
+    location.route(`/activity${qs ? `?${qs}` : ''}`, true);
+  }
+
+  const waiting = filtered ? first.loading : !stream.loaded.value && !stream.loadError.value;
+  const error = filtered ? first.error : stream.items.value.length === 0 ? stream.loadError.value : null;
+  const now = clock.now.value;
+
+  return (
+    <div class="page">
+      <div class="page-head">
+        <div>
+          <h1>Activity</h1>
+          <p>Every heartbeat, as it happens{total !== undefined ? ` · ${total.toLocaleString('en-US')} matching` : ''}.</p>
+        </div>
+        <div class="toolbar" role="group" aria-label="Filters">
+          <label>
+            Bot
+            <select value={bot} onChange={(e) => setFilter('bot', e.currentTarget.value)} aria-label="Filter by bot">
+              <option value="">All bots</option>
+              {bots.bots.value.map((b) => (
+                <option value={String(b.id)}>{b.name}</option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Action
+            <select value={action} onChange={(e) => setFilter('action', e.currentTarget.value)} aria-label="Filter by action">
+              <option value="">All actions</option>
+              {ACTIONS.map((a) => (
+                <option value={a}>{actionLabel(a)}</option>
+              ))}
+            </select>
+          </label>
+          {filtered && (
+            <button type="button" class="button small" onClick={() => location.route('/activity', true)}>
+              Clear filters
+            </button>
+          )}
+        </div>
+      </div>
+
+      <div class={styles.columns}>
+        <section class={`card ${styles.feed}`} aria-label="Activity feed">
+          {error ? (
+            <ErrorState message={error} onRetry={() => (filtered ? first.reload() : void stream.refresh())} />
+          ) : waiting && items.length === 0 ? (
+            <Skeleton rows={8} />
+          ) : items.length === 0 ? (
+            <Empty title={filtered ? 'Nothing matches these filters yet' : 'No activity yet'}>
+              {filtered ? 'New events that match will appear here as they happen.' : 'Bots act on their heartbeat; the first events appear within a minute.'}
+            </Empty>
+          ) : (
+            <ol class={styles.list} data-testid="activity-list">
+              {items.map((item) => (
+                <FeedRow key={item.key} item={item} now={now} fresh={item.time > mountedAt.current} />
+              ))}
+            </ol>
+          )}
+          {items.length > 0 && canLoadMore && (
+            <div class={styles.more}>
+              {moreError && <span class="dim">{moreError}</span>}
+              <button type="button" class="button" onClick={loadMore} disabled={loadingMore}>
+                {loadingMore ? 'Loading…' : 'Load older'}
+              </button>
+            </div>
+          )}
+        </section>
+        <div class={styles.side}>
+          <Leaderboard />
+        </div>
+      </div>
+    </div>
+  );
+}

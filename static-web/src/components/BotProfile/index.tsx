@@ -1,0 +1,237 @@
+import { useState } from 'preact/hooks';
+import type { BotSummary, ConfigChangeItem } from '../../api/types';
+import { showValue, valueAt } from '../../lib/configDiff';
+import { formatInt, formatScore, memoryText, modelLabel } from '../../lib/format';
+import { useLiveRefresh } from '../../lib/useLiveRefresh';
+import { useResource } from '../../lib/useResource';
+import { absoluteTime, relativeTime } from '../../lib/time';
+import { useApp } from '../../state/app';
+import { fromActivity, mergeFeed } from '../../state/feed';
+import { FeedRow } from '../Activity/FeedRow';
+import { Avatar } from '../Avatar';
+import { StatusPill } from '../Bots';
+import { UsageMeter } from '../Bots/UsageMeter';
+import { ConfigPanel } from '../ConfigPanel';
+import { Empty, ErrorState, Loading } from '../States';
+import styles from './BotProfile.module.css';
+
+type Tab = 'overview' | 'config' | 'history';
+
+/** One bot: who it is, what it did lately, what it remembers, its config and the history of that config. */
+export function BotProfile({ id, tab }: { id: string; tab?: string }) {
+  const { bots } = useApp();
+  const botId = Number(id);
+  const bot = bots.byId.value.get(botId);
+  const current: Tab = tab === 'config' || tab === 'history' ? tab : 'overview';
+
+  if (!bot) {
+    if (bots.error.value) return <div class="page"><ErrorState message={bots.error.value} onRetry={() => void bots.load()} /></div>;
+    if (!bots.loaded.value) return <div class="page"><Loading label="Loading the bot…" /></div>;
+    return <div class="page"><Empty title={`There is no bot ${id}`}><a href="/bots">See all bots</a></Empty></div>;
+  }
+
+  return (
+    <div class="page">
+      <a href="/bots" class="dim">← All bots</a>
+      <ProfileHeader bot={bot} />
+      <nav class="tabs" aria-label={`${bot.name} sections`}>
+        <a href={`/bots/${bot.id}`} aria-current={current === 'overview' ? 'page' : undefined}>Overview</a>
+        <a href={`/bots/${bot.id}/config`} aria-current={current === 'config' ? 'page' : undefined}>Config</a>
+        <a href={`/bots/${bot.id}/history`} aria-current={current === 'history' ? 'page' : undefined}>Config history</a>
+        <a href={`/memory/${bot.id}`}>Memory explorer →</a>
+      </nav>
+      {current === 'overview' && <Overview bot={bot} />}
+      {current === 'config' && <ConfigPanel bot={bot} />}
+      {current === 'history' && <History bot={bot} />}
+    </div>
+  );
+}
+
+function ProfileHeader({ bot }: { bot: BotSummary }) {
+  const { api, bots, clock } = useApp();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const paused = bot.status === 'paused';
+  const p = bot.personality_config;
+
+  async function toggle() {
+    setBusy(true);
+    setError(null);
+    try {
+      bots.replace(paused ? await api.resume(bot.id) : await api.pause(bot.id));
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section class={`card ${styles.header}`}>
+      <Avatar name={bot.name} size={88} status={bot.status} />
+      <div class={styles.identity}>
+        <div class={styles.nameRow}>
+          <h1>{bot.name}</h1>
+          <StatusPill bot={bot} />
+          <span class={bot.simulated ? 'pill accent' : 'pill'}>{modelLabel(p.model.model, bot.simulated)}</span>
+        </div>
+        <p class={styles.bio}>{p.personality.bio}</p>
+        {p.personality.catchphrase && <p class={styles.catch}>“{p.personality.catchphrase}”</p>}
+        <div class={styles.chips}>
+          {p.personality.traits.map((t) => <span class="pill">{t}</span>)}
+          {p.personality.interests.map((t) => <span class="pill info">{t}</span>)}
+        </div>
+        {bot.status_reason && <p class={styles.reason}>{bot.status_reason}</p>}
+      </div>
+      <div class={styles.side}>
+        <div class={styles.rep}>
+          <span>{formatScore(bot.reputation_score)}</span>
+          <small>reputation</small>
+        </div>
+        <button type="button" class={`button ${paused ? 'primary' : ''}`} onClick={toggle} disabled={busy} data-testid="pause-toggle">
+          {paused ? 'Resume' : 'Pause'}
+        </button>
+        {error && <span class={styles.error} role="alert">{error}</span>}
+        <small class="dim">
+          {bot.last_heartbeat_at ? `acted ${relativeTime(bot.last_heartbeat_at, clock.now.value)}` : 'not acted yet'}
+          {!paused && ` · next ${relativeTime(bot.next_heartbeat_at, clock.now.value)}`}
+        </small>
+      </div>
+    </section>
+  );
+}
+
+function Overview({ bot }: { bot: BotSummary }) {
+  const { api, stream, clock } = useApp();
+  const stats = useResource(() => api.stats(), []);
+  const recent = useResource((signal) => api.activity({ bot: bot.id, limit: 15 }, signal), [bot.id]);
+  const memory = useResource(() => api.memory(bot.id), [bot.id]);
+  const followers = useResource(() => api.followers(bot.id), [bot.id]);
+  const following = useResource(() => api.following(bot.id), [bot.id]);
+  useLiveRefresh(() => { stats.reload(true); memory.reload(true); followers.reload(true); following.reload(true); }, (i) => i.botId === bot.id, [bot.id], 3_000);
+
+  const counts = stats.data?.actions_per_bot.find((a) => a.bot_id === bot.id);
+  const live = stream.items.value.filter((i) => i.botId === bot.id);
+  const items = mergeFeed([], [...live, ...(recent.data?.items.map(fromActivity) ?? [])], 15).items;
+  const tokens = bot.usage.input_tokens + bot.usage.output_tokens;
+
+  return (
+    <div class={styles.overview}>
+      <div class={styles.colMain}>
+        <section class={`card ${styles.section}`}>
+          <h2>Today</h2>
+          <div class={styles.meters}>
+            <UsageMeter label="Tokens" used={tokens} cap={bot.usage.daily_token_cap} source={bot.usage.daily_token_cap_source} />
+            <UsageMeter label="Cost" used={bot.usage.estimated_cost_usd} cap={bot.usage.daily_cost_cap_usd} source={bot.usage.daily_cost_cap_source} money />
+          </div>
+          <h2>All-time actions</h2>
+          {counts ? (
+            <dl class={styles.counts} data-testid="bot-stats">
+              <div><dt>Total</dt><dd>{formatInt(counts.total)}</dd></div>
+              {Object.entries(counts.counts).sort((a, b) => b[1] - a[1]).map(([k, v]) => (
+                <div><dt>{k.replace(/_/g, ' ')}</dt><dd>{formatInt(v)}</dd></div>
+              ))}
+            </dl>
+          ) : stats.error ? <p class="dim">{stats.error}</p> : <Loading />}
+        </section>
+        <section class={`card ${styles.section}`}>
+          <div class={styles.sectionHead}>
+            <h2>Recent activity</h2>
+            <a href={`/activity?bot=${bot.id}`}>All of {bot.name}'s activity →</a>
+          </div>
+          {recent.error ? <ErrorState message={recent.error} onRetry={() => recent.reload()} /> : recent.loading && items.length === 0 ? <Loading /> : items.length === 0 ? (
+            <Empty title="Nothing yet" />
+          ) : (
+            <ol class={styles.feed}>
+              {items.map((item) => <FeedRow key={item.key} item={item} now={clock.now.value} />)}
+            </ol>
+          )}
+        </section>
+      </div>
+      <div class={styles.colSide}>
+        <section class={`card ${styles.section}`}>
+          <div class={styles.sectionHead}>
+            <h2>Memory</h2>
+            <a href={`/memory/${bot.id}`}>Explore →</a>
+          </div>
+          {memory.error ? <p class="dim">{memory.error}</p> : !memory.data ? <Loading /> : (
+            <div class={styles.memory}>
+              {(['facts', 'relationships', 'opinions', 'interests'] as const).map((cat) => (
+                <div>
+                  <h3>{cat} <span class="dim">{memory.data!.warm[cat].total}</span></h3>
+                  <ul>
+                    {memory.data!.warm[cat].items.slice(0, 3).map((m) => <li><strong>{m.subject}</strong> {memoryText(m.subject, m.content)}</li>)}
+                    {memory.data!.warm[cat].items.length === 0 && <li class="dim">none</li>}
+                  </ul>
+                </div>
+              ))}
+              <div>
+                <h3>summaries <span class="dim">{memory.data.cold.total}</span></h3>
+                <ul>
+                  {memory.data.cold.items.slice(0, 2).map((c) => <li>{c.summary}</li>)}
+                  {memory.data.cold.items.length === 0 && <li class="dim">none yet</li>}
+                </ul>
+              </div>
+            </div>
+          )}
+        </section>
+        <section class={`card ${styles.section}`}>
+          <h2>Followers <span class="dim">{followers.data?.total ?? ''}</span></h2>
+          <div class={styles.people}>
+            {followers.data?.items.map((f) => <a href={`/bots/${f.bot_id}`} title={`since ${absoluteTime(f.since)}`}><Avatar name={f.bot_name} size={24} /> {f.bot_name}</a>)}
+            {followers.data?.items.length === 0 && <span class="dim">No followers yet</span>}
+          </div>
+          <h2>Following <span class="dim">{following.data?.total ?? ''}</span></h2>
+          <div class={styles.people}>
+            {following.data?.items.map((f) => <a href={`/bots/${f.bot_id}`} title={`since ${absoluteTime(f.since)}`}><Avatar name={f.bot_name} size={24} /> {f.bot_name}</a>)}
+            {following.data?.items.length === 0 && <span class="dim">Follows nobody</span>}
+          </div>
+        </section>
+      </div>
+    </div>
+  );
+}
+
+function History({ bot }: { bot: BotSummary }) {
+  const { api, clock } = useApp();
+  const [extra, setExtra] = useState<ConfigChangeItem[]>([]);
+  const history = useResource(() => { setExtra([]); return api.configHistory(bot.id, { limit: 20 }); }, [bot.id]);
+  useLiveRefresh(() => history.reload(true), (i) => i.type === 'config_updated' && i.botId === bot.id, [bot.id], 500);
+  const items = [...(history.data?.items ?? []), ...extra];
+  if (history.error) return <ErrorState message={history.error} onRetry={() => history.reload()} />;
+  if (!history.data) return <Loading />;
+  if (items.length === 0) return <Empty title="No changes yet">Edits made in the Config tab are listed here with their before and after values.</Empty>;
+  return (
+    <div class={styles.history}>
+      <ol>
+        {items.map((change) => (
+          <li class={`card ${styles.change}`}>
+            <div class={styles.changeHead}>
+              <span class={`pill ${change.kind === 'reset' ? 'warn' : 'accent'}`}>{change.kind}</span>
+              <time dateTime={change.changed_at} title={absoluteTime(change.changed_at)}>{relativeTime(change.changed_at, clock.now.value)}</time>
+              <span class="dim">{change.fields.length} field{change.fields.length === 1 ? '' : 's'}</span>
+            </div>
+            <table class={styles.diff}>
+              <thead><tr><th>Field</th><th>Before</th><th>After</th></tr></thead>
+              <tbody>
+                {change.fields.map((field) => (
+                  <tr>
+                    <td>{field}</td>
+                    <td class={styles.before}>{showValue(valueAt(change.before, field))}</td>
+                    <td class={styles.after}>{showValue(valueAt(change.after, field))}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </li>
+        ))}
+      </ol>
+      {items.length < history.data.total && (
+        <button type="button" class="button" onClick={async () => {
+          const page = await api.configHistory(bot.id, { limit: 20, offset: items.length });
+          setExtra((prev) => [...prev, ...page.items]);
+        }}>Load more</button>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,82 @@
+import type { BotSummary } from '../../api/types';
+import { formatScore, modelLabel } from '../../lib/format';
+import { relativeTime } from '../../lib/time';
+import { useApp } from '../../state/app';
+import { Avatar } from '../Avatar';
+import { Empty, ErrorState, Skeleton } from '../States';
+import styles from './Bots.module.css';
+import { UsageMeter } from './UsageMeter';
+
+export const statusTone: Record<string, string> = { active: 'good', paused: '', capped: 'warn' };
+
+export function StatusPill({ bot }: { bot: Pick<BotSummary, 'status' | 'status_reason'> }) {
+  return (
+    <span class={`pill ${statusTone[bot.status] ?? ''}`} title={bot.status_reason ?? undefined} data-status={bot.status}>
+      {bot.status}
+    </span>
+  );
+}
+
+function BotCard({ bot, rank, now }: { bot: BotSummary; rank: number; now: number }) {
+  const model = bot.personality_config.model;
+  const tokens = bot.usage.input_tokens + bot.usage.output_tokens;
+  return (
+    <li>
+      <a class={`card ${styles.card}`} href={`/bots/${bot.id}`} data-testid="bot-card" aria-label={`${bot.name}, ${bot.status}, reputation ${formatScore(bot.reputation_score)}`}>
+        <div class={styles.head}>
+          <Avatar name={bot.name} size={52} status={bot.status} />
+          <div class={styles.title}>
+            <h2>{bot.name}</h2>
+            <span class="dim">{bot.personality_config.personality.communication_style} · {bot.personality_config.behavior.engagement_style}</span>
+          </div>
+          <StatusPill bot={bot} />
+        </div>
+        <p class={styles.bio}>{bot.personality_config.personality.bio}</p>
+        <div class={styles.rep}>
+          <span class={styles.repValue}>{formatScore(bot.reputation_score)}</span>
+          <span class="dim">reputation · #{rank}</span>
+        </div>
+        <UsageMeter label="Tokens today" used={tokens} cap={bot.usage.daily_token_cap} source={bot.usage.daily_token_cap_source} />
+        <UsageMeter label="Cost today" used={bot.usage.estimated_cost_usd} cap={bot.usage.daily_cost_cap_usd} source={bot.usage.daily_cost_cap_source} money />
+        <div class={styles.foot}>
+          <span class={bot.simulated ? 'pill accent' : 'pill'}>{modelLabel(model.model, bot.simulated)}</span>
+          <span class="dim">{bot.last_heartbeat_at ? `acted ${relativeTime(bot.last_heartbeat_at, now)}` : 'not acted yet'}</span>
+        </div>
+      </a>
+    </li>
+  );
+}
+
+/** Every bot as a card: who it is, whether it acts, how it stands, and what it spent today against its caps. */
+export function BotsView() {
+  const { bots, clock } = useApp();
+  const list = bots.bots.value;
+  const ranks = new Map([...list].sort((a, b) => b.reputation_score - a.reputation_score).map((b, i) => [b.id, i + 1] as const));
+  const counts = { active: 0, paused: 0, capped: 0 } as Record<string, number>;
+  for (const b of list) counts[b.status] = (counts[b.status] ?? 0) + 1;
+  return (
+    <div class="page">
+      <div class="page-head">
+        <div>
+          <h1>Bots</h1>
+          <p>
+            {list.length} bots · {counts.active} active · {counts.paused} paused · {counts.capped} at their cap
+          </p>
+        </div>
+      </div>
+      {bots.error.value && list.length === 0 ? (
+        <ErrorState message={bots.error.value} onRetry={() => void bots.load()} />
+      ) : !bots.loaded.value ? (
+        <Skeleton rows={4} height={120} />
+      ) : list.length === 0 ? (
+        <Empty title="No bots">The society has no bots yet.</Empty>
+      ) : (
+        <ul class={styles.grid}>
+          {list.map((bot) => (
+            <BotCard bot={bot} rank={ranks.get(bot.id)!} now={clock.now.value} />
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,543 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError } from '../../api/client';
+import type { BotConfigView, BotSummary, PersonalityConfig } from '../../api/types';
+import { configPatch, patchFields, showValue } from '../../lib/configDiff';
+import { formatInt, formatUsd, joinList, splitList } from '../../lib/format';
+import { useApp } from '../../state/app';
+import { ErrorState, Loading } from '../States';
+import styles from './ConfigPanel.module.css';
+
+const TRAITS = [
+  ['creativity_level', 'Creativity'],
+  ['leadership_tendency', 'Leadership'],
+  ['skepticism', 'Skepticism'],
+  ['aggression', 'Aggression'],
+  ['shyness', 'Shyness'],
+] as const;
+const ENGAGEMENT = ['active', 'reactive', 'observer'];
+const COMMUNICATION = ['formal', 'casual', 'witty', 'blunt', 'poetic', 'academic', 'warm', 'terse'];
+// Only the offline simulator can answer today; the others arrive with real providers (issue 8) and are shown
+// disabled so the operator sees what is coming rather than a choice the server refuses.
+const PROVIDERS = [
+  { value: 'offline', label: 'Offline simulator (simulated)', models: [{ value: 'offline-simulator', label: 'offline-simulator (simulated)' }] },
+  { value: 'anthropic', label: 'Anthropic (not available yet)', disabled: true, models: [] },
+  { value: 'openai', label: 'OpenAI-compatible (not available yet)', disabled: true, models: [] },
+  { value: 'ollama', label: 'Ollama (not available yet)', disabled: true, models: [] },
+];
+
+type Tab = 'personality' | 'model' | 'costs';
+const TABS: [Tab, string][] = [
+  ['personality', 'Personality'],
+  ['model', 'Model'],
+  ['costs', 'Costs'],
+];
+
+interface Draft extends PersonalityConfig {
+  interestsText: string;
+  quirksText: string;
+}
+
+interface CapDraft {
+  tokens: number | null;
+  cost: number | null;
+  tokensText: string;
+  costText: string;
+}
+
+function toDraft(config: PersonalityConfig): Draft {
+  return {
+    personality: { ...config.personality },
+    behavior: { ...config.behavior },
+    model: { ...config.model },
+    interestsText: joinList(config.personality.interests),
+    quirksText: joinList(config.personality.quirks),
+  };
+}
+
+function fromDraft(draft: Draft): PersonalityConfig {
+  return {
+    personality: { ...draft.personality, interests: splitList(draft.interestsText), quirks: splitList(draft.quirksText) },
+    behavior: draft.behavior,
+    model: draft.model,
+  };
+}
+
+function capsOf(bot: BotSummary | undefined): CapDraft {
+  const tokens = bot && bot.usage.daily_token_cap_source === 'custom' ? bot.usage.daily_token_cap : null;
+  const cost = bot && bot.usage.daily_cost_cap_source === 'custom' ? bot.usage.daily_cost_cap_usd : null;
+  return { tokens, cost, tokensText: tokens === null ? '' : String(tokens), costText: cost === null ? '' : String(cost) };
+}
+
+/** Messages the server gave for a field, under it. */
+function FieldError({ error, field }: { error: ApiError | null; field: string }) {
+  const messages = error?.errorsFor(field) ?? [];
+  if (messages.length === 0) return null;
+  return (
+    <span class={styles.fieldError} role="alert" data-field={field}>
+      {messages.join('; ')}
+    </span>
+  );
+}
+
+/**
+ * A bot's configuration: personality, model and cost caps. Changes are sent as a partial update with the version
+ * they were made on (If-Match), so an edit made meanwhile elsewhere is reported (412) instead of overwritten.
+ */
+export function ConfigPanel({ bot }: { bot: BotSummary }) {
+  const { api, bots, stream } = useApp();
+  const [tab, setTab] = useState<Tab>('personality');
+  const [saved, setSaved] = useState<BotConfigView | null>(null);
+  const [etag, setEtag] = useState<string | null>(null);
+  const [draft, setDraft] = useState<Draft | null>(null);
+  const [caps, setCaps] = useState<CapDraft>(() => capsOf(bot));
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [conflict, setConflict] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [confirming, setConfirming] = useState<'save' | 'reset' | null>(null);
+  const dialog = useRef<HTMLDialogElement>(null);
+
+  async function load() {
+    setLoadError(null);
+    try {
+      const result = await api.config(bot.id);
+      setSaved(result.data);
+      setEtag(result.etag);
+      setDraft(toDraft(result.data));
+      setCaps(capsOf(bots.byId.value.get(bot.id) ?? bot));
+      setConflict(null);
+      setError(null);
+    } catch (e) {
+      setLoadError((e as Error).message);
+    }
+  }
+
+  useEffect(() => {
+    void load();
+  }, [bot.id]);
+
+  const next = draft ? fromDraft(draft) : null;
+  const patch = saved && next ? configPatch(saved, next) : {};
+  const changedFields = patchFields(patch);
+  const savedCaps = capsOf(bots.byId.value.get(bot.id) ?? bot);
+  const capsChanged = caps.tokens !== savedCaps.tokens || caps.cost !== savedCaps.cost;
+  const capsInvalid = (caps.tokensText !== '' && caps.tokens === null) || (caps.costText !== '' && caps.cost === null);
+  const dirty = changedFields.length > 0 || capsChanged;
+
+  // Someone else's change to this bot: reload if we have nothing to lose, else warn before they collide. Our own
+  // saves come back as events too; their version is one we already hold, so they are not someone else's.
+  const knownVersion = useRef(0);
+  knownVersion.current = saved?.version ?? 0;
+  const dirtyNow = useRef(false);
+  dirtyNow.current = dirty;
+  // The event of our own save can arrive before the save's answer does.
+  const saving = useRef(false);
+  useEffect(
+    () =>
+      stream.subscribe((added) => {
+        const change = added.find((item) => item.type === 'config_updated' && item.botId === bot.id && item.action !== 'set_cost_cap');
+        if (!change || saving.current) return;
+        const version = change.details.version;
+        if (typeof version === 'number' && version <= knownVersion.current) return;
+        if (!dirtyNow.current) void load();
+        else setConflict('Someone else changed this config while you were editing it. Saving will be refused until you reload it.');
+      }),
+    [bot.id],
+  );
+
+  useEffect(() => {
+    if (confirming) dialog.current?.showModal?.();
+    else dialog.current?.close?.();
+  }, [confirming]);
+
+  if (loadError) return <ErrorState message={loadError} onRetry={load} />;
+  if (!saved || !draft) return <Loading label="Loading the config…" />;
+
+  const set = <S extends keyof PersonalityConfig>(section: S, key: keyof PersonalityConfig[S], value: unknown) =>
+    setDraft({ ...draft, [section]: { ...draft[section], [key]: value } });
+
+  async function save() {
+    saving.current = true;
+    setBusy(true);
+    setError(null);
+    setNotice(null);
+    try {
+      if (changedFields.length > 0) {
+        const result = await api.saveConfig(bot.id, patch, etag);
+        setSaved(result.data);
+        setEtag(result.etag);
+        setDraft(toDraft(result.data));
+      }
+      if (capsChanged) {
+        await api.setCostCap(bot.id, { daily_token_cap: caps.tokens, daily_cost_cap_usd: caps.cost });
+        await bots.load();
+      }
+      setNotice('Saved. The bot uses it from its next heartbeat.');
+    } catch (e) {
+      handle(e as Error);
+    } finally {
+      saving.current = false;
+      setBusy(false);
+      setConfirming(null);
+    }
+  }
+
+  async function resetToDefaults() {
+    saving.current = true;
+    setBusy(true);
+    setError(null);
+    setNotice(null);
+    try {
+      const result = await api.resetConfig(bot.id, etag);
+      setSaved(result.data);
+      setEtag(result.etag);
+      setDraft(toDraft(result.data));
+      setNotice(`Reset to the defaults in ${result.data.defaults_persona}.yaml.`);
+    } catch (e) {
+      handle(e as Error);
+    } finally {
+      saving.current = false;
+      setBusy(false);
+      setConfirming(null);
+    }
+  }
+
+  function handle(e: Error) {
+    if (e instanceof ApiError && e.status === 412) {
+      setConflict(`${e.message}`);
+    } else if (e instanceof ApiError) {
+      setError(e);
+      // Open the tab that holds the first field the server named, so its message is on screen.
+      const first = Object.keys(e.fieldErrors)[0] ?? '';
+      if (first.startsWith('model.')) setTab('model');
+      else if (first.startsWith('daily_')) setTab('costs');
+      else if (first) setTab('personality');
+    } else {
+      setError(new ApiError(0, e.message));
+    }
+  }
+
+  const provider = PROVIDERS.find((p) => p.value === draft.model.provider);
+  const models = provider?.models.length ? provider.models : [{ value: draft.model.model, label: draft.model.model }];
+
+  return (
+    <div class={styles.panel}>
+      {conflict && (
+        <div class={styles.conflict} role="alert" data-testid="config-conflict">
+          <strong>This config changed elsewhere.</strong> {conflict}
+          <div class={styles.bannerActions}>
+            <button type="button" class="button small" onClick={load}>
+              Reload (discard my edits)
+            </button>
+          </div>
+        </div>
+      )}
+      {error && Object.keys(error.fieldErrors).length === 0 && (
+        <div class={styles.error} role="alert">
+          {error.message}
+        </div>
+      )}
+      {error && Object.keys(error.fieldErrors).length > 0 && (
+        <div class={styles.error} role="alert">
+          The server did not accept {Object.keys(error.fieldErrors).length === 1 ? 'a value' : 'some values'}; see the
+          marked {Object.keys(error.fieldErrors).length === 1 ? 'field' : 'fields'}.
+        </div>
+      )}
+      {notice && (
+        <div class={styles.notice} role="status">
+          {notice}
+        </div>
+      )}
+
+      <div class="tabs" role="tablist" aria-label="Config sections">
+        {TABS.map(([key, label]) => (
+          <button
+            type="button"
+            role="tab"
+            id={`tab-${key}`}
+            aria-selected={tab === key}
+            aria-controls={`panel-${key}`}
+            onClick={() => setTab(key)}
+          >
+            {label}
+          </button>
+        ))}
+      </div>
+
+      <form
+        class={styles.form}
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (dirty && !capsInvalid) setConfirming('save');
+        }}
+      >
+        {tab === 'personality' && (
+          <div role="tabpanel" id="panel-personality" aria-labelledby="tab-personality" class={styles.grid}>
+            <fieldset class={styles.traits}>
+              <legend>Traits</legend>
+              {TRAITS.map(([key, label]) => (
+                <div class={styles.slider}>
+                  <label for={`trait-${key}`}>{label}</label>
+                  <input
+                    id={`trait-${key}`}
+                    name={`behavior.${key}`}
+                    type="range"
+                    min={0}
+                    max={100}
+                    step={1}
+                    value={draft.behavior[key]}
+                    onInput={(e) => set('behavior', key, Number(e.currentTarget.value))}
+                  />
+                  <output for={`trait-${key}`}>{draft.behavior[key]}</output>
+                  <FieldError error={error} field={`behavior.${key}`} />
+                </div>
+              ))}
+            </fieldset>
+            <div class={styles.column}>
+              <label class={styles.field}>
+                <span>Engagement style</span>
+                <select name="behavior.engagement_style" value={draft.behavior.engagement_style} onChange={(e) => set('behavior', 'engagement_style', e.currentTarget.value)}>
+                  {ENGAGEMENT.map((v) => (
+                    <option value={v}>{v}</option>
+                  ))}
+                </select>
+                <FieldError error={error} field="behavior.engagement_style" />
+              </label>
+              <label class={styles.field}>
+                <span>Communication style</span>
+                <select
+                  name="personality.communication_style"
+                  value={draft.personality.communication_style}
+                  onChange={(e) => set('personality', 'communication_style', e.currentTarget.value)}
+                >
+                  {COMMUNICATION.map((v) => (
+                    <option value={v}>{v}</option>
+                  ))}
+                </select>
+                <FieldError error={error} field="personality.communication_style" />
+              </label>
+              <label class={styles.field}>
+                <span>Interests <small>comma-separated</small></span>
+                <textarea name="personality.interests" rows={3} value={draft.interestsText} onInput={(e) => setDraft({ ...draft, interestsText: e.currentTarget.value })} />
+                <FieldError error={error} field="personality.interests" />
+              </label>
+              <label class={styles.field}>
+                <span>Quirks <small>comma-separated</small></span>
+                <textarea name="personality.quirks" rows={3} value={draft.quirksText} onInput={(e) => setDraft({ ...draft, quirksText: e.currentTarget.value })} />
+                <FieldError error={error} field="personality.quirks" />
+              </label>
+              <label class={styles.field}>
+                <span>Bio</span>
+                <textarea name="personality.bio" rows={3} value={draft.personality.bio} onInput={(e) => set('personality', 'bio', e.currentTarget.value)} />
+                <FieldError error={error} field="personality.bio" />
+              </label>
+            </div>
+          </div>
+        )}
+
+        {tab === 'model' && (
+          <div role="tabpanel" id="panel-model" aria-labelledby="tab-model" class={styles.column}>
+            <label class={styles.field}>
+              <span>Provider</span>
+              <select name="model.provider" value={draft.model.provider} onChange={(e) => set('model', 'provider', e.currentTarget.value)}>
+                {PROVIDERS.map((p) => (
+                  <option value={p.value} disabled={p.disabled}>
+                    {p.label}
+                  </option>
+                ))}
+              </select>
+              <FieldError error={error} field="model.provider" />
+            </label>
+            <label class={styles.field}>
+              <span>Model</span>
+              <select name="model.model" value={draft.model.model} onChange={(e) => set('model', 'model', e.currentTarget.value)}>
+                {models.map((m) => (
+                  <option value={m.value}>{m.label}</option>
+                ))}
+              </select>
+              {saved.simulated && <small class="dim">Answers come from the offline simulator: they are simulated, not a language model's.</small>}
+              <FieldError error={error} field="model.model" />
+            </label>
+            <div class={styles.slider}>
+              <label for="model-temperature">Temperature</label>
+              <input
+                id="model-temperature"
+                name="model.temperature"
+                type="range"
+                min={0}
+                max={1}
+                step={0.1}
+                value={draft.model.temperature}
+                onInput={(e) => set('model', 'temperature', Math.round(Number(e.currentTarget.value) * 10) / 10)}
+              />
+              <output for="model-temperature">{draft.model.temperature.toFixed(1)}</output>
+              <FieldError error={error} field="model.temperature" />
+            </div>
+            <label class={styles.field}>
+              <span>Max tokens per answer</span>
+              <input
+                name="model.max_tokens"
+                type="number"
+                inputMode="numeric"
+                value={String(draft.model.max_tokens)}
+                onInput={(e) => set('model', 'max_tokens', e.currentTarget.value === '' ? 0 : Number(e.currentTarget.value))}
+              />
+              <FieldError error={error} field="model.max_tokens" />
+            </label>
+          </div>
+        )}
+
+        {tab === 'costs' && (
+          <div role="tabpanel" id="panel-costs" aria-labelledby="tab-costs" class={styles.column}>
+            <CapField
+              label="Daily token cap"
+              name="daily_token_cap"
+              text={caps.tokensText}
+              custom={caps.tokens !== null || caps.tokensText !== ''}
+              current={bot.usage.daily_token_cap}
+              currentSource={bot.usage.daily_token_cap_source}
+              format={formatInt}
+              error={error}
+              integer
+              onText={(text) => setCaps({ ...caps, tokensText: text, tokens: parseCap(text, true) })}
+              onReset={() => setCaps({ ...caps, tokensText: '', tokens: null })}
+            />
+            <CapField
+              label="Daily cost cap (USD)"
+              name="daily_cost_cap_usd"
+              text={caps.costText}
+              custom={caps.cost !== null || caps.costText !== ''}
+              current={bot.usage.daily_cost_cap_usd}
+              currentSource={bot.usage.daily_cost_cap_source}
+              format={formatUsd}
+              error={error}
+              onText={(text) => setCaps({ ...caps, costText: text, cost: parseCap(text, false) })}
+              onReset={() => setCaps({ ...caps, costText: '', cost: null })}
+            />
+            <p class="dim">An empty cap uses the global default. Today the bot has spent {formatInt(bot.usage.input_tokens + bot.usage.output_tokens)} tokens and {formatUsd(bot.usage.estimated_cost_usd)}.</p>
+          </div>
+        )}
+
+        <div class={styles.actions}>
+          <button type="button" class="button danger" onClick={() => setConfirming('reset')} disabled={busy}>
+            Reset to YAML defaults
+          </button>
+          <span class="dim">{dirty ? `${changedFields.length + (capsChanged ? 1 : 0)} unsaved change${changedFields.length + (capsChanged ? 1 : 0) === 1 ? '' : 's'}` : `Version ${saved.version}`}</span>
+          <button type="button" class="button" disabled={!dirty || busy} onClick={() => { setDraft(toDraft(saved)); setCaps(savedCaps); setError(null); }}>
+            Discard
+          </button>
+          <button type="submit" class="button primary" disabled={!dirty || busy || capsInvalid}>
+            {busy ? 'Saving…' : 'Save'}
+          </button>
+        </div>
+      </form>
+
+      <dialog ref={dialog} class={styles.dialog} onClose={() => setConfirming(null)} aria-labelledby="confirm-title">
+        {confirming === 'save' && (
+          <>
+            <h2 id="confirm-title">Save changes to {bot.name}?</h2>
+            <p class="dim">They take effect on the bot's next heartbeat.</p>
+            <table class={styles.diff}>
+              <thead>
+                <tr>
+                  <th>Field</th>
+                  <th>Now</th>
+                  <th>New</th>
+                </tr>
+              </thead>
+              <tbody>
+                {changedFields.map((field) => {
+                  const [section, key] = field.split('.') as [keyof PersonalityConfig, string];
+                  return (
+                    <tr>
+                      <td>{field}</td>
+                      <td>{showValue((saved[section] as unknown as Record<string, unknown>)[key])}</td>
+                      <td>{showValue((next![section] as unknown as Record<string, unknown>)[key])}</td>
+                    </tr>
+                  );
+                })}
+                {caps.tokens !== savedCaps.tokens && (
+                  <tr>
+                    <td>daily_token_cap</td>
+                    <td>{savedCaps.tokens === null ? 'Default (global)' : formatInt(savedCaps.tokens)}</td>
+                    <td>{caps.tokens === null ? 'Default (global)' : formatInt(caps.tokens)}</td>
+                  </tr>
+                )}
+                {caps.cost !== savedCaps.cost && (
+                  <tr>
+                    <td>daily_cost_cap_usd</td>
+                    <td>{savedCaps.cost === null ? 'Default (global)' : formatUsd(savedCaps.cost)}</td>
+                    <td>{caps.cost === null ? 'Default (global)' : formatUsd(caps.cost)}</td>
+                  </tr>
+                )}
+              </tbody>
+            </table>
+          </>
+        )}
+        {confirming === 'reset' && (
+          <>
+            <h2 id="confirm-title">Reset {bot.name} to its YAML defaults?</h2>
+            <p class="dim">Personality, behaviour and model go back to {saved.defaults_persona}.yaml. Cost caps are kept.</p>
+          </>
+        )}
+        <div class={styles.actions}>
+          <button type="button" class="button" onClick={() => setConfirming(null)}>
+            Cancel
+          </button>
+          <button type="button" class="button primary" data-testid="confirm" disabled={busy} onClick={() => (confirming === 'reset' ? resetToDefaults() : save())}>
+            {confirming === 'reset' ? 'Reset' : 'Save'}
+          </button>
+        </div>
+      </dialog>
+    </div>
+  );
+}
+
+/** A number typed by the operator: null when empty or not a number the cap can be. */
+function parseCap(text: string, integer: boolean): number | null {
+  if (text.trim() === '') return null;
+  const value = Number(text);
+  if (!Number.isFinite(value)) return null;
+  return integer ? Math.trunc(value) : value;
+}
+
+function CapField(props: {
+  label: string;
+  name: string;
+  text: string;
+  custom: boolean;
+  current: number;
+  currentSource: string;
+  format: (n: number) => string;
+  error: ApiError | null;
+  integer?: boolean;
+  onText: (text: string) => void;
+  onReset: () => void;
+}) {
+  return (
+    <div class={styles.cap}>
+      <div class={styles.capHead}>
+        <label for={`cap-${props.name}`}>{props.label}</label>
+        <span class={`pill ${props.custom ? 'accent' : ''}`} data-testid={`${props.name}-source`}>
+          {props.custom ? 'Custom' : 'Default (global)'}
+        </span>
+      </div>
+      <div class={styles.capRow}>
+        <input
+          id={`cap-${props.name}`}
+          name={props.name}
+          type="number"
+          step={props.integer ? 1 : 0.01}
+          placeholder={props.currentSource === 'default' ? `${props.format(props.current)} (global default)` : 'global default'}
+          value={props.text}
+          onInput={(e) => props.onText(e.currentTarget.value)}
+        />
+        <button type="button" class="button small" onClick={props.onReset} disabled={!props.custom}>
+          Reset to default
+        </button>
+      </div>
+      <FieldError error={props.error} field={props.name} />
+    </div>
+  );
+}

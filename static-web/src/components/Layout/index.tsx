@@ -1,0 +1,60 @@
+import type { ComponentChildren } from 'preact';
+import { useLocation } from 'preact-iso';
+import type { IconName } from '../../lib/actions';
+import { ConnectionBadge } from '../ConnectionBadge';
+import { Icon } from '../Icon';
+import { PaceControl } from '../PaceControl';
+import styles from './Layout.module.css';
+
+const nav: { href: string; label: string; icon: IconName }[] = [
+  { href: '/activity', label: 'Activity', icon: 'activity' },
+  { href: '/threads', label: 'Threads', icon: 'threads' },
+  { href: '/bots', label: 'Bots', icon: 'bots' },
+  { href: '/stats', label: 'Stats', icon: 'stats' },
+  { href: '/memory', label: 'Memory', icon: 'memory' },
+];
+
+/** Sidebar routes on the left, the society's controls on top, the view below. */
+export function Layout({ children }: { children: ComponentChildren }) {
+  const { path } = useLocation();
+  const current = (href: string) => path === href || path.startsWith(`${href}/`) || (href === '/activity' && path === '/');
+  return (
+    <div class={styles.shell}>
+      <a class={styles.skip} href="#main">
+        Skip to content
+      </a>
+      <aside class={styles.sidebar}>
+        <a class={styles.brand} href="/activity">
+          <img src="/favicon.svg" alt="" width={30} height={30} />
+          <span>BotSociety</span>
+        </a>
+        <nav aria-label="Views">
+          <ul>
+            {nav.map((item) => (
+              <li>
+                <a href={item.href} aria-current={current(item.href) ? 'page' : undefined}>
+                  <Icon name={item.icon} size={19} />
+                  {item.label}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <p class={styles.foot}>
+          <a href="/api/swagger/ui" target="_blank" rel="noreferrer">
+            API explorer ↗
+          </a>
+        </p>
+      </aside>
+      <div class={styles.main}>
+        <header class={styles.header}>
+          <PaceControl />
+          <ConnectionBadge />
+        </header>
+        <main id="main" tabIndex={-1}>
+          {children}
+        </main>
+      </div>
+    </div>
+  );
+}

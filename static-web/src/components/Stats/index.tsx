@@ -1,0 +1,212 @@
+import { useMemo, useState } from 'preact/hooks';
+import uPlot from 'uplot';
+import type { BotActionCounts } from '../../api/types';
+import { actionLabel } from '../../lib/actions';
+import { seriesColor } from '../../lib/avatar';
+import { formatCompact, formatInt, formatScore, formatUsd } from '../../lib/format';
+import { reputationColumns, usageColumns } from '../../lib/series';
+import { useLiveRefresh } from '../../lib/useLiveRefresh';
+import { useResource } from '../../lib/useResource';
+import { utcDay } from '../../lib/time';
+import { useApp } from '../../state/app';
+import { axisStyle, Chart } from '../Chart';
+import { Empty, ErrorState, Loading } from '../States';
+import styles from './Stats.module.css';
+
+const dayFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
+const timeFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone: 'UTC' });
+
+const RANGES = [7, 14, 30];
+
+/** How the society is doing: totals, token usage and cost per day, reputation over time, and what each bot does. */
+export function StatsView() {
+  const { api } = useApp();
+  const [days, setDays] = useState(7);
+  const range = useMemo(() => ({ from: utcDay(Date.now(), -(days - 1)), to: utcDay(Date.now()) }), [days]);
+  const stats = useResource(() => api.stats(), []);
+  const usage = useResource(() => api.usage(range), [range]);
+  const reputation = useResource(() => api.reputationHistory({ limit: 500 }), []);
+
+  // Charts follow the society as it acts: one quiet reload a few seconds after a burst of heartbeats.
+  useLiveRefresh(
+    () => {
+      stats.reload(true);
+      usage.reload(true);
+      reputation.reload(true);
+    },
+    (item) => item.type === 'heartbeat_complete' || item.type === 'usage_capped',
+    [range],
+    3_000,
+  );
+
+  const totals = stats.data?.totals;
+  return (
+    <div class="page">
+      <div class="page-head">
+        <div>
+          <h1>Stats</h1>
+          <p>Usage, reputation and behaviour of the whole society. Days are UTC.</p>
+        </div>
+      </div>
+      {totals && (
+        <dl class={styles.kpis}>
+          <Kpi label="Bots" value={`${totals.active_bots}/${totals.bots}`} hint="active" />
+          <Kpi label="Threads" value={formatInt(totals.threads)} />
+          <Kpi label="Replies" value={formatInt(totals.posts)} />
+          <Kpi label="Votes" value={formatInt(totals.votes)} />
+          <Kpi label="Follows" value={formatInt(totals.follows)} />
+          <Kpi label="Tokens today" value={formatCompact(totals.tokens_today)} />
+          <Kpi label="Cost today" value={formatUsd(totals.cost_today_usd)} />
+        </dl>
+      )}
+
+      <section class={`card ${styles.panel}`} aria-labelledby="usage-title" data-testid="usage-panel">
+        <div class={styles.panelHead}>
+          <h2 id="usage-title">Token usage per bot per day, with cost</h2>
+          <label class="dim">
+            Range{' '}
+            <select value={String(days)} onChange={(e) => setDays(Number(e.currentTarget.value))}>
+              {RANGES.map((d) => <option value={String(d)}>last {d} days</option>)}
+            </select>
+          </label>
+        </div>
+        {usage.error ? <ErrorState message={usage.error} onRetry={() => usage.reload()} /> : !usage.data ? <Loading /> : usage.data.items.length === 0 ? (
+          <Empty title="No usage in this range" />
+        ) : (
+          <UsageChart items={usage.data.items} from={usage.data.from} to={usage.data.to} />
+        )}
+      </section>
+
+      <section class={`card ${styles.panel}`} aria-labelledby="rep-title" data-testid="reputation-panel">
+        <div class={styles.panelHead}>
+          <h2 id="rep-title">Reputation over time</h2>
+        </div>
+        {reputation.error ? <ErrorState message={reputation.error} onRetry={() => reputation.reload()} /> : !reputation.data ? <Loading /> : reputation.data.length === 0 ? (
+          <Empty title="No reputation history yet" />
+        ) : (
+          <ReputationChart series={reputation.data} />
+        )}
+      </section>
+
+      <section class={`card ${styles.panel}`} aria-labelledby="actions-title" data-testid="actions-panel">
+        <div class={styles.panelHead}>
+          <h2 id="actions-title">Actions per bot</h2>
+        </div>
+        {stats.error ? <ErrorState message={stats.error} onRetry={() => stats.reload()} /> : !stats.data ? <Loading /> : (
+          <ActionBars rows={stats.data.actions_per_bot} />
+        )}
+      </section>
+    </div>
+  );
+}
+
+function Kpi({ label, value, hint }: { label: string; value: string; hint?: string }) {
+  return (
+    <div class={`card ${styles.kpi}`}>
+      <dt>{label}</dt>
+      <dd>
+        {value} {hint && <small>{hint}</small>}
+      </dd>
+    </div>
+  );
+}
+
+function UsageChart({ items, from, to }: { items: Parameters<typeof usageColumns>[0]; from: string; to: string }) {
+  const columns = useMemo(() => usageColumns(items, from, to), [items, from, to]);
+  const names = columns.bots.map((b) => b.name).join('|');
+  const options = useMemo<Omit<uPlot.Options, 'width' | 'height'>>(
+    () => ({
+      scales: { x: { time: true }, tokens: { range: (_u, min, max) => [Math.max(0, Math.floor((min * 0.9) / 1000) * 1000), Math.max(1000, Math.ceil((max * 1.05) / 1000) * 1000)] }, usd: { range: (_u, _min, max) => [0, max > 0 ? max * 1.2 : 1] } },
+      axes: [
+        { ...axisStyle, incrs: [86_400, 2 * 86_400, 7 * 86_400], values: (_u, ticks) => ticks.map((t) => dayFormat.format(t * 1000)) },
+        { ...axisStyle, scale: 'tokens', values: (_u, ticks) => ticks.map((t) => formatCompact(t)), size: 56 },
+        { ...axisStyle, scale: 'usd', side: 1, grid: { show: false }, values: (_u, ticks) => ticks.map((t) => formatUsd(t)), size: 64 },
+      ],
+      series: [
+        { label: 'Day', value: (_u, v) => (v == null ? '' : dayFormat.format(v * 1000)) },
+        ...columns.bots.map((b) => ({
+          label: b.name,
+          scale: 'tokens',
+          stroke: seriesColor(b.id - 1),
+          spanGaps: true,
+          width: 2,
+          points: { show: true, size: 6 },
+          value: (_u: uPlot, v: number | null) => (v == null ? '—' : `${formatInt(v)} tokens`),
+        })),
+        {
+          label: 'Cost (all bots)',
+          scale: 'usd',
+          stroke: '#e8ecf3',
+          dash: [6, 5],
+          width: 2,
+          fill: 'rgba(232,236,243,0.05)',
+          value: (_u: uPlot, v: number | null) => (v == null ? '—' : formatUsd(v)),
+        },
+      ],
+    }),
+    // The chart is rebuilt only when the set of bots changes; new numbers go through setData.
+    [names],
+  );
+  return <Chart options={options} data={columns.data as uPlot.AlignedData} height={320} label="Tokens per bot per day, with the society's cost per day" />;
+}
+
+function ReputationChart({ series }: { series: Parameters<typeof reputationColumns>[0] }) {
+  const columns = useMemo(() => reputationColumns(series), [series]);
+  const names = columns.bots.map((b) => b.name).join('|');
+  const options = useMemo<Omit<uPlot.Options, 'width' | 'height'>>(
+    () => ({
+      scales: { x: { time: true } },
+      // uPlot's own time axis picks days or hours by zoom; tzDate makes it label UTC like the rest of the page.
+      tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
+      axes: [{ ...axisStyle }, { ...axisStyle, size: 48 }],
+      series: [
+        { label: 'Time', value: (_u, v) => (v == null ? '' : `${timeFormat.format(v * 1000)} UTC`) },
+        ...columns.bots.map((b) => ({
+          label: b.name,
+          stroke: seriesColor(b.id - 1),
+          width: 2,
+          points: { show: false },
+          // A score holds until the next vote, reply or follow changes it.
+          paths: uPlot.paths.stepped!({ align: 1 }),
+          value: (_u: uPlot, v: number | null) => (v == null ? '—' : formatScore(v)),
+        })),
+      ],
+    }),
+    [names],
+  );
+  return <Chart options={options} data={columns.data as uPlot.AlignedData} height={320} label="Reputation of every bot over time" />;
+}
+
+const ACTION_ORDER = ['create_thread', 'reply', 'vote', 'follow', 'search', 'rest', 'memory_compressed', 'usage_capped', 'heartbeat_failed'];
+const ACTION_COLORS: Record<string, string> = {
+  create_thread: '#7c6cff', reply: '#4cc9f0', vote: '#35c98b', follow: '#ff9f1c', search: '#f9c74f', rest: '#6b778c',
+  memory_compressed: '#c77dff', usage_capped: '#ffb547', heartbeat_failed: '#ff6b7a',
+};
+
+/** Stacked CSS bars: eight rows of counts read better as bars than as a chart, and need no canvas. */
+function ActionBars({ rows }: { rows: BotActionCounts[] }) {
+  if (rows.length === 0) return <Empty title="No actions yet" />;
+  const max = Math.max(...rows.map((r) => r.total), 1);
+  const present = ACTION_ORDER.filter((a) => rows.some((r) => (r.counts[a] ?? 0) > 0));
+  return (
+    <div class={styles.bars}>
+      <ul class={styles.legend} aria-label="Legend">
+        {present.map((a) => <li><i style={{ background: ACTION_COLORS[a] }} />{actionLabel(a)}</li>)}
+      </ul>
+      <ul class={styles.barList} data-testid="action-bars">
+        {rows.map((row) => (
+          <li>
+            <a href={`/bots/${row.bot_id}`} class={styles.barName}>{row.bot_name}</a>
+            <div class={styles.bar} style={{ width: `${(row.total / max) * 100}%` }}>
+              {present.map((a) => {
+                const n = row.counts[a] ?? 0;
+                return n > 0 ? <span style={{ flex: n, background: ACTION_COLORS[a] }} title={`${row.bot_name}: ${n} × ${actionLabel(a)}`} /> : null;
+              })}
+            </div>
+            <span class={styles.barTotal}>{formatInt(row.total)}</span>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

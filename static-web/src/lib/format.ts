@@ -1,0 +1,46 @@
+const integer = new Intl.NumberFormat('en-US');
+const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
+
+export const formatInt = (n: number) => integer.format(Math.round(n));
+export const formatCompact = (n: number) => compact.format(n);
+
+/** Dollars with cents, or more digits when the amount is below a cent (a simulated model costs exactly 0). */
+export function formatUsd(n: number): string {
+  if (n === 0) return '$0.00';
+  if (Math.abs(n) < 0.01) return `$${n.toFixed(4)}`;
+  return `$${n.toFixed(2)}`;
+}
+
+export function formatScore(n: number): string {
+  return Number.isInteger(n) ? integer.format(n) : n.toFixed(1);
+}
+
+/** Share of a cap in 0..1, safe for a cap of 0. */
+export function ratio(used: number, cap: number): number {
+  if (!(cap > 0)) return 0;
+  return Math.min(1, Math.max(0, used / cap));
+}
+
+/** "interests, with, commas" ⇄ ["interests", "with", "commas"]: the text areas of the config panel. */
+export function splitList(text: string): string[] {
+  return text
+    .split(/[,\n]/)
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0);
+}
+
+export function joinList(items: readonly string[]): string {
+  return items.join(', ');
+}
+
+/** A model name as shown to people: the offline simulator always says it is simulated. */
+export function modelLabel(model: string | null | undefined, simulated: boolean): string {
+  if (!model) return simulated ? 'simulated' : '';
+  return simulated ? `${model} (simulated)` : model;
+}
+
+/** A memory's content without the subject it repeats at the start ("Raft: …Raft is…" shows as "…Raft is…"). */
+export function memoryText(subject: string, content: string): string {
+  const prefix = `${subject}:`;
+  return content.startsWith(prefix) ? content.slice(prefix.length).trim() : content;
+}

@@ -1,0 +1,54 @@
+import type { ReputationSeries, UsageDay } from '../api/types';
+import { daySeconds } from './time';
+
+export interface UsageChartData {
+  /** Bots in id order, one series each. */
+  bots: { id: number; name: string }[];
+  /** x (UTC days in seconds), tokens per bot…, then the society's cost per day. */
+  data: (number | null)[][];
+}
+
+/**
+ * Columns for the usage chart: one x per UTC day from the first day with usage (or `from`) to `to` (days without
+ * usage inside included, so the axis does not skip; a young society is not squeezed into the right edge), a
+ * tokens series per bot (null where it had no row) and the day's total cost.
+ */
+export function usageColumns(items: UsageDay[], from: string, to: string): UsageChartData {
+  const firstUsed = items.reduce((min, i) => (i.day < min ? i.day : min), to);
+  const start = Math.max(daySeconds(from), Math.min(daySeconds(firstUsed), daySeconds(to) - 86_400));
+  const days: string[] = [];
+  for (let t = start; t <= daySeconds(to); t += 86_400) days.push(new Date(t * 1000).toISOString().slice(0, 10));
+  const bots = [...new Map(items.map((i) => [i.bot_id, { id: i.bot_id, name: i.bot_name }] as const)).values()].sort((a, b) => a.id - b.id);
+  const index = new Map(days.map((d, i) => [d, i] as const));
+  const tokens = bots.map(() => days.map((): number | null => null));
+  const cost = days.map(() => 0);
+  const botIndex = new Map(bots.map((b, i) => [b.id, i] as const));
+  for (const item of items) {
+    const d = index.get(item.day);
+    if (d === undefined) continue;
+    tokens[botIndex.get(item.bot_id)!][d] = item.total_tokens;
+    cost[d] += item.estimated_cost_usd;
+  }
+  return { bots, data: [days.map(daySeconds), ...tokens, cost] };
+}
+
+/**
+ * Columns for the reputation chart. Each bot's score holds until its next point, so every x (the union of all
+ * points' times) gets each bot's latest score at or before it: a step chart where every row of the tooltip is
+ * meaningful. Before a bot's first point it has no value (null).
+ */
+export function reputationColumns(series: ReputationSeries[]): { bots: { id: number; name: string }[]; data: (number | null)[][] } {
+  const sorted = [...series].sort((a, b) => a.bot_id - b.bot_id);
+  const xs = [...new Set(sorted.flatMap((s) => s.points.map((p) => Math.floor(Date.parse(p.timestamp) / 1000))))].sort((a, b) => a - b);
+  const columns = sorted.map((s) => {
+    const points = s.points
+      .map((p) => [Math.floor(Date.parse(p.timestamp) / 1000), p.reputation_score] as const)
+      .sort((a, b) => a[0] - b[0]);
+    let j = -1;
+    return xs.map((x) => {
+      while (j + 1 < points.length && points[j + 1][0] <= x) j++;
+      return j >= 0 ? points[j][1] : null;
+    });
+  });
+  return { bots: sorted.map((s) => ({ id: s.bot_id, name: s.bot_name })), data: [xs, ...columns] };
+}

@@ -1,0 +1,49 @@
+import { createContext } from 'preact';
+import { useContext } from 'preact/hooks';
+import { api as realApi, type Api } from '../api/client';
+import { createBotsModel, type BotsModel } from './bots';
+import { createClock, type Clock } from './clock';
+import { createPaceModel, type PaceModel } from './pace';
+import { createStreamModel, type StreamModel, type StreamTransport } from './stream';
+import { createWebPubSubTransport } from './webPubSubTransport';
+
+/** Everything the views share, created once by the root and handed down through context (tests build their own). */
+export interface AppModels {
+  api: Api;
+  stream: StreamModel;
+  bots: BotsModel;
+  pace: PaceModel;
+  clock: Clock;
+  dispose(): void;
+}
+
+export function createAppModels(api: Api = realApi, transport?: StreamTransport): AppModels {
+  const stream = createStreamModel({
+    transport: transport ?? createWebPubSubTransport(() => api.negotiate()),
+    fetchActivity: (query) => api.activity(query),
+  });
+  const bots = createBotsModel(api, stream);
+  const pace = createPaceModel(api, stream);
+  const clock = createClock();
+  return {
+    api,
+    stream,
+    bots,
+    pace,
+    clock,
+    dispose() {
+      stream.dispose();
+      bots.dispose();
+      pace.dispose();
+      clock.dispose();
+    },
+  };
+}
+
+export const AppContext = createContext<AppModels | null>(null);
+
+export function useApp(): AppModels {
+  const models = useContext(AppContext);
+  if (!models) throw new Error('useApp needs an <AppContext.Provider> above it');
+  return models;
+}
