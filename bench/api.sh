@@ -30,7 +30,8 @@ Database__Path="$work/society.db" Usage__DefaultDailyTokenCap=100000000 \
 devhost_pid=$!
 trap 'kill -TERM "$devhost_pid" 2>/dev/null || true; wait "$devhost_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 
-for _ in $(seq 1 120); do
+# A database from before the read models gets them filled at start (a million rows: tens of seconds).
+for _ in $(seq 1 600); do
   curl -fsS "http://localhost:$port/api/health" > /dev/null 2>&1 && break
   kill -0 "$devhost_pid" 2>/dev/null || { cat "$work/devhost.log"; exit 1; }
   sleep 0.5

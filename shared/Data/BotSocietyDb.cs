@@ -22,6 +22,8 @@ public sealed class BotSocietyDb(DbContextOptions<BotSocietyDb> options) : DbCon
     public DbSet<Vote> Votes => Set<Vote>();
     public DbSet<Follow> Follows => Set<Follow>();
     public DbSet<ActivityLogEntry> ActivityLog => Set<ActivityLogEntry>();
+    public DbSet<ActivityCount> ActivityCounts => Set<ActivityCount>();
+    public DbSet<ReputationBucket> ReputationBuckets => Set<ReputationBucket>();
     public DbSet<DailyUsage> DailyUsage => Set<DailyUsage>();
     public DbSet<WarmMemory> WarmMemories => Set<WarmMemory>();
     public DbSet<ColdMemory> ColdMemories => Set<ColdMemory>();

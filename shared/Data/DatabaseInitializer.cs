@@ -69,6 +69,12 @@ public sealed partial class DatabaseInitializer(
         var woken = await WakeBotsNoLongerCappedAsync(db, now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         var indexed = await OfflineCorpusSearch.EnsureIndexedAsync(db, cancellationToken);
+        var backfilled = await ReadModelBackfill.EnsureAsync(db, cancellationToken);
+        if (backfilled > 0)
+        {
+            LogBackfilled(backfilled);
+        }
+
         LogReady(added, indexed, woken);
     }
 
@@ -107,6 +113,9 @@ public sealed partial class DatabaseInitializer(
         CreatedAt = now,
         NextHeartbeatAt = now.AddSeconds(ordinal * 2),
     };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Activity counts and reputation points filled from {Rows} activity rows written before they existed")]
+    private partial void LogBackfilled(long rows);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database ready: {Added} bots added from personas, {Indexed} corpus articles indexed, {Woken} capped bots woken by raised caps")]
     private partial void LogReady(int added, int indexed, int woken);

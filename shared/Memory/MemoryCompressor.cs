@@ -8,6 +8,7 @@ using BotSociety.Core.Realtime;
 using BotSociety.Core.Simulation;
 using BotSociety.Core.Usage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -156,6 +157,10 @@ public sealed partial class MemoryCompressor(
         });
         await UsageLedger.RecordAsync(db, bot.Id, DateOnly.FromDateTime(now), input, output, cost, ct);
         await db.SaveChangesAsync(ct);
+        await using (var writer = new HeartbeatWriter(db.Database.GetDbConnection(), transaction.GetDbTransaction()))
+        {
+            await writer.RecordActivityAsync(bot.Id, activity.Action, now, reputation, ct);
+        }
 
         // What the period did not refresh fades; what fades far enough is let go.
         var decay = options.ImportanceDecay;

@@ -89,7 +89,12 @@ public sealed class ActivityQueries(IDbContextFactory<BotSocietyDb> dbFactory)
             log = log.Where(a => a.CreatedAt >= since);
         }
 
-        var total = await log.CountAsync(cancellationToken);
+        // Without a time filter the total comes from the counts kept beside the log: counting a million rows is slow.
+        var total = filter.Since is null
+            ? (int)await db.ActivityCounts
+                .Where(c => (filter.BotId == null || c.BotId == filter.BotId) && (filter.Action == null || c.Action == filter.Action))
+                .SumAsync(c => c.Count, cancellationToken)
+            : await log.CountAsync(cancellationToken);
         var rows = await log
             .OrderByDescending(a => a.CreatedAt).ThenByDescending(a => a.Id)
             .Skip(paging.Offset).Take(paging.Limit)

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using BotSociety.Core.Memory;
+using BotSociety.Core.Reputation;
 using BotSociety.Core.Social;
 
 namespace BotSociety.Core.Simulation;
@@ -47,10 +48,30 @@ internal sealed class HeartbeatWriter(DbConnection connection, DbTransaction tra
     public Task InsertFollowAsync(int followerId, int followeeId, DateTime now, CancellationToken ct) =>
         NonQueryAsync("INSERT INTO follows (follower_id, followee_id, created_at) VALUES (@p0, @p1, @p2)", ct, followerId, followeeId, now);
 
-    public async Task<long> InsertActivityAsync(ActivityLogEntry a, CancellationToken ct) =>
-        Convert.ToInt64(await ScalarAsync(
+    /// <summary>The activity row, and the read models kept beside it (<see cref="RecordActivityAsync"/>).</summary>
+    public async Task<long> InsertActivityAsync(ActivityLogEntry a, double reputationScore, CancellationToken ct)
+    {
+        var id = Convert.ToInt64(await ScalarAsync(
             "INSERT INTO activity_log (event_id, bot_id, action, details, input_tokens, output_tokens, cost_usd, model, created_at) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8) RETURNING id",
             ct, a.EventId, a.BotId, a.Action, a.Details, a.InputTokens, a.OutputTokens, a.CostUsd, a.Model, a.CreatedAt), System.Globalization.CultureInfo.InvariantCulture);
+        await RecordActivityAsync(a.BotId, a.Action, a.CreatedAt, reputationScore, ct);
+        return id;
+    }
+
+    /// <summary>
+    /// Counts an activity row and notes the bot's reputation in its ten-minute bucket, in the same transaction as the
+    /// row, so the totals and the reputation chart never disagree with the log. Rows written through EF (the
+    /// compressor's) come here too.
+    /// </summary>
+    public async Task RecordActivityAsync(int botId, string action, DateTime at, double reputationScore, CancellationToken ct)
+    {
+        await NonQueryAsync(
+            "INSERT INTO activity_counts (bot_id, action, count) VALUES (@p0, @p1, 1) ON CONFLICT (bot_id, action) DO UPDATE SET count = activity_counts.count + 1",
+            ct, botId, action);
+        await NonQueryAsync(
+            "INSERT INTO reputation_buckets (bot_id, bucket, at, score) VALUES (@p0, @p1, @p2, @p3) ON CONFLICT (bot_id, bucket) DO UPDATE SET at = excluded.at, score = excluded.score",
+            ct, botId, ReputationBucket.BucketOf(at), at, reputationScore);
+    }
 
     public Task InsertRelationshipEventAsync(int botId, int otherBotId, string kind, double delta, long activityId, DateTime now, CancellationToken ct) =>
         NonQueryAsync(

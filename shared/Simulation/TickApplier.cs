@@ -289,7 +289,7 @@ public sealed partial class TickApplier(ISearchProvider search, IOptions<MemoryO
             Model = plan.ModelId,
             CreatedAt = tick.Now,
         };
-        activity.Id = await tick.Writer.InsertActivityAsync(activity, ct);
+        activity.Id = await tick.Writer.InsertActivityAsync(activity, bot.ReputationScore, ct);
         await tick.Writer.AddUsageAsync(bot.Id, tick.Today, plan.InputTokens, plan.OutputTokens, cost, ct);
         await ScheduleAsync(tick, bot, ct);
         return activity;
@@ -360,7 +360,7 @@ public sealed partial class TickApplier(ISearchProvider search, IOptions<MemoryO
             Details = details.ToJsonString(SocietyJson.Options),
             CreatedAt = tick.Now,
         };
-        activity.Id = await tick.Writer.InsertActivityAsync(activity, ct);
+        activity.Id = await tick.Writer.InsertActivityAsync(activity, bot.ReputationScore, ct);
         return new AppliedHeartbeat(botId, ActivityActions.UsageCapped, false, ToEvent(activity, bot, details, SocietyEventTypes.UsageCapped), TimeSpan.Zero);
     }
 

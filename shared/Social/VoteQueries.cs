@@ -46,45 +46,42 @@ public sealed class VoteQueries(IDbContextFactory<BotSocietyDb> dbFactory)
     public async Task<Page<VoteListItem>> ListAsync(Paging paging, VoteFilter filter, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-
-        // A vote on a reply belongs to the reply's thread; the left join keeps thread votes, whose target is the thread.
-        var votes =
-            from v in db.Votes.AsNoTracking()
-            join p in db.Posts on new { Type = v.TargetType, v.TargetId } equals new { Type = VoteTarget.Post, TargetId = p.Id } into replies
-            from p in replies.DefaultIfEmpty()
-            select new { Vote = v, ThreadId = v.TargetType == VoteTarget.Thread ? v.TargetId : p.ThreadId };
+        var votes = db.Votes.AsNoTracking();
         if (filter.BotId is { } voter)
         {
-            votes = votes.Where(x => x.Vote.BotId == voter);
+            votes = votes.Where(v => v.BotId == voter);
         }
 
         if (filter.TargetBotId is { } author)
         {
-            votes = votes.Where(x => x.Vote.TargetBotId == author);
+            votes = votes.Where(v => v.TargetBotId == author);
         }
 
         if (filter.ThreadId is { } thread)
         {
-            votes = votes.Where(x => x.ThreadId == thread);
+            // A thread's votes are those on its opening and on its replies; both sides use the target index.
+            var replies = db.Posts.Where(p => p.ThreadId == thread).Select(p => p.Id);
+            votes = votes.Where(v => (v.TargetType == VoteTarget.Thread && v.TargetId == thread)
+                || (v.TargetType == VoteTarget.Post && replies.Contains(v.TargetId)));
         }
 
         var total = await votes.CountAsync(cancellationToken);
-        var items = await votes
-            .OrderByDescending(x => x.Vote.CreatedAt).ThenByDescending(x => x.Vote.Id)
+        var page = await votes
+            .OrderByDescending(v => v.CreatedAt).ThenByDescending(v => v.Id)
             .Skip(paging.Offset).Take(paging.Limit)
-            .Select(x => new
-            {
-                x.Vote.Id, x.Vote.BotId, VoterName = x.Vote.Bot!.Name, x.Vote.Value, x.Vote.TargetType, x.Vote.TargetId, x.ThreadId,
-                x.Vote.TargetBotId, x.Vote.CreatedAt,
-            })
+            .Select(v => new { v.Id, v.BotId, v.Value, v.TargetType, v.TargetId, v.TargetBotId, v.CreatedAt })
             .ToListAsync(cancellationToken);
 
-        var authorIds = items.Select(i => i.TargetBotId).Distinct().ToList();
-        var authors = await db.Bots.AsNoTracking().Where(b => authorIds.Contains(b.Id)).ToDictionaryAsync(b => b.Id, b => b.Name, cancellationToken);
+        // Names and the replies' threads for this page only: a join over every vote would cost the whole table.
+        var botIds = page.SelectMany(v => new[] { v.BotId, v.TargetBotId }).Distinct().ToList();
+        var names = await db.Bots.AsNoTracking().Where(b => botIds.Contains(b.Id)).ToDictionaryAsync(b => b.Id, b => b.Name, cancellationToken);
+        var postIds = page.Where(v => v.TargetType == VoteTarget.Post).Select(v => v.TargetId).Distinct().ToList();
+        var threadOfPost = await db.Posts.AsNoTracking().Where(p => postIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.ThreadId, cancellationToken);
         return new Page<VoteListItem>(
-            [.. items.Select(i => new VoteListItem(
-                i.Id, new BotRef(i.BotId, i.VoterName), i.Value > 0 ? "up" : "down", i.TargetType, i.TargetId, i.ThreadId,
-                new BotRef(i.TargetBotId, authors.GetValueOrDefault(i.TargetBotId, "")), i.CreatedAt))],
+            [.. page.Select(v => new VoteListItem(
+                v.Id, new BotRef(v.BotId, names.GetValueOrDefault(v.BotId, "")), v.Value > 0 ? "up" : "down", v.TargetType, v.TargetId,
+                v.TargetType == VoteTarget.Thread ? v.TargetId : threadOfPost.GetValueOrDefault(v.TargetId),
+                new BotRef(v.TargetBotId, names.GetValueOrDefault(v.TargetBotId, "")), v.CreatedAt))],
             total, paging.Limit, paging.Offset);
     }
 }

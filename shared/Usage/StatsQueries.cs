@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using BotSociety.Core.Bots;
 using BotSociety.Core.Data;
 using BotSociety.Core.Simulation;
@@ -132,9 +131,6 @@ public sealed record ReputationHistoryQuery(int? BotId, DateTime? Since, int Lim
 /// <summary>Read side of the dashboard's statistics: totals, actions, usage per day and reputation over time.</summary>
 public sealed class StatsQueries(IDbContextFactory<BotSocietyDb> dbFactory, TimeProvider time)
 {
-    // SQLite limits the parameters of one statement; sampled ids are read in slices well under it.
-    private const int IdsPerQuery = 500;
-
     public async Task<SocietyStats> GetAsync(CancellationToken cancellationToken)
     {
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
@@ -142,9 +138,8 @@ public sealed class StatsQueries(IDbContextFactory<BotSocietyDb> dbFactory, Time
         var bots = await db.Bots.AsNoTracking().OrderBy(b => b.Id).Select(b => new { b.Id, b.Name, b.IsPaused }).ToListAsync(cancellationToken);
         var usage = await db.DailyUsage.AsNoTracking().Where(u => u.Day == today)
             .Select(u => new { u.InputTokens, u.OutputTokens, u.EstimatedCostUsd }).ToListAsync(cancellationToken);
-        var counts = await db.ActivityLog.AsNoTracking()
-            .GroupBy(a => new { a.BotId, a.Action })
-            .Select(g => new { g.Key.BotId, g.Key.Action, Count = g.Count() })
+        var counts = await db.ActivityCounts.AsNoTracking()
+            .Select(c => new { c.BotId, c.Action, Count = (int)c.Count })
             .ToListAsync(cancellationToken);
         var byBot = counts.ToLookup(c => c.BotId);
 
@@ -180,47 +175,34 @@ public sealed class StatsQueries(IDbContextFactory<BotSocietyDb> dbFactory, Time
     }
 
     /// <summary>
-    /// Reputation per bot from the <c>reputation_score</c> every activity row records: at most <c>limit</c>
-    /// evenly spaced points per bot, always including the newest.
+    /// Reputation per bot over time from the points kept as activity is written (the score of each bot's latest row
+    /// in every ten-minute bucket): at most <c>limit</c> evenly spaced points per bot, always including the newest.
     /// </summary>
     public async Task<IReadOnlyList<ReputationSeries>> ReputationHistoryAsync(ReputationHistoryQuery query, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var bots = db.Bots.AsNoTracking();
-        var log = db.ActivityLog.AsNoTracking();
+        var points = db.ReputationBuckets.AsNoTracking();
         if (query.BotId is { } botId)
         {
             bots = bots.Where(b => b.Id == botId);
-            log = log.Where(a => a.BotId == botId);
+            points = points.Where(p => p.BotId == botId);
         }
 
         if (query.Since is { } since)
         {
-            log = log.Where(a => a.CreatedAt >= since);
+            points = points.Where(p => p.At >= since);
         }
 
         var names = await bots.OrderBy(b => b.Id).Select(b => new { b.Id, b.Name }).ToListAsync(cancellationToken);
-
-        // First only ids (cheap, from the bot_id/created_at index) to choose the sample; details only for the chosen rows.
-        var keys = await log.OrderBy(a => a.BotId).ThenBy(a => a.CreatedAt).ThenBy(a => a.Id)
-            .Select(a => new { a.Id, a.BotId }).ToListAsync(cancellationToken);
-        var chosen = keys.GroupBy(k => k.BotId).SelectMany(g => Sample(g.Select(k => k.Id).ToList(), query.Limit)).ToList();
-
-        var rows = new List<(long Id, int BotId, DateTime CreatedAt, string Details)>(chosen.Count);
-        foreach (var slice in chosen.Chunk(IdsPerQuery))
-        {
-            var part = await db.ActivityLog.AsNoTracking().Where(a => slice.Contains(a.Id))
-                .Select(a => new { a.Id, a.CreatedAt, a.BotId, a.Details }).ToListAsync(cancellationToken);
-            rows.AddRange(part.Select(p => (p.Id, p.BotId, p.CreatedAt, p.Details)));
-        }
-
-        var points = rows.OrderBy(r => r.CreatedAt).ThenBy(r => r.Id).ToLookup(r => r.BotId, r => (r.CreatedAt, Score: ReadScore(r.Details)));
-        return names.Select(b => new ReputationSeries(b.Id, b.Name,
-            points[b.Id].Where(p => p.Score is not null).Select(p => new ReputationPoint(p.CreatedAt, p.Score!.Value)).ToList())).ToList();
+        var rows = await points.OrderBy(p => p.BotId).ThenBy(p => p.Bucket)
+            .Select(p => new { p.BotId, p.At, p.Score }).ToListAsync(cancellationToken);
+        var byBot = rows.ToLookup(r => r.BotId, r => new ReputationPoint(r.At, r.Score));
+        return names.Select(b => new ReputationSeries(b.Id, b.Name, [.. Sample(byBot[b.Id].ToList(), query.Limit)])).ToList();
     }
 
     /// <summary>Evenly spaced items of an ordered list, first and last included.</summary>
-    internal static IEnumerable<long> Sample(IReadOnlyList<long> ordered, int limit)
+    internal static IEnumerable<T> Sample<T>(IReadOnlyList<T> ordered, int limit)
     {
         if (ordered.Count <= limit)
         {
@@ -232,22 +214,6 @@ public sealed class StatsQueries(IDbContextFactory<BotSocietyDb> dbFactory, Time
             return [ordered[^1]];
         }
 
-        return Enumerable.Range(0, limit).Select(i => ordered[(int)Math.Round(i * (ordered.Count - 1) / (double)(limit - 1))]).Distinct();
-    }
-
-    private static double? ReadScore(string details)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(details);
-            return document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("reputation_score", out var score)
-                && score.ValueKind == JsonValueKind.Number && score.TryGetDouble(out var value) ? value : null;
-        }
-        catch (JsonException)
-        {
-            // A malformed row is a gap in the chart, not a failed request.
-            return null;
-        }
+        return Enumerable.Range(0, limit).Select(i => (int)Math.Round(i * (ordered.Count - 1) / (double)(limit - 1))).Distinct().Select(i => ordered[i]);
     }
 }

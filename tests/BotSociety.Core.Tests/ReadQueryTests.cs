@@ -1,7 +1,9 @@
 using BotSociety.Core.Data;
 using BotSociety.Core.Memory;
+using BotSociety.Core.Reputation;
 using BotSociety.Core.Simulation;
 using BotSociety.Core.Usage;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BotSociety.Core.Tests;
@@ -58,10 +60,11 @@ public sealed class ReadQueryTests
     [Fact]
     public async Task ReputationHistorySamplesEvenlyAndKeepsTheNewest()
     {
+        // Ten minutes apart: one row of a bot per ten-minute bucket, so every row is a point.
         await using var society = await TestSociety.StartAsync();
         for (var i = 0; i < 12; i++)
         {
-            await society.TickAsync(TimeSpan.FromMinutes(5));
+            await society.TickAsync(TimeSpan.FromMinutes(10));
         }
 
         var ada = await society.BotIdAsync("Ada");
@@ -80,6 +83,45 @@ public sealed class ReadQueryTests
         var middle = rows.FindIndex(r => r.CreatedAt == three.Points[1].Timestamp);
         Assert.InRange(middle, (rows.Count / 2) - 1, (rows.Count / 2) + 1);
         Assert.Equal(rows.Where(r => r.CreatedAt >= rows[^3].CreatedAt).Select(r => r.CreatedAt), since.Points.Select(p => p.Timestamp));
+    }
+
+    [Fact]
+    public async Task ReadModelsFollowTheLogAndAreRebuiltFromIt()
+    {
+        // Two minutes apart: several rows share a ten-minute bucket, whose point is the latest of them.
+        await using var society = await TestSociety.StartAsync();
+        for (var i = 0; i < 15; i++)
+        {
+            await society.TickAsync(TimeSpan.FromMinutes(2));
+        }
+
+        // Old enough to be summarised: the compressor's row (written through EF) is counted too.
+        society.Clock.Advance(TimeSpan.FromHours(7));
+        await society.Compressor.RunAsync(CancellationToken.None);
+        var (counts, points) = await ReadModelsAsync(society);
+        await using (var db = society.Db())
+        {
+            var log = await db.ActivityLog.AsNoTracking().OrderBy(a => a.Id).ToListAsync();
+            Assert.Contains(log, a => a.Action == "memory_compressed");
+            Assert.Equal(
+                log.GroupBy(a => (a.BotId, a.Action)).Select(g => (g.Key.BotId, g.Key.Action, (long)g.Count())).Order(),
+                counts);
+            Assert.Equal(
+                log.GroupBy(a => (a.BotId, Bucket: ReputationBucket.BucketOf(a.CreatedAt)))
+                    .Select(g => (g.Key.BotId, g.Key.Bucket, g.Last().CreatedAt, (double)SocietyReads.DetailsOf(g.Last())["reputation_score"]!)).Order(),
+                points);
+            Assert.True(points.Count < log.Count);
+
+            // A log written before the read models existed gets them at start.
+            await db.ActivityCounts.ExecuteDeleteAsync();
+            await db.ReputationBuckets.ExecuteDeleteAsync();
+            Assert.Equal(log.Count, await ReadModelBackfill.EnsureAsync(db, CancellationToken.None));
+            Assert.Equal(0, await ReadModelBackfill.EnsureAsync(db, CancellationToken.None));
+        }
+
+        var (rebuiltCounts, rebuiltPoints) = await ReadModelsAsync(society);
+        Assert.Equal(counts, rebuiltCounts);
+        Assert.Equal(points, rebuiltPoints);
     }
 
     [Theory]
@@ -109,5 +151,13 @@ public sealed class ReadQueryTests
 
         Assert.Empty(errors);
         Assert.Equal(new UsageRange(new DateOnly(2026, 2, 24), new DateOnly(2026, 3, 2), null), range);
+    }
+
+    private static async Task<(List<(int, string, long)> Counts, List<(int, DateTime, DateTime, double)> Points)> ReadModelsAsync(TestSociety society)
+    {
+        await using var db = society.Db();
+        var counts = (await db.ActivityCounts.AsNoTracking().ToListAsync()).Select(c => (c.BotId, c.Action, c.Count)).Order().ToList();
+        var points = (await db.ReputationBuckets.AsNoTracking().ToListAsync()).Select(p => (p.BotId, p.Bucket, p.At, p.Score)).Order().ToList();
+        return (counts, points);
     }
 }

@@ -25,6 +25,28 @@ internal sealed class ActivityLogConfiguration : IEntityTypeConfiguration<Activi
     }
 }
 
+internal sealed class ActivityCountConfiguration : IEntityTypeConfiguration<ActivityCount>
+{
+    public void Configure(EntityTypeBuilder<ActivityCount> builder)
+    {
+        builder.ToTable("activity_counts");
+        builder.HasKey(c => new { c.BotId, c.Action });
+        builder.Property(c => c.Action).HasMaxLength(32);
+        builder.HasOne(c => c.Bot).WithMany().HasForeignKey(c => c.BotId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class ReputationPointConfiguration : IEntityTypeConfiguration<ReputationBucket>
+{
+    public void Configure(EntityTypeBuilder<ReputationBucket> builder)
+    {
+        builder.ToTable("reputation_buckets");
+        builder.HasKey(p => new { p.BotId, p.Bucket });
+        builder.HasOne(p => p.Bot).WithMany().HasForeignKey(p => p.BotId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(p => p.Bucket);
+    }
+}
+
 internal sealed class DailyUsageConfiguration : IEntityTypeConfiguration<DailyUsage>
 {
     public void Configure(EntityTypeBuilder<DailyUsage> builder)

@@ -44,6 +44,9 @@ internal sealed class VoteConfiguration : IEntityTypeConfiguration<Vote>
         builder.HasIndex(v => new { v.BotId, v.TargetType, v.TargetId }).IsUnique();
         builder.HasIndex(v => new { v.TargetType, v.TargetId });
         builder.HasIndex(v => new { v.TargetBotId, v.CreatedAt });
+
+        // The society's vote list, newest first.
+        builder.HasIndex(v => v.CreatedAt);
     }
 }
 

@@ -292,6 +292,51 @@ namespace BotSociety.Core.Data.Migrations
                     b.ToTable("relationship_events", (string)null);
                 });
 
+            modelBuilder.Entity("BotSociety.Core.Reputation.ReputationBucket", b =>
+                {
+                    b.Property<int>("BotId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("bot_id");
+
+                    b.Property<DateTime>("Bucket")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("bucket");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("at");
+
+                    b.Property<double>("Score")
+                        .HasColumnType("REAL")
+                        .HasColumnName("score");
+
+                    b.HasKey("BotId", "Bucket");
+
+                    b.HasIndex("Bucket");
+
+                    b.ToTable("reputation_buckets", (string)null);
+                });
+
+            modelBuilder.Entity("BotSociety.Core.Simulation.ActivityCount", b =>
+                {
+                    b.Property<int>("BotId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("bot_id");
+
+                    b.Property<string>("Action")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("action");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("count");
+
+                    b.HasKey("BotId", "Action");
+
+                    b.ToTable("activity_counts", (string)null);
+                });
+
             modelBuilder.Entity("BotSociety.Core.Simulation.ActivityLogEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -543,6 +588,8 @@ namespace BotSociety.Core.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CreatedAt");
+
                     b.HasIndex("TargetBotId", "CreatedAt");
 
                     b.HasIndex("TargetType", "TargetId");
@@ -660,6 +707,28 @@ namespace BotSociety.Core.Data.Migrations
                     b.Navigation("Bot");
 
                     b.Navigation("OtherBot");
+                });
+
+            modelBuilder.Entity("BotSociety.Core.Reputation.ReputationBucket", b =>
+                {
+                    b.HasOne("BotSociety.Core.Bots.Bot", "Bot")
+                        .WithMany()
+                        .HasForeignKey("BotId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Bot");
+                });
+
+            modelBuilder.Entity("BotSociety.Core.Simulation.ActivityCount", b =>
+                {
+                    b.HasOne("BotSociety.Core.Bots.Bot", "Bot")
+                        .WithMany()
+                        .HasForeignKey("BotId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Bot");
                 });
 
             modelBuilder.Entity("BotSociety.Core.Simulation.ActivityLogEntry", b =>
