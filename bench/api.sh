@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # p50/p95 latency of each dashboard endpoint against 200 bots and about 1,000,000 activity rows, served by
-# devhost with the real worker while the society keeps running (its timers on, caps lifted).
+# devhost with the real worker: first with the society paused (reads alone), then running at the fast pace
+# with its caps lifted (reads beside the heartbeats' writes).
 #   bench/api.sh [requests]      (BENCH_DB: where the fast-forwarded society is made once and kept)
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
@@ -37,4 +38,12 @@ for _ in $(seq 1 600); do
   sleep 0.5
 done
 
+pace() { curl -fsS -X PUT "http://localhost:$port/api/pace" -H 'content-type: application/json' -d "{\"pace\": \"$1\"}" > /dev/null; }
+
+echo "== reads alone (the society paused)"
+pace paused
+"${bench[@]}" api --base "http://localhost:$port/" --requests "$requests"
+echo
+echo "== reads beside the society's writes (200 bots at the fast pace, caps lifted)"
+pace fast
 "${bench[@]}" api --base "http://localhost:$port/" --requests "$requests"

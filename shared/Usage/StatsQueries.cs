@@ -88,6 +88,12 @@ public sealed record ReputationHistoryQuery(int? BotId, DateTime? Since, int Lim
     public const int DefaultLimit = 200;
     public const int MaxLimit = 1000;
 
+    /// <summary>
+    /// The most points one answer holds across all its bots: a chart cannot show more, and 200 bots at 200 points
+    /// each would be 2.7 MB. Each bot gets an equal share (at least two: its oldest and newest), up to <c>limit</c>.
+    /// </summary>
+    public const int MaxPointsInAll = 4000;
+
     /// <summary>Parses <c>bot_id</c>, <c>since</c> (ISO 8601) and <c>limit</c> (points per bot).</summary>
     public static (ReputationHistoryQuery Query, IReadOnlyList<FieldError> Errors) Parse(string? botId, string? since, string? limit)
     {
@@ -143,15 +149,23 @@ public sealed class StatsQueries(IDbContextFactory<BotSocietyDb> dbFactory, Time
             .ToListAsync(cancellationToken);
         var byBot = counts.ToLookup(c => c.BotId);
 
+        // The four tables are counted at once, each on a connection of its own: WAL lets readers run side by side.
+        var rows = await Task.WhenAll(
+            CountAsync(d => d.Threads, cancellationToken), CountAsync(d => d.Posts, cancellationToken),
+            CountAsync(d => d.Votes, cancellationToken), CountAsync(d => d.Follows, cancellationToken));
         var totals = new SocietyTotals(
-            bots.Count, bots.Count(b => !b.IsPaused), bots.Count(b => b.IsPaused),
-            await db.Threads.CountAsync(cancellationToken), await db.Posts.CountAsync(cancellationToken),
-            await db.Votes.CountAsync(cancellationToken), await db.Follows.CountAsync(cancellationToken),
+            bots.Count, bots.Count(b => !b.IsPaused), bots.Count(b => b.IsPaused), rows[0], rows[1], rows[2], rows[3],
             counts.Sum(c => c.Count), today, usage.Sum(u => u.InputTokens + u.OutputTokens), usage.Sum(u => u.EstimatedCostUsd));
         var actions = bots.Select(b => new BotActionCounts(
             b.Id, b.Name, byBot[b.Id].Sum(c => c.Count),
             byBot[b.Id].OrderBy(c => c.Action, StringComparer.Ordinal).ToDictionary(c => c.Action, c => c.Count))).ToList();
         return new SocietyStats(totals, actions);
+    }
+
+    private async Task<int> CountAsync<T>(Func<BotSocietyDb, IQueryable<T>> table, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await table(db).CountAsync(cancellationToken);
     }
 
     /// <summary>The UTC day today, by the society's clock.</summary>
@@ -182,23 +196,46 @@ public sealed class StatsQueries(IDbContextFactory<BotSocietyDb> dbFactory, Time
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var bots = db.Bots.AsNoTracking();
-        var points = db.ReputationBuckets.AsNoTracking();
         if (query.BotId is { } botId)
         {
             bots = bots.Where(b => b.Id == botId);
-            points = points.Where(p => p.BotId == botId);
+        }
+
+        var names = await bots.OrderBy(b => b.Id).Select(b => new { b.Id, b.Name }).ToListAsync(cancellationToken);
+        var perBot = Math.Min(query.Limit, Math.Max(2, ReputationHistoryQuery.MaxPointsInAll / Math.Max(1, names.Count)));
+
+        // Buckets are ten-minute slots shared by every bot, so the sample is chosen among the slots (a few hundred
+        // a day, from the bucket index) and only the chosen slots' rows are read, not every bucket of every bot.
+        var buckets = db.ReputationBuckets.AsNoTracking();
+        if (query.BotId is { } only)
+        {
+            buckets = buckets.Where(p => p.BotId == only);
         }
 
         if (query.Since is { } since)
         {
-            points = points.Where(p => p.At >= since);
+            buckets = buckets.Where(p => p.At >= since);
         }
 
-        var names = await bots.OrderBy(b => b.Id).Select(b => new { b.Id, b.Name }).ToListAsync(cancellationToken);
-        var rows = await points.OrderBy(p => p.BotId).ThenBy(p => p.Bucket)
-            .Select(p => new { p.BotId, p.At, p.Score }).ToListAsync(cancellationToken);
-        var byBot = rows.ToLookup(r => r.BotId, r => new ReputationPoint(r.At, r.Score));
-        return names.Select(b => new ReputationSeries(b.Id, b.Name, [.. Sample(byBot[b.Id].ToList(), query.Limit)])).ToList();
+        var slots = await buckets.Select(p => p.Bucket).Distinct().OrderBy(b => b).ToListAsync(cancellationToken);
+        var chosen = Sample(slots, perBot).ToList();
+        var rows = await buckets.Where(p => chosen.Contains(p.Bucket)).Select(p => new { p.BotId, p.Bucket, p.At, p.Score }).ToListAsync(cancellationToken);
+
+        // Each bot's newest point too, wherever it falls: the chart must end at the score the bot has now.
+        var newest = await buckets.GroupBy(p => p.BotId).Select(g => new { BotId = g.Key, Bucket = g.Max(p => p.Bucket) }).ToListAsync(cancellationToken);
+        var missing = newest.Where(n => !chosen.Contains(n.Bucket)).ToList();
+        if (missing.Count > 0)
+        {
+            var missingBots = missing.Select(n => n.BotId).ToList();
+            var missingSlots = missing.Select(n => n.Bucket).Distinct().ToList();
+            var candidates = await buckets.Where(p => missingBots.Contains(p.BotId) && missingSlots.Contains(p.Bucket))
+                .Select(p => new { p.BotId, p.Bucket, p.At, p.Score }).ToListAsync(cancellationToken);
+            var wanted = missing.Select(n => (n.BotId, n.Bucket)).ToHashSet();
+            rows.AddRange(candidates.Where(c => wanted.Contains((c.BotId, c.Bucket))));
+        }
+
+        var byBot = rows.OrderBy(r => r.Bucket).ToLookup(r => r.BotId, r => new ReputationPoint(r.At, r.Score));
+        return names.Select(b => new ReputationSeries(b.Id, b.Name, [.. byBot[b.Id]])).ToList();
     }
 
     /// <summary>Evenly spaced items of an ordered list, first and last included.</summary>
