@@ -26,7 +26,7 @@ internal static class ApiLatency
         var botIds = bots.RootElement.GetProperty("items").EnumerateArray().Select(b => b.GetProperty("id").GetInt32()).ToList();
         var bot = botIds[botIds.Count / 2];
         var thread = threads.RootElement.GetProperty("items")[0].GetProperty("id").GetInt32();
-        var hourAgo = DateTime.UtcNow.AddHours(-1).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        var hourAgo = TimeProvider.System.GetUtcNow().AddHours(-1).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
 
         Console.WriteLine($"Society at {root}: {totals.GetProperty("bots").GetInt32():N0} bots, {totals.GetProperty("activities").GetInt64():N0} activity rows, "
             + $"{totals.GetProperty("threads").GetInt32():N0} threads, {totals.GetProperty("posts").GetInt32():N0} replies, {totals.GetProperty("votes").GetInt32():N0} votes");

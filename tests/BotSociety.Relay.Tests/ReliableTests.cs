@@ -91,7 +91,7 @@ public sealed class ReliableTests
     [Fact]
     public async Task RecoveryAfterTheWindowIsRefusedAndTheConnectionIsGone()
     {
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var time = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
         await using var relay = await RelayServer.StartAsync(new() { ["Relay:RecoveryWindowSeconds"] = "30" }, time);
         var uri = relay.ClientUri();
         await using var first = await TestClient.ConnectAsync(uri);

@@ -29,7 +29,7 @@ public sealed class TokenTests
     public async Task ExpiredTokenIsRefusedWith401()
     {
         await using var relay = await RelayServer.StartAsync();
-        var token = Tokens.Create(new Uri(relay.BaseUri, "client/hubs/chat").ToString(), expires: DateTimeOffset.UtcNow.AddHours(-1));
+        var token = Tokens.Create(new Uri(relay.BaseUri, "client/hubs/chat").ToString(), expires: TimeProvider.System.GetUtcNow().AddHours(-1));
 
         Assert.Equal(401, await TestClient.RefusalStatusAsync(relay.WebSocketUri($"client/hubs/chat?access_token={token}")));
     }
@@ -38,7 +38,7 @@ public sealed class TokenTests
     public async Task TokenNotValidYetIsRefusedWith401()
     {
         await using var relay = await RelayServer.StartAsync();
-        var token = Tokens.Create(new Uri(relay.BaseUri, "client/hubs/chat").ToString(), notBefore: DateTimeOffset.UtcNow.AddHours(1));
+        var token = Tokens.Create(new Uri(relay.BaseUri, "client/hubs/chat").ToString(), notBefore: TimeProvider.System.GetUtcNow().AddHours(1));
 
         Assert.Equal(401, await TestClient.RefusalStatusAsync(relay.WebSocketUri($"client/hubs/chat?access_token={token}")));
     }

@@ -18,7 +18,7 @@ public static class Tokens
         DateTimeOffset? notBefore = null,
         string algorithm = "HS256")
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = TimeProvider.System.GetUtcNow();
         var payload = new Dictionary<string, object>
         {
             ["iat"] = now.ToUnixTimeSeconds(),

@@ -2,82 +2,15 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../../api/client';
 import type { BotConfigView, BotSummary, PersonalityConfig } from '../../api/types';
 import { configPatch, patchFields, showValue } from '../../lib/configDiff';
-import { formatInt, formatUsd, joinList, splitList } from '../../lib/format';
+import { formatInt, formatUsd } from '../../lib/format';
 import { useApp } from '../../state/app';
 import { ErrorState, Loading } from '../States';
 import styles from './ConfigPanel.module.css';
-
-const TRAITS = [
-  ['creativity_level', 'Creativity'],
-  ['leadership_tendency', 'Leadership'],
-  ['skepticism', 'Skepticism'],
-  ['aggression', 'Aggression'],
-  ['shyness', 'Shyness'],
-] as const;
-const ENGAGEMENT = ['active', 'reactive', 'observer'];
-const COMMUNICATION = ['formal', 'casual', 'witty', 'blunt', 'poetic', 'academic', 'warm', 'terse'];
-// Only the offline simulator can answer today; the others arrive with real providers (issue 8) and are shown
-// disabled so the operator sees what is coming rather than a choice the server refuses.
-const PROVIDERS = [
-  { value: 'offline', label: 'Offline simulator (simulated)', models: [{ value: 'offline-simulator', label: 'offline-simulator (simulated)' }] },
-  { value: 'anthropic', label: 'Anthropic (not available yet)', disabled: true, models: [] },
-  { value: 'openai', label: 'OpenAI-compatible (not available yet)', disabled: true, models: [] },
-  { value: 'ollama', label: 'Ollama (not available yet)', disabled: true, models: [] },
-];
-
-type Tab = 'personality' | 'model' | 'costs';
-const TABS: [Tab, string][] = [
-  ['personality', 'Personality'],
-  ['model', 'Model'],
-  ['costs', 'Costs'],
-];
-
-interface Draft extends PersonalityConfig {
-  interestsText: string;
-  quirksText: string;
-}
-
-interface CapDraft {
-  tokens: number | null;
-  cost: number | null;
-  tokensText: string;
-  costText: string;
-}
-
-function toDraft(config: PersonalityConfig): Draft {
-  return {
-    personality: { ...config.personality },
-    behavior: { ...config.behavior },
-    model: { ...config.model },
-    interestsText: joinList(config.personality.interests),
-    quirksText: joinList(config.personality.quirks),
-  };
-}
-
-function fromDraft(draft: Draft): PersonalityConfig {
-  return {
-    personality: { ...draft.personality, interests: splitList(draft.interestsText), quirks: splitList(draft.quirksText) },
-    behavior: draft.behavior,
-    model: draft.model,
-  };
-}
-
-function capsOf(bot: BotSummary | undefined): CapDraft {
-  const tokens = bot && bot.usage.daily_token_cap_source === 'custom' ? bot.usage.daily_token_cap : null;
-  const cost = bot && bot.usage.daily_cost_cap_source === 'custom' ? bot.usage.daily_cost_cap_usd : null;
-  return { tokens, cost, tokensText: tokens === null ? '' : String(tokens), costText: cost === null ? '' : String(cost) };
-}
-
-/** Messages the server gave for a field, under it. */
-function FieldError({ error, field }: { error: ApiError | null; field: string }) {
-  const messages = error?.errorsFor(field) ?? [];
-  if (messages.length === 0) return null;
-  return (
-    <span class={styles.fieldError} role="alert" data-field={field}>
-      {messages.join('; ')}
-    </span>
-  );
-}
+import { ModelTab } from './ModelTab';
+import {
+  CapField, COMMUNICATION, ENGAGEMENT, FieldError, TABS, TRAITS, capsOf, fromDraft, parseCap, toDraft,
+  type CapDraft, type Draft, type Tab,
+} from './fields';
 
 /**
  * A bot's configuration: personality, model and cost caps. Changes are sent as a partial update with the version
@@ -218,8 +151,6 @@ export function ConfigPanel({ bot }: { bot: BotSummary }) {
     }
   }
 
-  const provider = PROVIDERS.find((p) => p.value === draft.model.provider);
-  const models = provider?.models.length ? provider.models : [{ value: draft.model.model, label: draft.model.model }];
 
   return (
     <div class={styles.panel}>
@@ -337,55 +268,7 @@ export function ConfigPanel({ bot }: { bot: BotSummary }) {
         )}
 
         {tab === 'model' && (
-          <div role="tabpanel" id="panel-model" aria-labelledby="tab-model" class={styles.column}>
-            <label class={styles.field}>
-              <span>Provider</span>
-              <select name="model.provider" value={draft.model.provider} onChange={(e) => set('model', 'provider', e.currentTarget.value)}>
-                {PROVIDERS.map((p) => (
-                  <option value={p.value} disabled={p.disabled}>
-                    {p.label}
-                  </option>
-                ))}
-              </select>
-              <FieldError error={error} field="model.provider" />
-            </label>
-            <label class={styles.field}>
-              <span>Model</span>
-              <select name="model.model" value={draft.model.model} onChange={(e) => set('model', 'model', e.currentTarget.value)}>
-                {models.map((m) => (
-                  <option value={m.value}>{m.label}</option>
-                ))}
-              </select>
-              {saved.simulated && <small class="dim">Answers come from the offline simulator: they are simulated, not a language model's.</small>}
-              <FieldError error={error} field="model.model" />
-            </label>
-            <div class={styles.slider}>
-              <label for="model-temperature">Temperature</label>
-              <input
-                id="model-temperature"
-                name="model.temperature"
-                type="range"
-                min={0}
-                max={1}
-                step={0.1}
-                value={draft.model.temperature}
-                onInput={(e) => set('model', 'temperature', Math.round(Number(e.currentTarget.value) * 10) / 10)}
-              />
-              <output for="model-temperature">{draft.model.temperature.toFixed(1)}</output>
-              <FieldError error={error} field="model.temperature" />
-            </div>
-            <label class={styles.field}>
-              <span>Max tokens per answer</span>
-              <input
-                name="model.max_tokens"
-                type="number"
-                inputMode="numeric"
-                value={String(draft.model.max_tokens)}
-                onInput={(e) => set('model', 'max_tokens', e.currentTarget.value === '' ? 0 : Number(e.currentTarget.value))}
-              />
-              <FieldError error={error} field="model.max_tokens" />
-            </label>
-          </div>
+          <ModelTab model={draft.model} simulated={saved.simulated} error={error} onChange={(key, value) => set('model', key, value)} />
         )}
 
         {tab === 'costs' && (
@@ -490,54 +373,6 @@ export function ConfigPanel({ bot }: { bot: BotSummary }) {
           </button>
         </div>
       </dialog>
-    </div>
-  );
-}
-
-/** A number typed by the operator: null when empty or not a number the cap can be. */
-function parseCap(text: string, integer: boolean): number | null {
-  if (text.trim() === '') return null;
-  const value = Number(text);
-  if (!Number.isFinite(value)) return null;
-  return integer ? Math.trunc(value) : value;
-}
-
-function CapField(props: {
-  label: string;
-  name: string;
-  text: string;
-  custom: boolean;
-  current: number;
-  currentSource: string;
-  format: (n: number) => string;
-  error: ApiError | null;
-  integer?: boolean;
-  onText: (text: string) => void;
-  onReset: () => void;
-}) {
-  return (
-    <div class={styles.cap}>
-      <div class={styles.capHead}>
-        <label for={`cap-${props.name}`}>{props.label}</label>
-        <span class={`pill ${props.custom ? 'accent' : ''}`} data-testid={`${props.name}-source`}>
-          {props.custom ? 'Custom' : 'Default (global)'}
-        </span>
-      </div>
-      <div class={styles.capRow}>
-        <input
-          id={`cap-${props.name}`}
-          name={props.name}
-          type="number"
-          step={props.integer ? 1 : 0.01}
-          placeholder={props.currentSource === 'default' ? `${props.format(props.current)} (global default)` : 'global default'}
-          value={props.text}
-          onInput={(e) => props.onText(e.currentTarget.value)}
-        />
-        <button type="button" class="button small" onClick={props.onReset} disabled={!props.custom}>
-          Reset to default
-        </button>
-      </div>
-      <FieldError error={props.error} field={props.name} />
     </div>
   );
 }
