@@ -1,6 +1,7 @@
 using System.Globalization;
 using BotSociety.Core.Bots;
 using BotSociety.Core.Data;
+using BotSociety.Core.Reputation;
 using BotSociety.Core.Simulation;
 using Microsoft.EntityFrameworkCore;
 
@@ -201,7 +202,7 @@ public sealed class StatsQueries(IDbContextFactory<BotSocietyDb> dbFactory, Time
             bots = bots.Where(b => b.Id == botId);
         }
 
-        var names = await bots.OrderBy(b => b.Id).Select(b => new { b.Id, b.Name }).ToListAsync(cancellationToken);
+        var names = await bots.OrderBy(b => b.Id).Select(b => new { b.Id, b.Name, b.LastHeartbeatAt }).ToListAsync(cancellationToken);
         var perBot = Math.Min(query.Limit, Math.Max(2, ReputationHistoryQuery.MaxPointsInAll / Math.Max(1, names.Count)));
 
         // Buckets are ten-minute slots shared by every bot, so the sample is chosen among the slots (a few hundred
@@ -221,8 +222,10 @@ public sealed class StatsQueries(IDbContextFactory<BotSocietyDb> dbFactory, Time
         var chosen = Sample(slots, perBot).ToList();
         var rows = await buckets.Where(p => chosen.Contains(p.Bucket)).Select(p => new { p.BotId, p.Bucket, p.At, p.Score }).ToListAsync(cancellationToken);
 
-        // Each bot's newest point too, wherever it falls: the chart must end at the score the bot has now.
-        var newest = await buckets.GroupBy(p => p.BotId).Select(g => new { BotId = g.Key, Bucket = g.Max(p => p.Bucket) }).ToListAsync(cancellationToken);
+        // Each bot's newest point too, wherever it falls: the chart must end at the score the bot has now. A bot's
+        // newest bucket is its last heartbeat's (every heartbeat writes a row), so no scan of the buckets finds it.
+        var newest = names.Where(b => b.LastHeartbeatAt is { } last && (query.Since is null || last >= query.Since))
+            .Select(b => new { BotId = b.Id, Bucket = ReputationBucket.BucketOf(b.LastHeartbeatAt!.Value) }).ToList();
         var missing = newest.Where(n => !chosen.Contains(n.Bucket)).ToList();
         if (missing.Count > 0)
         {
