@@ -9,6 +9,7 @@ requests="${1:-200}"
 db="${BENCH_DB:-/tmp/botsociety-api-bench/society.db}"
 port="${PORT:-7398}"
 cd "$repo"
+source "$repo/bench/devhost-lib.sh"
 
 dotnet build BotSociety.sln -c Release --nologo -v quiet > /dev/null
 bench=(dotnet "$repo/bench/BotSociety.Bench/bin/Release/net10.0/BotSociety.Bench.dll")
@@ -25,20 +26,9 @@ work="$(mktemp -d /tmp/botsociety-api-bench-run-XXXXXX)"
 cp "$db" "$work/society.db"
 for suffix in -wal -shm; do [[ -f "$db$suffix" ]] && cp "$db$suffix" "$work/society.db$suffix"; done
 
-Database__Path="$work/society.db" Usage__DefaultDailyTokenCap=100000000 \
-  dotnet "$repo/devhost/bin/Release/net10.0/BotSociety.DevHost.dll" --script-root "$repo/functions/bin/Release/net10.0" \
-  --settings "$repo/local.settings.sample.json" --port "$port" > "$work/devhost.log" 2>&1 &
-devhost_pid=$!
-trap 'kill -TERM "$devhost_pid" 2>/dev/null || true; wait "$devhost_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
-
-# A database from before the read models gets them filled at start (a million rows: tens of seconds).
-for _ in $(seq 1 600); do
-  curl -fsS "http://localhost:$port/api/health" > /dev/null 2>&1 && break
-  kill -0 "$devhost_pid" 2>/dev/null || { cat "$work/devhost.log"; exit 1; }
-  sleep 0.5
-done
-
-pace() { curl -fsS -X PUT "http://localhost:$port/api/pace" -H 'content-type: application/json' -d "{\"pace\": \"$1\"}" > /dev/null; }
+# Caps lifted, so the running society's 200 bots are not asleep at their daily cap.
+export Usage__DefaultDailyTokenCap=100000000
+start_devhost "$work" "$work/society.db" "$port"
 
 echo "== reads alone (the society paused)"
 pace paused

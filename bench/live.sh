@@ -8,18 +8,11 @@ repo="$(cd "$(dirname "$0")/.." && pwd)"
 seconds="${1:-60}"
 port="${PORT:-7397}"
 cd "$repo"
+source "$repo/bench/devhost-lib.sh"
 dotnet build BotSociety.sln -c Release --nologo -v quiet > /dev/null
 npm ci --prefix tests/compat --ignore-scripts --no-audit --no-fund --loglevel=error > /dev/null
 
 work="$(mktemp -d /tmp/botsociety-live-bench-XXXXXX)"
-Database__Path="$work/society.db" dotnet "$repo/devhost/bin/Release/net10.0/BotSociety.DevHost.dll" \
-  --script-root "$repo/functions/bin/Release/net10.0" --settings "$repo/local.settings.sample.json" --port "$port" > "$work/devhost.log" 2>&1 &
-devhost_pid=$!
-trap 'kill -TERM "$devhost_pid" 2>/dev/null || true; wait "$devhost_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 1 120); do
-  curl -fsS "http://localhost:$port/api/health" > /dev/null 2>&1 && break
-  kill -0 "$devhost_pid" 2>/dev/null || { cat "$work/devhost.log"; exit 1; }
-  sleep 0.5
-done
-curl -fsS -X PUT "http://localhost:$port/api/pace" -H 'content-type: application/json' -d '{"pace": "fast"}' > /dev/null
+start_devhost "$work" "$work/society.db" "$port"
+pace fast
 node tests/compat/bench-live.mjs "http://localhost:$port" "$seconds"

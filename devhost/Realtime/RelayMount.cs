@@ -35,7 +35,7 @@ internal static class RelayMount
         var local = $"Endpoint=http://localhost;Port={options.Port};AccessKey={connection.AccessKey};Version=1.0;";
         builder.Configuration[$"{RelayOptions.SectionName}:{nameof(RelayOptions.ConnectionString)}"] = local;
         builder.Services.AddRelay(builder.Configuration);
-        builder.Services.AddSingleton(new MountedRelay(connection.Endpoint));
+        builder.Services.AddSingleton<MountedRelay>();
         settings.OverrideForWorker(ConnectionStringSetting, local);
         return builder;
     }
@@ -51,6 +51,6 @@ internal static class RelayMount
         return app;
     }
 
-    /// <summary>Marks that the relay is mounted; the endpoint is the one the settings named.</summary>
-    private sealed record MountedRelay(Uri ConfiguredEndpoint);
+    /// <summary>Marks that the relay is mounted.</summary>
+    private sealed class MountedRelay;
 }

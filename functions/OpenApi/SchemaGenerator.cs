@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.OpenApi;
 
@@ -63,12 +62,11 @@ internal sealed class SchemaGenerator(OpenApiDocument document, JsonSerializerOp
     {
         if (type.IsEnum)
         {
-            // The API writes enums as snake_case strings (SocietyJson's JsonStringEnumConverter).
-            var naming = options.PropertyNamingPolicy ?? JsonNamingPolicy.SnakeCaseLower;
+            // Each value as the serializer itself writes it, whatever converter the options hold.
             return new OpenApiSchema
             {
                 Type = JsonSchemaType.String,
-                Enum = [.. Enum.GetNames(type).Select(n => (JsonNode)JsonValue.Create(naming.ConvertName(n)))],
+                Enum = [.. Enum.GetValues(type).Cast<object>().Select(v => JsonSerializer.SerializeToNode(v, type, options)!)],
             };
         }
 

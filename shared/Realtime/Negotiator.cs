@@ -16,12 +16,11 @@ public sealed class Negotiator(IOptions<RealtimeOptions> options, TimeProvider t
     public NegotiateResponse? Negotiate()
     {
         var settings = options.Value;
-        if (!settings.IsConfigured)
+        if (settings.Connection() is not { } connection)
         {
             return null;
         }
 
-        var connection = WebPubSubEventPublisher.Connection(settings);
         var now = time.GetUtcNow();
         var lifetime = TimeSpan.FromMinutes(settings.ClientTokenMinutes);
         var token = connection.ClientToken(settings.Hub, now, lifetime, []);

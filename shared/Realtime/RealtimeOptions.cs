@@ -33,6 +33,20 @@ public sealed class RealtimeOptions : IValidatableObject
 
     public bool IsConfigured => !string.IsNullOrWhiteSpace(ConnectionString);
 
+    /// <summary>
+    /// The connection string, parsed once (it was validated at start): the publisher, its signing handler and
+    /// negotiate all sign with it. Null when no live stream is configured. A method, not a property, so that
+    /// validation, which reads every property, never parses a string it is about to reject.
+    /// </summary>
+    public WebPubSubConnection? Connection() => IsConfigured ? connection ??= Parse() : null;
+
+    private WebPubSubConnection? connection;
+
+    private WebPubSubConnection Parse() =>
+        WebPubSubConnection.TryParse(ConnectionString!, out var parsed, out var error)
+            ? parsed
+            : throw new InvalidOperationException($"Realtime:ConnectionString {error}");
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (IsConfigured && !WebPubSubConnection.TryParse(ConnectionString!, out _, out var error))

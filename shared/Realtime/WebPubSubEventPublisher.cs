@@ -17,7 +17,7 @@ internal sealed partial class WebPubSubEventPublisher(
 {
     public const string ClientName = "BotSociety.Realtime";
 
-    private readonly Uri sendUri = Connection(options.Value).SendToAllUri(options.Value.Hub);
+    private readonly Uri sendUri = options.Value.Connection()!.SendToAllUri(options.Value.Hub);
 
     public async Task PublishAsync(IReadOnlyList<SocietyEvent> events, CancellationToken cancellationToken)
     {
@@ -57,12 +57,6 @@ internal sealed partial class WebPubSubEventPublisher(
         }
     }
 
-    /// <summary>The connection string, already validated at start.</summary>
-    public static WebPubSubConnection Connection(RealtimeOptions options) =>
-        WebPubSubConnection.TryParse(options.ConnectionString ?? "", out var connection, out var error)
-            ? connection
-            : throw new InvalidOperationException($"Realtime:ConnectionString {error}");
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "Live events lost: {Lost} of {Count}, from event {EventId} on ({Reason}); the rows are saved and dashboards catch up from /api/activity")]
     private partial void LogLost(Exception exception, int lost, int count, string eventId, string reason);
 }
@@ -70,7 +64,7 @@ internal sealed partial class WebPubSubEventPublisher(
 /// <summary>Signs every attempt of a REST call with a fresh token whose audience is the call's URL.</summary>
 internal sealed class WebPubSubSigningHandler(IOptions<RealtimeOptions> options, TimeProvider time) : DelegatingHandler
 {
-    private readonly WebPubSubConnection connection = WebPubSubEventPublisher.Connection(options.Value);
+    private readonly WebPubSubConnection connection = options.Value.Connection()!;
 
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {

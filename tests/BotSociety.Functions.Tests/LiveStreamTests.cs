@@ -3,7 +3,6 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using BotSociety.DevHost.Tests.EndToEnd;
-using Microsoft.Data.Sqlite;
 
 namespace BotSociety.Functions.Tests;
 
@@ -44,7 +43,7 @@ public sealed class LiveStreamTests : IAsyncLifetime, IDisposable
             Assert.Equal("connected", connected.RootElement.GetProperty("event").GetString());
         }
 
-        await MakeEveryBotDueAsync();
+        await PopulatedSociety.MakeEveryBotDueAsync(society.DatabasePath);
         using var run = await http.PostAsync(new Uri("/admin/functions/Heartbeat", UriKind.Relative), content: null);
         Assert.Equal(HttpStatusCode.Accepted, run.StatusCode);
 
@@ -102,14 +101,5 @@ public sealed class LiveStreamTests : IAsyncLifetime, IDisposable
         while (!result.EndOfMessage);
 
         return JsonDocument.Parse(Encoding.UTF8.GetString(message.ToArray()));
-    }
-
-    private async Task MakeEveryBotDueAsync()
-    {
-        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = society.DatabasePath, DefaultTimeout = 30 }.ToString());
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE bots SET next_heartbeat_at = '2000-01-01 00:00:00'";
-        await command.ExecuteNonQueryAsync();
     }
 }

@@ -56,9 +56,12 @@ public sealed class PopulatedSociety : IAsyncLifetime, IDisposable
     /// Bots fall due seconds to minutes apart by the real clock; moving every due time into the past (as the core
     /// tests' OnlyDueAsync does) lets each admin-run tick make every bot act.
     /// </summary>
-    public async Task MakeEveryBotDueAsync()
+    public Task MakeEveryBotDueAsync() => MakeEveryBotDueAsync(folder.DatabasePath);
+
+    /// <summary>The same for any society's database file.</summary>
+    internal static async Task MakeEveryBotDueAsync(string databasePath)
     {
-        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = folder.DatabasePath, DefaultTimeout = 30 }.ToString());
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = databasePath, DefaultTimeout = 30 }.ToString());
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = "UPDATE bots SET next_heartbeat_at = '2000-01-01 00:00:00'";
