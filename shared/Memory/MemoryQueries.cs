@@ -64,7 +64,11 @@ public sealed record WarmPaging(int Limit, int FactsOffset, int RelationshipsOff
     }
 }
 
-/// <summary>Read side of a bot's warm and cold memory for the memory explorer.</summary>
+/// <summary>
+/// Read side of a bot's warm and cold memory for the memory explorer. Each answer is a fixed handful of queries,
+/// whatever it holds: one counts every category and checks the bot exists, one reads all the requested warm pages
+/// at once, one reads the cold page. The explorer's first view is one request, so round trips are its cost.
+/// </summary>
 public sealed class MemoryQueries(IDbContextFactory<BotSocietyDb> dbFactory)
 {
     public const int DefaultColdLimit = 10;
@@ -73,60 +77,82 @@ public sealed class MemoryQueries(IDbContextFactory<BotSocietyDb> dbFactory)
     public async Task<WarmMemoryView?> WarmAsync(int botId, WarmPaging paging, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await BotExistsAsync(db, botId, cancellationToken) ? await WarmAsync(db, botId, paging, cancellationToken) : null;
+        return await CountAsync(db, botId, cancellationToken) is { } counts
+            ? await WarmAsync(db, botId, paging, counts, cancellationToken)
+            : null;
     }
 
     /// <summary>Cold summaries, newest first; null when there is no such bot.</summary>
     public async Task<Page<ColdMemoryItem>?> ColdAsync(int botId, Paging paging, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await BotExistsAsync(db, botId, cancellationToken) ? await ColdAsync(db, botId, paging, cancellationToken) : null;
+        return await CountAsync(db, botId, cancellationToken) is { } counts
+            ? await ColdAsync(db, botId, paging, counts.Cold, cancellationToken)
+            : null;
     }
 
     /// <summary>The first page of each warm category and of the cold summaries; null when there is no such bot.</summary>
     public async Task<BotMemoryView?> AllAsync(int botId, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        if (!await BotExistsAsync(db, botId, cancellationToken))
+        if (await CountAsync(db, botId, cancellationToken) is not { } counts)
         {
             return null;
         }
 
-        var warm = await WarmAsync(db, botId, WarmPaging.FirstPages, cancellationToken);
-        var cold = await ColdAsync(db, botId, new Paging(DefaultColdLimit, 0), cancellationToken);
+        var warm = await WarmAsync(db, botId, WarmPaging.FirstPages, counts, cancellationToken);
+        var cold = await ColdAsync(db, botId, new Paging(DefaultColdLimit, 0), counts.Cold, cancellationToken);
         return new BotMemoryView(botId, warm, cold);
     }
 
-    private static Task<bool> BotExistsAsync(BotSocietyDb db, int botId, CancellationToken cancellationToken) =>
-        db.Bots.AnyAsync(b => b.Id == botId, cancellationToken);
+    /// <summary>How many items each category holds; null when there is no such bot. One query.</summary>
+    private static Task<MemoryCounts?> CountAsync(BotSocietyDb db, int botId, CancellationToken cancellationToken) =>
+        db.Bots.AsNoTracking().Where(b => b.Id == botId)
+            .Select(b => new MemoryCounts(
+                db.WarmMemories.Count(m => m.BotId == botId && m.Category == MemoryCategory.Fact),
+                db.WarmMemories.Count(m => m.BotId == botId && m.Category == MemoryCategory.Relationship),
+                db.WarmMemories.Count(m => m.BotId == botId && m.Category == MemoryCategory.Opinion),
+                db.WarmMemories.Count(m => m.BotId == botId && m.Category == MemoryCategory.Interest),
+                db.ColdMemories.Count(c => c.BotId == botId)))
+            .SingleOrDefaultAsync(cancellationToken);
 
-    private static async Task<WarmMemoryView> WarmAsync(BotSocietyDb db, int botId, WarmPaging paging, CancellationToken cancellationToken) =>
-        new(botId,
-            await CategoryAsync(db, botId, MemoryCategory.Fact, new Paging(paging.Limit, paging.FactsOffset), cancellationToken),
-            await CategoryAsync(db, botId, MemoryCategory.Relationship, new Paging(paging.Limit, paging.RelationshipsOffset), cancellationToken),
-            await CategoryAsync(db, botId, MemoryCategory.Opinion, new Paging(paging.Limit, paging.OpinionsOffset), cancellationToken),
-            await CategoryAsync(db, botId, MemoryCategory.Interest, new Paging(paging.Limit, paging.InterestsOffset), cancellationToken));
-
-    private static async Task<Page<WarmMemoryItem>> CategoryAsync(
-        BotSocietyDb db, int botId, MemoryCategory category, Paging paging, CancellationToken cancellationToken)
+    /// <summary>The four categories' pages in one query: each page is its own ordered, limited subquery.</summary>
+    private static async Task<WarmMemoryView> WarmAsync(
+        BotSocietyDb db, int botId, WarmPaging paging, MemoryCounts counts, CancellationToken cancellationToken)
     {
-        var items = db.WarmMemories.AsNoTracking().Where(m => m.BotId == botId && m.Category == category);
-        var total = await items.CountAsync(cancellationToken);
-        var page = await items
-            .OrderByDescending(m => m.Importance).ThenByDescending(m => m.UpdatedAt).ThenByDescending(m => m.Id)
-            .Skip(paging.Offset).Take(paging.Limit)
-            .Select(m => new WarmMemoryItem(
-                m.Id, m.Subject, m.Content, m.Source, m.AboutBotId, m.Sentiment, m.Importance, m.CreatedAt, m.UpdatedAt,
-                m.Activity == null ? null : new MemorySourceActivity(m.Activity.Id, m.Activity.Action, m.Activity.CreatedAt)))
+        IQueryable<WarmMemory> PageOf(MemoryCategory category, int offset) =>
+            db.WarmMemories.AsNoTracking()
+                .Where(m => m.BotId == botId && m.Category == category)
+                .OrderByDescending(m => m.Importance).ThenByDescending(m => m.UpdatedAt).ThenByDescending(m => m.Id)
+                .Skip(offset).Take(paging.Limit);
+
+        var rows = await PageOf(MemoryCategory.Fact, paging.FactsOffset)
+            .Concat(PageOf(MemoryCategory.Relationship, paging.RelationshipsOffset))
+            .Concat(PageOf(MemoryCategory.Opinion, paging.OpinionsOffset))
+            .Concat(PageOf(MemoryCategory.Interest, paging.InterestsOffset))
+            .Select(m => new WarmRow(
+                m.Id, m.Category, m.Subject, m.Content, m.Source, m.AboutBotId, m.Sentiment, m.Importance, m.CreatedAt, m.UpdatedAt,
+                m.ActivityId, m.Activity == null ? null : m.Activity.Action, m.Activity == null ? null : (DateTime?)m.Activity.CreatedAt))
             .ToListAsync(cancellationToken);
-        return new Page<WarmMemoryItem>(page, total, paging.Limit, paging.Offset);
+
+        // A union's order is not promised, so each page is put back in its subquery's order here.
+        var byCategory = rows
+            .OrderByDescending(r => r.Importance).ThenByDescending(r => r.UpdatedAt).ThenByDescending(r => r.Id)
+            .ToLookup(r => r.Category, r => r.ToItem());
+        Page<WarmMemoryItem> Page(MemoryCategory category, int total, int offset) =>
+            new([.. byCategory[category]], total, paging.Limit, offset);
+
+        return new WarmMemoryView(botId,
+            Page(MemoryCategory.Fact, counts.Facts, paging.FactsOffset),
+            Page(MemoryCategory.Relationship, counts.Relationships, paging.RelationshipsOffset),
+            Page(MemoryCategory.Opinion, counts.Opinions, paging.OpinionsOffset),
+            Page(MemoryCategory.Interest, counts.Interests, paging.InterestsOffset));
     }
 
-    private static async Task<Page<ColdMemoryItem>> ColdAsync(BotSocietyDb db, int botId, Paging paging, CancellationToken cancellationToken)
+    private static async Task<Page<ColdMemoryItem>> ColdAsync(
+        BotSocietyDb db, int botId, Paging paging, int total, CancellationToken cancellationToken)
     {
-        var summaries = db.ColdMemories.AsNoTracking().Where(c => c.BotId == botId);
-        var total = await summaries.CountAsync(cancellationToken);
-        var page = await summaries
+        var page = await db.ColdMemories.AsNoTracking().Where(c => c.BotId == botId)
             .OrderByDescending(c => c.PeriodEnd).ThenByDescending(c => c.Id)
             .Skip(paging.Offset).Take(paging.Limit)
             .Select(c => new ColdMemoryItem(
@@ -134,5 +160,17 @@ public sealed class MemoryQueries(IDbContextFactory<BotSocietyDb> dbFactory)
                 c.Activity == null ? null : new SummaryActivity(c.Activity.Id, c.Activity.Action, c.Activity.Model, c.Activity.InputTokens + c.Activity.OutputTokens)))
             .ToListAsync(cancellationToken);
         return new Page<ColdMemoryItem>(page, total, paging.Limit, paging.Offset);
+    }
+
+    private sealed record MemoryCounts(int Facts, int Relationships, int Opinions, int Interests, int Cold);
+
+    /// <summary>A warm item as the union reads it, with its category so the pages can be told apart.</summary>
+    private sealed record WarmRow(
+        long Id, MemoryCategory Category, string Subject, string Content, string? Source, int? AboutBotId, double Sentiment,
+        double Importance, DateTime CreatedAt, DateTime UpdatedAt, long? ActivityId, string? ActivityAction, DateTime? ActivityAt)
+    {
+        public WarmMemoryItem ToItem() => new(
+            Id, Subject, Content, Source, AboutBotId, Sentiment, Importance, CreatedAt, UpdatedAt,
+            ActivityId is { } id && ActivityAction is not null ? new MemorySourceActivity(id, ActivityAction, ActivityAt!.Value) : null);
     }
 }

@@ -86,6 +86,41 @@ public sealed class ReadQueryTests
     }
 
     [Fact]
+    public async Task ReputationHistorySamplesInTimeAndSkipsAStretchWithoutActivity()
+    {
+        // An hour of activity, two silent days, another hour: about 300 ten-minute slots, of which only 12 hold rows.
+        await using var society = await TestSociety.StartAsync();
+        for (var i = 0; i < 6; i++)
+        {
+            await society.TickAsync(TimeSpan.FromMinutes(10));
+        }
+
+        society.Clock.Advance(TimeSpan.FromDays(2));
+        for (var i = 0; i < 6; i++)
+        {
+            await society.TickAsync(TimeSpan.FromMinutes(10));
+        }
+
+        var ada = await society.BotIdAsync("Ada");
+        var rows = await society.ActivityOfAsync("Ada");
+        var afterGap = rows.First(r => r.CreatedAt > rows[0].CreatedAt.AddDays(1));
+        var stats = society.Services.GetRequiredService<StatsQueries>();
+
+        var four = Assert.Single(await stats.ReputationHistoryAsync(new ReputationHistoryQuery(ada, null, 4), CancellationToken.None));
+        var everyBot = await stats.ReputationHistoryAsync(new ReputationHistoryQuery(null, null, 4), CancellationToken.None);
+
+        // Instants a third of the way along land in the silence and move to the first slot after it; none is empty.
+        var times = four.Points.Select(p => p.Timestamp).ToList();
+        Assert.InRange(times.Count, 3, 4);
+        Assert.All(times, t => Assert.Contains(rows, r => r.CreatedAt == t));
+        Assert.Equal(rows[0].CreatedAt, times[0]);
+        Assert.Equal(afterGap.CreatedAt, times[1]);
+        Assert.Equal(rows[^1].CreatedAt, times[^1]);
+        Assert.Equal(times.Order(), times);
+        Assert.Equal(times, everyBot.Single(s => s.BotId == ada).Points.Select(p => p.Timestamp));
+    }
+
+    [Fact]
     public async Task ReadModelsFollowTheLogAndAreRebuiltFromIt()
     {
         // Two minutes apart: several rows share a ten-minute bucket, whose point is the latest of them.

@@ -312,7 +312,7 @@ namespace BotSociety.Core.Data.Migrations
 
                     b.HasKey("BotId", "Bucket");
 
-                    b.HasIndex("Bucket");
+                    b.HasIndex("Bucket", "BotId", "At", "Score");
 
                     b.ToTable("reputation_buckets", (string)null);
                 });
