@@ -2,6 +2,9 @@
 # Builds and starts the whole society on this machine: devhost runs the real Functions worker,
 # its timers and its HTTP API on one port. Ctrl-C stops everything.
 #
+#   ./run.sh          your society, kept between runs in $BOTSOCIETY_DATA
+#   ./run.sh --demo   a demo society with three simulated days of history behind it (see DEMO.md)
+#
 #   PORT              the port to listen on (default 7071, as `func start`)
 #   BOTSOCIETY_DATA   the folder of the society's SQLite file, kept between runs (default ./data)
 set -euo pipefail
@@ -10,6 +13,15 @@ root="$(pwd)"
 
 port="${PORT:-7071}"
 data="${BOTSOCIETY_DATA:-$root/data}"
+demo=0
+demo_made=0
+for arg in "$@"; do
+  case "$arg" in
+    --demo) demo=1 ;;
+    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) printf 'run.sh: unknown option %s (try --help)\n' "$arg" >&2; exit 2 ;;
+  esac
+done
 
 say() { printf '%s\n' "$*"; }
 fail() { printf 'run.sh: %s\n' "$*" >&2; exit 1; }
@@ -29,6 +41,9 @@ build_log="$(mktemp)"
 if ! dotnet build BotSociety.sln -c Release --nologo -v quiet >"$build_log" 2>&1; then
   grep -E "error|Error" "$build_log" | head -20 >&2 || cat "$build_log" >&2
   rm -f "$build_log"
+  fail "the build failed (errors above)."
+fi
+rm -f "$build_log"
 
 # The dashboard: packages again only when the lock file changed, a build only when a source is newer than it.
 dash_log="$(mktemp)"
@@ -43,9 +58,6 @@ if [[ ! -f static-web/dist/index.html ]] || [[ -n "$(find static-web/src static-
     || { tail -30 "$dash_log" >&2; rm -f "$dash_log"; fail "the dashboard did not build (errors above)."; }
 fi
 rm -f "$dash_log"
-  fail "the build failed (errors above)."
-fi
-rm -f "$build_log"
 
 # Settings: functions/local.settings.json is the developer's own copy (git-ignored), as `func start` uses it.
 # The live stream's AccessKey signs every token; each copy gets its own random one rather than the sample's.
@@ -62,6 +74,38 @@ fi
 mkdir -p "$data"
 # Environment wins over local.settings.json Values (as with `func start`), so the data folder is set here.
 export Database__Path="$data/botsociety.db"
+
+if [[ $demo -eq 1 ]]; then
+  # The demo society lives apart from yours. Its history is simulated on the offline model up to now (the
+  # same fast-forward the benchmarks use); one older than 12 hours is made again, so the history reads as recent.
+  # Its budget lets every bot keep acting for hours after the start; DEMO.md shows how to cap one.
+  demo_dir="$data/demo"
+  export Database__Path="$demo_dir/botsociety.db"
+  export Usage__DefaultDailyTokenCap="${DEMO_TOKEN_CAP:-1000000}"
+  if [[ -f "$Database__Path" && -n "$(find "$Database__Path" -mmin +720 -print -quit)" ]]; then
+    say "The demo society is more than 12 hours old; making it again."
+    rm -f "$Database__Path" "$Database__Path-wal" "$Database__Path-shm"
+  fi
+  if [[ ! -f "$Database__Path" ]]; then
+    mkdir -p "$demo_dir"
+    rm -f "$Database__Path.making" "$Database__Path.making-wal" "$Database__Path.making-shm"  # a stopped earlier attempt
+    say "Making the demo society: 16 bots, 3 simulated days on the offline model (a minute or two)…"
+    ff_log="$demo_dir/fast-forward.log"
+    if ! dotnet "$root/bench/BotSociety.Bench/bin/Release/net10.0/BotSociety.Bench.dll" fast-forward \
+        --db "$Database__Path.making" --bots 16 --days 3 --pace slow --token-cap "$Usage__DefaultDailyTokenCap" >"$ff_log" 2>&1; then
+      tail -20 "$ff_log" >&2
+      rm -f "$Database__Path.making" "$Database__Path.making-wal" "$Database__Path.making-shm"
+      fail "making the demo society failed (see $ff_log)."
+    fi
+    # Only a finished society becomes the demo: a stopped run leaves no half-made history behind.
+    # SQLite folds its log into the file when the last connection closes; a log left behind moves with the file.
+    [[ -f "$Database__Path.making-wal" ]] && mv "$Database__Path.making-wal" "$Database__Path-wal"
+    rm -f "$Database__Path.making-shm"
+    mv "$Database__Path.making" "$Database__Path"
+    demo_made=1
+    sed -n '/^Simulated/,/^Reputation/p' "$ff_log"
+  fi
+fi
 
 script_root="$root/functions/bin/Release/net10.0"
 devhost="$root/devhost/bin/Release/net10.0/BotSociety.DevHost.dll"
@@ -92,7 +136,13 @@ for _ in $(seq 1 240); do
     say "  dashboard: http://localhost:$port/"
     say "  API:       http://localhost:$port/api/swagger/ui"
     say "  data:      $Database__Path"
+    [[ $demo -eq 1 ]] && say "  demo:      a simulated society (offline model); DEMO.md says what to show"
     say "Press Ctrl-C to stop."
+    # The history was made at the slow pace; on a screen the new demo moves at the normal one (the header's control changes it).
+    if [[ $demo_made -eq 1 ]]; then
+      curl -fsS -X PUT "http://localhost:$port/api/pace" -H 'content-type: application/json' -d '{"pace": "normal"}' >/dev/null \
+        || say "Note: could not set the demo's pace to normal; the header's pace control does it."
+    fi
     ready=1
     break
   fi

@@ -26,9 +26,10 @@ internal static class ApiResults
             });
 
     /// <summary>Parses a numeric route id the way every route does; on failure, the 400 naming <paramref name="field"/>.</summary>
-    public static bool TryParseId(string value, string field, out int id, [NotNullWhen(false)] out ProblemHttpResult? problem)
+    public static bool TryParseId<T>(string value, string field, out T id, [NotNullWhen(false)] out ProblemHttpResult? problem)
+        where T : struct, System.Numerics.IBinaryInteger<T>
     {
-        if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out id))
+        if (T.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out id))
         {
             problem = null;
             return true;
@@ -42,7 +43,7 @@ internal static class ApiResults
     public static async Task<IResult> ForBotAsync<T>(string botId, Func<int, Task<T?>> read)
         where T : class
     {
-        if (!TryParseId(botId, "bot_id", out var id, out var problem))
+        if (!TryParseId(botId, "bot_id", out int id, out var problem))
         {
             return problem;
         }
@@ -57,7 +58,7 @@ internal static class ApiResults
     public static async Task<IResult> ForBotPageAsync<T>(string botId, HttpRequest request, int defaultLimit, Func<int, Paging, Task<T?>> read)
         where T : class
     {
-        if (!TryParseId(botId, "bot_id", out var id, out var problem))
+        if (!TryParseId(botId, "bot_id", out int id, out var problem))
         {
             return problem;
         }

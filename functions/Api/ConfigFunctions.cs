@@ -15,7 +15,7 @@ internal sealed class ConfigFunctions(BotConfigService configs)
     public async Task<IResult> GetBotConfigAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "bots/{bot_id}/config")] HttpRequest request, string bot_id, CancellationToken cancellationToken)
     {
-        if (!ApiResults.TryParseId(bot_id, "bot_id", out var id, out var problem))
+        if (!ApiResults.TryParseId(bot_id, "bot_id", out int id, out var problem))
         {
             return problem;
         }
@@ -32,7 +32,7 @@ internal sealed class ConfigFunctions(BotConfigService configs)
     public async Task<IResult> UpdateBotConfigAsync(
         [HttpTrigger(AuthorizationLevel.Function, "put", Route = "bots/{bot_id}/config")] HttpRequest request, string bot_id, CancellationToken cancellationToken)
     {
-        if (!ApiResults.TryParseId(bot_id, "bot_id", out var id, out var problem) || !ApiResults.TryParseIfMatch(request, out var version, out problem))
+        if (!ApiResults.TryParseId(bot_id, "bot_id", out int id, out var problem) || !ApiResults.TryParseIfMatch(request, out var version, out problem))
         {
             return problem;
         }
@@ -49,7 +49,7 @@ internal sealed class ConfigFunctions(BotConfigService configs)
     public async Task<IResult> ResetBotConfigAsync(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "bots/{bot_id}/config/reset")] HttpRequest request, string bot_id, CancellationToken cancellationToken)
     {
-        if (!ApiResults.TryParseId(bot_id, "bot_id", out var id, out var problem) || !ApiResults.TryParseIfMatch(request, out var version, out problem))
+        if (!ApiResults.TryParseId(bot_id, "bot_id", out int id, out var problem) || !ApiResults.TryParseIfMatch(request, out var version, out problem))
         {
             return problem;
         }

@@ -44,7 +44,7 @@ internal sealed class ControlFunctions(BotControl control, PaceService pace, Cos
     public async Task<IResult> SetCostCapAsync(
         [HttpTrigger(AuthorizationLevel.Function, "put", Route = "bots/{bot_id}/cost-cap")] HttpRequest request, string bot_id, CancellationToken cancellationToken)
     {
-        if (!ApiResults.TryParseId(bot_id, "bot_id", out var id, out var problem))
+        if (!ApiResults.TryParseId(bot_id, "bot_id", out int id, out var problem))
         {
             return problem;
         }

@@ -27,7 +27,7 @@ internal sealed class MemoryFunctions(MemoryQueries memory)
     public async Task<IResult> GetWarmMemoryAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "bots/{bot_id}/memory/warm")] HttpRequest request, string bot_id, CancellationToken cancellationToken)
     {
-        if (!ApiResults.TryParseId(bot_id, "bot_id", out var id, out var problem))
+        if (!ApiResults.TryParseId(bot_id, "bot_id", out int id, out var problem))
         {
             return problem;
         }

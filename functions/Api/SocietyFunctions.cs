@@ -47,4 +47,18 @@ internal sealed class SocietyFunctions(SocietyHealth health, BotQueries bots, Ac
     public Task<IResult> ListActivityAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "activity")] HttpRequest request, CancellationToken cancellationToken) =>
         ApiResults.PageAsync(request, defaultLimit: 50, ActivityFilter.Parse(request.Query["bot"], request.Query["action"], request.Query["since"]),
             (paging, filter) => activity.ListAsync(paging, filter, cancellationToken));
+
+    [Function("GetActivity")]
+    [ApiOperation("Society", "One row of the activity log by its id: where a memory's \"produced by\" link leads.")]
+    [ApiResponse(200, "The activity.", Body = typeof(ActivityItem))]
+    public async Task<IResult> GetActivityAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "activity/{activity_id}")] HttpRequest request, string activity_id, CancellationToken cancellationToken)
+    {
+        if (!ApiResults.TryParseId(activity_id, "activity_id", out long id, out var problem))
+        {
+            return problem;
+        }
+
+        return await activity.GetAsync(id, cancellationToken) is { } item ? ApiResults.Json(item) : ApiResults.NotFound($"There is no activity {id}.");
+    }
 }

@@ -25,7 +25,7 @@ internal sealed class ThreadFunctions(ThreadQueries threads, VoteQueries votes, 
     public async Task<IResult> GetThreadAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "threads/{thread_id}")] HttpRequest request, string thread_id, CancellationToken cancellationToken)
     {
-        if (!ApiResults.TryParseId(thread_id, "thread_id", out var id, out var problem))
+        if (!ApiResults.TryParseId(thread_id, "thread_id", out int id, out var problem))
         {
             return problem;
         }

@@ -95,15 +95,32 @@ public sealed class ActivityQueries(IDbContextFactory<BotSocietyDb> dbFactory)
                 .Where(c => (filter.BotId == null || c.BotId == filter.BotId) && (filter.Action == null || c.Action == filter.Action))
                 .SumAsync(c => c.Count, cancellationToken)
             : await log.CountAsync(cancellationToken);
-        var rows = await log
+        var rows = await Rows(log
             .OrderByDescending(a => a.CreatedAt).ThenByDescending(a => a.Id)
-            .Skip(paging.Offset).Take(paging.Limit)
-            .Select(a => new { a.Id, a.EventId, a.BotId, BotName = a.Bot!.Name, a.Action, a.Details, a.InputTokens, a.OutputTokens, a.CostUsd, a.Model, a.CreatedAt })
+            .Skip(paging.Offset).Take(paging.Limit))
             .ToListAsync(cancellationToken);
-        var items = rows.Select(a => new ActivityItem(
-            a.Id, a.EventId, a.BotId, a.BotName, a.Action, ParseDetails(a.Details),
-            a.InputTokens, a.OutputTokens, a.InputTokens + a.OutputTokens, a.CostUsd, a.Model, a.CreatedAt)).ToList();
-        return new Page<ActivityItem>(items, total, paging.Limit, paging.Offset);
+        return new Page<ActivityItem>([.. rows.Select(r => r.ToItem())], total, paging.Limit, paging.Offset);
+    }
+
+    /// <summary>One row of the log by its id; null when there is none (or it was pruned).</summary>
+    public async Task<ActivityItem?> GetAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var row = await Rows(db.ActivityLog.AsNoTracking().Where(a => a.Id == id)).SingleOrDefaultAsync(cancellationToken);
+        return row?.ToItem();
+    }
+
+    private static IQueryable<Row> Rows(IQueryable<ActivityLogEntry> log) =>
+        log.Select(a => new Row(a.Id, a.EventId, a.BotId, a.Bot!.Name, a.Action, a.Details, a.InputTokens, a.OutputTokens, a.CostUsd, a.Model, a.CreatedAt));
+
+    /// <summary>A row as read: the details stay text until the item is made, outside the query.</summary>
+    private sealed record Row(
+        long Id, string EventId, int BotId, string BotName, string Action, string Details,
+        int InputTokens, int OutputTokens, double CostUsd, string? Model, DateTime CreatedAt)
+    {
+        public ActivityItem ToItem() => new(
+            Id, EventId, BotId, BotName, Action, ParseDetails(Details),
+            InputTokens, OutputTokens, InputTokens + OutputTokens, CostUsd, Model, CreatedAt);
     }
 
     /// <summary>The details column as JSON; the document is disposed so its pooled buffers go back.</summary>

@@ -276,6 +276,9 @@ public sealed partial class TickApplier(ISearchProvider search, IOptions<MemoryO
         details["model"] = plan.ModelId;
         details["model_provider"] = model.Provider;
         details["simulated"] = ModelProviders.IsSimulated(model.Provider);
+
+        // The config version the prompt was built from, so an operator can see which edit a heartbeat ran on.
+        details["config_version"] = plan.Context.Bot.ConfigVersion;
         details["reputation_score"] = bot.ReputationScore;
         var activity = new ActivityLogEntry
         {

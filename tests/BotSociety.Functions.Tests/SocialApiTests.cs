@@ -180,6 +180,21 @@ public sealed class SocialApiTests(PopulatedSociety society) : IClassFixture<Pop
     }
 
     [Fact]
+    public async Task OneActivityReadsAsTheFeedShowsIt()
+    {
+        var all = await society.ActivityAsync();
+        var row = all[all.Count / 2];
+
+        using var one = await society.GetJsonAsync($"/api/activity/{Id(row)}");
+        using var config = await society.GetJsonAsync($"/api/bots/{row.GetProperty("bot_id").GetInt32()}/config");
+
+        Assert.Equal(row.GetRawText(), one.RootElement.GetRawText());
+
+        // Nobody edited this society's configs, so every heartbeat ran on the version the bot still has.
+        Assert.Equal(config.RootElement.GetProperty("version").GetInt32(), one.RootElement.GetProperty("details").GetProperty("config_version").GetInt32());
+    }
+
+    [Fact]
     public async Task UnknownActionGives400ListingTheAllowedOnes()
     {
         using var problem = await society.GetProblemAsync("/api/activity?action=dance", HttpStatusCode.BadRequest);
@@ -254,6 +269,7 @@ public sealed class SocialApiTests(PopulatedSociety society) : IClassFixture<Pop
     [InlineData("/api/threads/first", "thread_id")]
     [InlineData("/api/bots/ada/followers", "bot_id")]
     [InlineData("/api/bots/1/following?offset=-1", "offset")]
+    [InlineData("/api/activity/latest", "activity_id")]
     public async Task BadInputGives400NamingTheField(string path, string field)
     {
         using var problem = await society.GetProblemAsync(path, HttpStatusCode.BadRequest);
@@ -265,6 +281,7 @@ public sealed class SocialApiTests(PopulatedSociety society) : IClassFixture<Pop
     [InlineData("/api/threads/999999")]
     [InlineData("/api/bots/999999/followers")]
     [InlineData("/api/bots/999999/following")]
+    [InlineData("/api/activity/999999")]
     public async Task UnknownIdGives404(string path)
     {
         using var problem = await society.GetProblemAsync(path, HttpStatusCode.NotFound);

@@ -39,6 +39,19 @@ async function tick(botId = 1) {
   assert.equal(run.status, 202, `Heartbeat answered ${run.status}: ${await run.text()}`);
 }
 
+/** Runs a tick for the bot and waits for the activity row it writes. */
+async function nextHeartbeat(botId) {
+  const newest = async () => (await api(`/api/activity?bot=${botId}&limit=1`)).items[0];
+  const before = await newest();
+  await tick(botId);
+  for (let i = 0; i < 100; i++) {
+    const row = await newest();
+    if (row && row.id !== before?.id) return row;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.fail(`bot ${botId} wrote no activity within 10 s of a tick`);
+}
+
 async function shot(page, name) {
   await page.waitForTimeout(400);
   await page.screenshot({ path: path.join(screenshots, `${name}.png`) });
@@ -168,10 +181,16 @@ describe('config panel', () => {
     const after = await api('/api/bots/1/config');
     assert.equal(after.behavior.skepticism, target);
     assert.equal(after.version, before.version + 1);
-    // The next heartbeat runs on the new version: the bot acts and the change is in its history.
-    await tick(1);
+    // The change is in the history, and the next heartbeat runs on the new version (its details name the version).
     const history = await api('/api/bots/1/config/history?limit=1');
     assert.deepEqual(history.items[0].fields, ['behavior.skepticism']);
+    const next = await nextHeartbeat(1);
+    assert.equal(next.details.config_version, after.version);
+    await page.goto(`${backend.url}/activity?bot=1`);
+    await page.locator(`#activity-${next.id} [data-testid="config-version"]`).waitFor();
+    assert.equal(await page.locator(`#activity-${next.id} [data-testid="config-version"]`).innerText(), `config v${after.version}`);
+    await page.goto(`${backend.url}/bots/1/config`);
+    await slider.waitFor();
 
     // "Reset to YAML defaults" brings the persona file's value back.
     await page.getByRole('button', { name: 'Reset to YAML defaults' }).click();

@@ -89,6 +89,7 @@ export type ActivityQuery = { limit?: number; offset?: number; bot?: number | st
 /** Typed calls, one per endpoint the dashboard uses. */
 export const api = {
   activity: (q: ActivityQuery = {}, signal?: AbortSignal) => get<Page<ActivityItem>>('/api/activity', q, signal),
+  activityById: (id: number, signal?: AbortSignal) => get<ActivityItem>(`/api/activity/${id}`, undefined, signal),
   bots: (signal?: AbortSignal) => get<Page<BotSummary>>('/api/bots', { limit: 200 }, signal),
   bot: (id: number, signal?: AbortSignal) => get<BotSummary>(`/api/bots/${id}`, undefined, signal),
   followers: (id: number) => get<Page<FollowItem>>(`/api/bots/${id}/followers`, { limit: 50 }),

@@ -12,6 +12,8 @@ export function FeedRow({ item, now, fresh, highlight }: { item: FeedItem; now: 
   const thread = threadOf(item);
   const excerpt = typeof item.details.excerpt === 'string' ? item.details.excerpt : null;
   const simulated = item.details.simulated === true;
+  // Version 0 is the persona file as loaded; an edited bot's rows say which edit they ran on.
+  const configVersion = typeof item.details.config_version === 'number' ? item.details.config_version : 0;
   const results = Array.isArray(item.details.results) ? (item.details.results as { title?: string }[]) : null;
   return (
     <li
@@ -46,6 +48,11 @@ export function FeedRow({ item, now, fresh, highlight }: { item: FeedItem; now: 
           </time>
           {item.tokensUsed > 0 && <span>{formatInt(item.tokensUsed)} tokens</span>}
           {item.model && <span class={simulated ? 'pill accent' : 'pill'}>{modelLabel(item.model, simulated)}</span>}
+          {configVersion > 0 && (
+            <a href={`/bots/${item.botId}/history`} title={`This heartbeat ran on version ${configVersion} of the bot's config`} data-testid="config-version">
+              config v{configVersion}
+            </a>
+          )}
           {thread !== null && <a href={`/threads/${thread}`}>Open thread →</a>}
         </div>
       </div>

@@ -1,4 +1,4 @@
-import { useLocation } from 'preact-iso';
+import { ApiError } from '../../api/client';
 import { useResource } from '../../lib/useResource';
 import { useApp } from '../../state/app';
 import { fromActivity } from '../../state/feed';
@@ -11,39 +11,41 @@ const CONTEXT = 6;
 /** One activity, with what the same bot did right after it: where a memory's "produced by" link leads. */
 export function ActivityDetail({ id }: { id: string }) {
   const { api, clock } = useApp();
-  const { query } = useLocation();
   const activityId = Number(id);
-  const bot = query.bot;
-  const at = query.at;
   const result = useResource(async (signal) => {
-    if (!bot || !at) return null;
+    if (!Number.isInteger(activityId) || activityId < 1) return null;
+    const row = await api.activityById(activityId, signal).catch((error: unknown) => {
+      if (error instanceof ApiError && error.status === 404) return null;
+      throw error;
+    });
+    if (!row) return null;
     // `since` is inclusive and the list is newest first, so the row itself is the last of this slice.
-    const head = await api.activity({ bot, since: at, limit: 1 }, signal);
+    const head = await api.activity({ bot: row.bot_id, since: row.timestamp, limit: 1 }, signal);
     const offset = Math.max(0, head.total - CONTEXT);
-    return api.activity({ bot, since: at, limit: CONTEXT, offset }, signal);
-  }, [activityId, bot, at]);
+    const page = await api.activity({ bot: row.bot_id, since: row.timestamp, limit: CONTEXT, offset }, signal);
+    return { row, page };
+  }, [activityId]);
 
   // Oldest first here: the row itself, then what followed.
-  const items = (result.data?.items.map(fromActivity) ?? []).reverse();
-  const found = items.some((i) => i.activityId === activityId);
+  const row = result.data?.row;
+  const items = (result.data?.page.items.map(fromActivity) ?? []).reverse();
+  if (row && !items.some((i) => i.activityId === activityId)) items.unshift(fromActivity(row));
   return (
     <div class="page">
-      <a href={bot ? `/activity?bot=${bot}` : '/activity'} class="dim">← Activity</a>
+      <a href={row ? `/activity?bot=${row.bot_id}` : '/activity'} class="dim">← Activity</a>
       <div class="page-head">
         <div>
           <h1>Activity #{activityId}</h1>
-          <p>The highlighted row, then what the bot did right after it.</p>
+          <p>{row ? `${row.bot_name}: the highlighted row, then what the bot did right after it.` : 'The highlighted row, then what the bot did right after it.'}</p>
         </div>
       </div>
       <section class="card">
-        {!bot || !at ? (
-          <Empty title="This link does not say which bot or when">Open it from the memory explorer or a bot's profile.</Empty>
-        ) : result.error ? (
+        {result.error ? (
           <ErrorState message={result.error} onRetry={() => result.reload()} />
         ) : result.loading ? (
           <Loading />
-        ) : !found ? (
-          <Empty title="This activity is no longer available"><a href={`/activity?bot=${bot}`}>See the bot's activity</a></Empty>
+        ) : !row ? (
+          <Empty title={`There is no activity #${id}`}><a href="/activity">See the activity feed</a></Empty>
         ) : (
           <ol class={activityStyles.list} data-testid="activity-detail">
             {items.map((item) => (

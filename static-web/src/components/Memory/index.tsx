@@ -130,7 +130,7 @@ export function MemoryView({ id }: { id?: string }) {
                         </time>
                         <span>{formatInt(c.activity_count)} activities</span>
                         {c.activity && (
-                          <a href={activityHref(c.activity.id, botId, c.created_at)}>produced by {actionLabel(c.activity.action).toLowerCase()} #{c.activity.id}</a>
+                          <a href={activityHref(c.activity.id)}>produced by {actionLabel(c.activity.action).toLowerCase()} #{c.activity.id}</a>
                         )}
                       </div>
                       <p>{c.summary}</p>
@@ -153,7 +153,7 @@ export function MemoryView({ id }: { id?: string }) {
                         {m.source && <span class="mono">{m.source}</span>}
                         <time dateTime={m.updated_at} title={absoluteTime(m.updated_at)}>updated {relativeTime(m.updated_at, now)}</time>
                         {m.activity && (
-                          <a href={activityHref(m.activity.id, botId, m.activity.created_at)}>from {actionLabel(m.activity.action).toLowerCase()} #{m.activity.id} →</a>
+                          <a href={activityHref(m.activity.id)}>from {actionLabel(m.activity.action).toLowerCase()} #{m.activity.id} →</a>
                         )}
                       </div>
                     </li>
