@@ -29,6 +29,9 @@ build_log="$(mktemp)"
 if ! dotnet build BotSociety.sln -c Release --nologo -v quiet >"$build_log" 2>&1; then
   grep -E "error|Error" "$build_log" | head -20 >&2 || cat "$build_log" >&2
   rm -f "$build_log"
+  fail "the build failed (errors above)."
+fi
+rm -f "$build_log"
 
 # The dashboard: packages again only when the lock file changed, a build only when a source is newer than it.
 dash_log="$(mktemp)"
@@ -37,15 +40,12 @@ if [[ ! -f static-web/node_modules/.package-lock.json || static-web/package-lock
   npm ci --prefix static-web --ignore-scripts --no-audit --no-fund --loglevel=error >"$dash_log" 2>&1 \
     || { tail -30 "$dash_log" >&2; rm -f "$dash_log"; fail "npm ci failed in static-web (errors above)."; }
 fi
-if [[ ! -f static-web/dist/index.html ]] || [[ -n "$(find static-web/src static-web/public static-web/index.html static-web/package-lock.json static-web/vite.config.ts -newer static-web/dist/index.html -print -quit)" ]]; then
+if [[ ! -f static-web/dist/index.html ]] || [[ -n "$(find static-web/src static-web/public static-web/index.html static-web/package-lock.json static-web/vite.config.ts staticwebapp.config.json -newer static-web/dist/index.html -print -quit)" ]]; then
   say "Building the dashboard (static-web)…"
   npm run --prefix static-web build >"$dash_log" 2>&1 \
     || { tail -30 "$dash_log" >&2; rm -f "$dash_log"; fail "the dashboard did not build (errors above)."; }
 fi
 rm -f "$dash_log"
-  fail "the build failed (errors above)."
-fi
-rm -f "$build_log"
 
 # Settings: functions/local.settings.json is the developer's own copy (git-ignored), as `func start` uses it.
 # The live stream's AccessKey signs every token; each copy gets its own random one rather than the sample's.
