@@ -50,7 +50,7 @@ describe('the function key nginx lends the dashboard', () => {
     assert.equal(await forwardedKey(proxy, { 'x-functions-key': 'own-key' }), 'own-key');
   });
 
-  it('is not sent when none is configured, and a caller's own still passes', async () => {
+  it("is not sent when none is configured, and a caller's own still passes", async () => {
     const proxy = await proxyWithKey('');
     assert.equal(await forwardedKey(proxy), null);
     assert.equal(await forwardedKey(proxy, { 'x-functions-key': 'own-key' }), 'own-key');
