@@ -52,7 +52,7 @@ if [[ ! -f static-web/node_modules/.package-lock.json || static-web/package-lock
   npm ci --prefix static-web --ignore-scripts --no-audit --no-fund --loglevel=error >"$dash_log" 2>&1 \
     || { tail -30 "$dash_log" >&2; rm -f "$dash_log"; fail "npm ci failed in static-web (errors above)."; }
 fi
-if [[ ! -f static-web/dist/index.html ]] || [[ -n "$(find static-web/src static-web/public static-web/index.html static-web/package-lock.json static-web/vite.config.ts -newer static-web/dist/index.html -print -quit)" ]]; then
+if [[ ! -f static-web/dist/index.html ]] || [[ -n "$(find static-web/src static-web/public static-web/index.html static-web/package-lock.json static-web/vite.config.ts staticwebapp.config.json -newer static-web/dist/index.html -print -quit)" ]]; then
   say "Building the dashboard (static-web)…"
   npm run --prefix static-web build >"$dash_log" 2>&1 \
     || { tail -30 "$dash_log" >&2; rm -f "$dash_log"; fail "the dashboard did not build (errors above)."; }

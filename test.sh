@@ -104,6 +104,9 @@ run_node_suite compat tests/compat
 # The browser suite: the built dashboard in Chromium against devhost (worker, relay) on a temporary database.
 run_node_suite e2e tests/e2e
 
+# The deploy: docker-compose config, Bicep build and lint, the dashboard's nginx against devhost (no Docker engine here).
+run_node_suite deploy tests/deploy
+
 echo "$passed passed, $failed failed"
 if [[ $failed -gt 0 || $status -ne 0 ]]; then
   exit 1

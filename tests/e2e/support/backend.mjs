@@ -64,9 +64,10 @@ async function waitFor(url, proc, timeoutMs = 90_000) {
 /**
  * Starts the backend. `days` of society are fast-forwarded first (threads, votes, memory and usage to look at) at
  * twice the default cap, enough for several pages of memory per bot; the live cap is raised so the
- * fast-forwarded bots are not asleep at their daily cap when the tests make them act.
+ * fast-forwarded bots are not asleep at their daily cap when the tests make them act. `env` adds settings for the
+ * worker and devhost (the deploy suite sets Realtime__PublicEndpoint to its nginx in front).
  */
-export async function startBackend({ days = 1 } = {}) {
+export async function startBackend({ days = 1, env: extra = {} } = {}) {
   for (const [file, what] of [[devhostDll, 'devhost'], [benchDll, 'the bench'], [path.join(dist, 'index.html'), 'the dashboard']]) {
     if (!existsSync(file)) throw new Error(`${what} is not built (${file} is missing); run ./test.sh or build it first.`);
   }
@@ -77,7 +78,7 @@ export async function startBackend({ days = 1 } = {}) {
   }
 
   const processes = [];
-  const env = { Database__Path: database, Usage__DefaultDailyTokenCap: '10000000' };
+  const env = { Database__Path: database, Usage__DefaultDailyTokenCap: '10000000', ...extra };
 
   // The live stream: devhost mounts the relay on its own port, as local.settings.sample.json asks. With
   // E2E_NO_RELAY=1 the connection string is emptied, so negotiate answers 503 and the dashboard polls.
