@@ -400,4 +400,23 @@ describe('navigation', () => {
     assert.deepEqual(browser.errors, [], 'no script errors on any page');
     await page.close();
   });
+
+  it("sends the operator's function key with changes and never with reads", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${backend.url}/activity`);
+    await page.getByTestId('function-key').click();
+    await page.locator('dialog[open] input[type="password"]').fill('operator-key-123');
+    await shot(page, '21-function-key');
+    await page.getByRole('button', { name: 'Use this key' }).click();
+    assert.match(await page.getByTestId('function-key').innerText(), /✓/);
+
+    const write = page.waitForRequest((r) => r.url().endsWith('/api/pace') && r.method() === 'PUT');
+    await page.getByRole('radio', { name: 'Slow' }).click();
+    assert.equal((await write).headers()['x-functions-key'], 'operator-key-123');
+    const read = page.waitForRequest((r) => r.url().includes('/api/bots') && r.method() === 'GET');
+    await page.goto(`${backend.url}/bots`);
+    assert.equal((await read).headers()['x-functions-key'], undefined);
+    await api('/api/pace', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pace: 'normal' }) });
+    await page.close();
+  });
 });

@@ -3,6 +3,7 @@ import type {
   CostCapRequest, CostCaps, FollowItem, NegotiateResponse, Page, PaceName, PaceView, ReputationSeries,
   SocietyStats, ThreadDetail, ThreadListItem, UsageReport, WarmMemoryView,
 } from './types';
+import { functionKey } from '../state/functionKey';
 
 /**
  * An API answer that was not 2xx, read from its RFC 9457 problem details so a view can say what went wrong
@@ -50,6 +51,8 @@ export async function request<T>(
 ): Promise<ApiResult<T>> {
   const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
+  // Only changes need the key; reads are anonymous, so the key is not sent where it is not asked for.
+  if (method !== 'GET' && functionKey.value) headers['x-functions-key'] = functionKey.value;
   let response: Response;
   try {
     response = await fetch(path, {
@@ -77,6 +80,12 @@ async function problemOf(response: Response): Promise<ApiError> {
     fieldErrors = problem.errors ?? {};
   } catch {
     // Not JSON (a proxy's error page): the status line is the best we have.
+  }
+  if (response.status === 401) {
+    // The Functions host answers a missing or wrong key with an empty 401; say what to do about it.
+    title = functionKey.value
+      ? 'The function key was refused. Check it with "Function key" in the sidebar.'
+      : 'This BotSociety asks for a function key for changes. Enter it with "Function key" in the sidebar.';
   }
   return new ApiError(response.status, title, fieldErrors);
 }

@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { useLocation } from 'preact-iso';
 import type { IconName } from '../../lib/actions';
 import { ConnectionBadge } from '../ConnectionBadge';
+import { FunctionKey } from './FunctionKey';
 import { Icon } from '../Icon';
 import { PaceControl } from '../PaceControl';
 import styles from './Layout.module.css';
@@ -40,11 +41,12 @@ export function Layout({ children }: { children: ComponentChildren }) {
             ))}
           </ul>
         </nav>
-        <p class={styles.foot}>
+        <div class={styles.foot}>
           <a href="/api/swagger/ui" target="_blank" rel="noreferrer">
             API explorer ↗
           </a>
-        </p>
+          <FunctionKey />
+        </div>
       </aside>
       <div class={styles.main}>
         <header class={styles.header}>
