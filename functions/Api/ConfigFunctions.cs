@@ -58,7 +58,7 @@ internal sealed class ConfigFunctions(BotConfigService configs)
     }
 
     [Function("GetBotConfigHistory")]
-    [ApiOperation("Config", "Every change to a bot's config, newest first: when, which fields, before and after.")]
+    [ApiOperation("Config", "Every change to a bot's config and caps, newest first: when, what kind (update, reset, cost_cap), which fields, before and after.")]
     [ApiPaged(BotConfigService.DefaultHistoryLimit)]
     [ApiResponse(200, "A page of changes.", Body = typeof(Page<ConfigChangeItem>))]
     public Task<IResult> GetBotConfigHistoryAsync(

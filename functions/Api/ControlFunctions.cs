@@ -38,7 +38,7 @@ internal sealed class ControlFunctions(BotControl control, PaceService pace, Cos
         ApiResults.From(await pace.SetAsync(request.Body, cancellationToken), "The society has no settings.");
 
     [Function("SetCostCap")]
-    [ApiOperation("Config", "Sets a bot's daily token and cost caps; null resets a cap to the global default. Publishes config_updated.")]
+    [ApiOperation("Config", "Sets a bot's daily token and cost caps; null resets a cap to the global default. Recorded in the config history (kind cost_cap). Publishes config_updated.")]
     [ApiBody(typeof(CostCapRequest), "Both caps; each a value or null.")]
     [ApiResponse(200, "The effective caps, each custom or default.", Body = typeof(CostCaps))]
     public async Task<IResult> SetCostCapAsync(

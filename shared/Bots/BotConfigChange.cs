@@ -8,7 +8,7 @@ public sealed class BotConfigChange
     public Bot? Bot { get; set; }
     public DateTime ChangedAt { get; set; }
 
-    /// <summary><c>update</c> or <c>reset</c>.</summary>
+    /// <summary><c>update</c>, <c>reset</c> or <c>cost_cap</c>.</summary>
     public required string Kind { get; set; }
 
     /// <summary>JSON array of the changed paths, for example <c>["behavior.skepticism"]</c>.</summary>
@@ -26,4 +26,7 @@ public static class ConfigChangeKinds
 {
     public const string Update = "update";
     public const string Reset = "reset";
+
+    /// <summary>A daily cap set or put back to the global default; its fields are <c>costs.daily_token_cap</c> and <c>costs.daily_cost_cap_usd</c>.</summary>
+    public const string CostCap = "cost_cap";
 }

@@ -1,5 +1,7 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using BotSociety.Core.Bots;
 using BotSociety.Core.Data;
 using BotSociety.Core.Realtime;
 using Microsoft.EntityFrameworkCore;
@@ -24,6 +26,7 @@ public sealed class CostCapService(IDbContextFactory<BotSocietyDb> dbFactory, Co
 {
     private const string TokenCapField = "daily_token_cap";
     private const string CostCapField = "daily_cost_cap_usd";
+    private const string CostsSection = "costs";
     private const double MaxCostCapUsd = 1_000_000;
     private static readonly string[] Fields = [TokenCapField, CostCapField];
 
@@ -78,6 +81,16 @@ public sealed class CostCapService(IDbContextFactory<BotSocietyDb> dbFactory, Co
             bot.NextHeartbeatAt = now;
         }
 
+        // The config history is every change an operator made to the bot, caps included; the same commit writes both.
+        db.ConfigChanges.Add(new BotConfigChange
+        {
+            BotId = bot.Id,
+            ChangedAt = now,
+            Kind = ConfigChangeKinds.CostCap,
+            Fields = JsonSerializer.Serialize(changed.Select(f => $"{CostsSection}.{f!.GetValue<string>()}"), SocietyJson.Options),
+            Before = new JsonObject { [CostsSection] = Json(Caps(before)) }.ToJsonString(SocietyJson.Options),
+            After = new JsonObject { [CostsSection] = Json(Caps(after)) }.ToJsonString(SocietyJson.Options),
+        });
         await db.SaveChangesAsync(cancellationToken);
         var details = new JsonObject { ["fields"] = changed, ["before"] = Json(Caps(before)), ["after"] = Json(Caps(after)) };
         await events.PublishAsync(SocietyEventTypes.ConfigUpdated, bot.Id, bot.Name, "set_cost_cap", details, cancellationToken);
@@ -88,5 +101,5 @@ public sealed class CostCapService(IDbContextFactory<BotSocietyDb> dbFactory, Co
         new(new(status.TokenCap, status.TokenCapIsCustom ? "custom" : "default"),
             new(status.CostCapUsd, status.CostCapIsCustom ? "custom" : "default"));
 
-    private static JsonNode Json(CostCaps caps) => System.Text.Json.JsonSerializer.SerializeToNode(caps, SocietyJson.Options)!;
+    private static JsonNode Json(CostCaps caps) => JsonSerializer.SerializeToNode(caps, SocietyJson.Options)!;
 }

@@ -115,6 +115,22 @@ public sealed class ControlApiTests(PopulatedSociety society) : IClassFixture<Po
         Assert.Equal("default", defaults.GetProperty("daily_token_cap_source").GetString());
         Assert.Equal(1.0, defaults.GetProperty("daily_cost_cap_usd").GetDouble());
         Assert.Equal("default", defaults.GetProperty("daily_cost_cap_source").GetString());
+
+        // Both changes are in the bot's config history, newest first, each with the caps before and after.
+        using var history = await society.GetJsonAsync($"/api/bots/{CappedBot}/config/history?limit=2");
+        var changes = history.RootElement.GetProperty("items").EnumerateArray().ToList();
+        Assert.All(changes, c => Assert.Equal("cost_cap", c.GetProperty("kind").GetString()));
+        Assert.All(changes, c => Assert.Equal(
+            ["costs.daily_token_cap", "costs.daily_cost_cap_usd"], c.GetProperty("fields").EnumerateArray().Select(f => f.GetString()!)));
+        var (resetChange, setChange) = (changes[0], changes[1]);
+        Assert.Equal(100_000, Cap(setChange.GetProperty("before"), "daily_token_cap").GetProperty("value").GetInt64());
+        Assert.Equal("default", Cap(setChange.GetProperty("before"), "daily_token_cap").GetProperty("source").GetString());
+        Assert.Equal(50_000, Cap(setChange.GetProperty("after"), "daily_token_cap").GetProperty("value").GetInt64());
+        Assert.Equal(0.25, Cap(setChange.GetProperty("after"), "daily_cost_cap_usd").GetProperty("value").GetDouble());
+        Assert.Equal("custom", Cap(resetChange.GetProperty("before"), "daily_cost_cap_usd").GetProperty("source").GetString());
+        Assert.Equal("default", Cap(resetChange.GetProperty("after"), "daily_cost_cap_usd").GetProperty("source").GetString());
+
+        static JsonElement Cap(JsonElement sections, string name) => sections.GetProperty("costs").GetProperty(name);
     }
 
     [Fact]

@@ -224,6 +224,13 @@ describe('config panel', () => {
     bot = await api('/api/bots/1');
     assert.equal(bot.usage.daily_token_cap_source, 'default');
     assert.equal(bot.usage.daily_token_cap, 10_000_000);
+
+    // Both edits are in the bot's config history, the newest first: back from 123456 (custom) to the default.
+    await page.goto(`${backend.url}/bots/1/history`);
+    const newest = page.locator('li.card').first();
+    await newest.waitFor();
+    assert.match(await newest.innerText(), /cost_cap/);
+    assert.match(await newest.locator('tr', { hasText: 'costs.daily_token_cap' }).innerText(), /123456 \(custom\)\s+10000000 \(default\)/);
     await page.close();
   });
 

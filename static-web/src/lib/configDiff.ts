@@ -40,6 +40,11 @@ export function showValue(value: unknown): string {
   if (value === undefined) return '—';
   if (value === null) return 'none';
   if (Array.isArray(value)) return value.join(', ');
+  // A cap as the history keeps it: its effective value and whether it is the bot's own or the global default.
+  if (typeof value === 'object' && 'value' in value && 'source' in value) {
+    const cap = value as { value: unknown; source: unknown };
+    return `${showValue(cap.value)} (${cap.source === 'default' ? 'default' : 'custom'})`;
+  }
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
 }

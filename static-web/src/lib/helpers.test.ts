@@ -92,6 +92,8 @@ describe('configPatch', () => {
     expect(valueAt(config, 'model.nope')).toBeUndefined();
     expect(showValue(['a', 'b'])).toBe('a, b');
     expect(showValue(null)).toBe('none');
+    expect(showValue({ value: 50000, source: 'custom' })).toBe('50000 (custom)');
+    expect(showValue({ value: 1, source: 'default' })).toBe('1 (default)');
   });
 });
 
