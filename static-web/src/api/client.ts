@@ -1,6 +1,6 @@
 import type {
   ActivityItem, BotConfigView, BotMemoryView, BotSummary, ColdMemoryItem, ConfigChangeItem, ConfigPatch,
-  CostCapRequest, CostCaps, FollowItem, NegotiateResponse, Page, PaceName, PaceView, ReputationSeries,
+  CostCapRequest, CostCaps, FollowItem, ModelCatalog, NegotiateResponse, Page, PaceName, PaceView, ReputationSeries,
   SocietyStats, ThreadDetail, ThreadListItem, UsageReport, WarmMemoryView,
 } from './types';
 import { functionKey } from '../state/functionKey';
@@ -113,6 +113,7 @@ export const api = {
     request<BotConfigView>('POST', `/api/bots/${id}/config/reset`, { headers: etag ? { 'if-match': etag } : {} }),
   configHistory: (id: number, q: { limit?: number; offset?: number } = {}) =>
     get<Page<ConfigChangeItem>>(`/api/bots/${id}/config/history`, q),
+  models: (signal?: AbortSignal) => get<ModelCatalog>('/api/models', undefined, signal),
   setCostCap: (id: number, body: CostCapRequest) =>
     request<CostCaps>('PUT', `/api/bots/${id}/cost-cap`, { body }).then((r) => r.data),
 

@@ -68,6 +68,8 @@ export interface ModelSection {
   model: string;
   temperature: number;
   max_tokens: number;
+  /** A cheaper model of the same provider the bot switches to near its daily budget; without one it rests more. */
+  fallback_model?: string | null;
 }
 
 export interface PersonalityConfig {
@@ -85,6 +87,9 @@ export interface TodayUsage {
   daily_token_cap_source: CapSource;
   daily_cost_cap_usd: number;
   daily_cost_cap_source: CapSource;
+  cached_input_tokens?: number;
+  /** Calls to a model with no price in the table: their cost is unknown and left out of the estimate. */
+  unpriced_calls?: number;
 }
 
 /** "default" is the global setting, "custom" the bot's own override. */
@@ -101,6 +106,9 @@ export interface BotSummary {
   usage: TodayUsage;
   last_heartbeat_at: string | null;
   next_heartbeat_at: string;
+  /** Why the society paused the bot (a provider refused its key); null when the operator paused it. */
+  paused_reason?: string | null;
+  budget?: BudgetNote;
 }
 
 export interface BotConfigView extends PersonalityConfig {
@@ -329,4 +337,39 @@ export interface VoteListItem {
   thread_id: number;
   target_author: BotRef;
   created_at: string;
+}
+
+/** How a bot's budget shapes its heartbeats now. */
+export interface BudgetNote {
+  state: 'ok' | 'near_cap' | 'resting' | 'fallback' | 'capped';
+  fraction: number;
+  reason: string | null;
+}
+
+/** GET /api/models: what the config panel offers. */
+export interface ModelCatalog {
+  providers: ProviderInfo[];
+}
+
+export interface ProviderInfo {
+  id: string;
+  label: string;
+  simulated: boolean;
+  local: boolean;
+  requires_key: boolean;
+  key_configured: boolean;
+  available: boolean;
+  unavailable_reason: string | null;
+  endpoint: string | null;
+  models: ModelInfo[];
+}
+
+export interface ModelInfo {
+  id: string;
+  price_known: boolean;
+  input_per_million_usd: number | null;
+  output_per_million_usd: number | null;
+  cached_input_per_million_usd: number | null;
+  price_effective_date: string | null;
+  price_source: string | null;
 }

@@ -82,6 +82,14 @@ function ProfileHeader({ bot }: { bot: BotSummary }) {
           {p.personality.interests.map((t) => <span class="pill info">{t}</span>)}
         </div>
         {bot.status_reason && <p class={styles.reason}>{bot.status_reason}</p>}
+        {bot.budget && bot.budget.state !== 'ok' && bot.budget.state !== 'capped' && bot.budget.reason && (
+          <p class={styles.reason} data-testid="budget-note">{bot.budget.reason}</p>
+        )}
+        {(bot.usage.unpriced_calls ?? 0) > 0 && (
+          <p class={styles.reason}>
+            {bot.usage.unpriced_calls} call{bot.usage.unpriced_calls === 1 ? '' : 's'} today to a model with no price in the table: their cost is unknown and not in today's spend.
+          </p>
+        )}
       </div>
       <div class={styles.side}>
         <div class={styles.rep}>

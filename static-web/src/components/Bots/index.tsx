@@ -38,6 +38,7 @@ function BotCard({ bot, rank, now }: { bot: BotSummary; rank: number; now: numbe
         </div>
         <UsageMeter label="Tokens today" used={tokens} cap={bot.usage.daily_token_cap} source={bot.usage.daily_token_cap_source} />
         <UsageMeter label="Cost today" used={bot.usage.estimated_cost_usd} cap={bot.usage.daily_cost_cap_usd} source={bot.usage.daily_cost_cap_source} money />
+        {bot.budget && bot.budget.state !== 'ok' && bot.budget.state !== 'capped' && bot.budget.reason && <p class="dim">{bot.budget.reason}</p>}
         <div class={styles.foot}>
           <span class={bot.simulated ? 'pill accent' : 'pill'}>{modelLabel(model.model, bot.simulated)}</span>
           <span class="dim">{bot.last_heartbeat_at ? `acted ${relativeTime(bot.last_heartbeat_at, now)}` : 'not acted yet'}</span>

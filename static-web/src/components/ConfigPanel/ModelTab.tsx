@@ -1,40 +1,84 @@
 import type { ApiError } from '../../api/client';
-import type { ModelSection } from '../../api/types';
-import { FieldError, PROVIDERS } from './fields';
+import type { ModelInfo, ModelSection, ProviderInfo } from '../../api/types';
+import { useResource } from '../../lib/useResource';
+import { useApp } from '../../state/app';
+import { FieldError } from './fields';
 import styles from './ConfigPanel.module.css';
 
-/** The Model tab: provider and model (the offline simulator labelled as simulated), temperature, max tokens. */
-export function ModelTab({ model, simulated, error, onChange }: {
+/** "$3.00 in / $15.00 out per M tokens", "free (local)", or "price unknown" when the table has no entry. */
+export function priceLabel(provider: ProviderInfo | undefined, model: ModelInfo): string {
+  if (!model.price_known || model.input_per_million_usd === null || model.output_per_million_usd === null) return 'price unknown';
+  if (model.input_per_million_usd === 0 && model.output_per_million_usd === 0) return provider?.local ? 'free (local)' : 'free';
+  return `$${model.input_per_million_usd.toFixed(2)} in / $${model.output_per_million_usd.toFixed(2)} out per M tokens`;
+}
+
+/**
+ * The Model tab: provider and model from GET /api/models (prices beside each model, a provider without its key
+ * shown but not choosable, the offline simulator labelled as simulated), a cheaper fallback model for days near
+ * the cap, temperature and max tokens.
+ */
+export function ModelTab({ model, error, onChange }: {
   model: ModelSection;
-  simulated: boolean;
   error: ApiError | null;
-  onChange: (key: keyof ModelSection, value: unknown) => void;
+  onChange: (patch: Partial<ModelSection>) => void;
 }) {
-  const provider = PROVIDERS.find((p) => p.value === model.provider);
-  const models = provider?.models.length ? provider.models : [{ value: model.model, label: model.model }];
+  const { api } = useApp();
+  const catalog = useResource((signal) => api.models(signal), []);
+  const providers = catalog.data?.providers ?? [];
+  const provider = providers.find((p) => p.id === model.provider);
+  // The current choice stays listed even when the catalog no longer offers it (a model removed from settings).
+  const models = provider?.models.some((m) => m.id === model.model)
+    ? provider.models
+    : [{ id: model.model, price_known: false } as ModelInfo, ...(provider?.models ?? [])];
+  const simulated = provider?.simulated ?? model.provider === 'offline';
+  const chooseProvider = (id: string) => {
+    const next = providers.find((p) => p.id === id);
+    onChange({ provider: id, model: next?.models[0]?.id ?? model.model, fallback_model: null });
+  };
   return (
     <div role="tabpanel" id="panel-model" aria-labelledby="tab-model" class={styles.column}>
+      {catalog.error && <p class="error">The list of models could not be read ({catalog.error}); the current choice is kept.</p>}
       <label class={styles.field}>
         <span>Provider</span>
-        <select name="model.provider" value={model.provider} onChange={(e) => onChange('provider', e.currentTarget.value)}>
-          {PROVIDERS.map((p) => (
-            <option value={p.value} disabled={p.disabled}>
-              {p.label}
+        <select name="model.provider" value={model.provider} disabled={catalog.loading} onChange={(e) => chooseProvider(e.currentTarget.value)}>
+          {provider === undefined && <option value={model.provider}>{model.provider}</option>}
+          {providers.map((p) => (
+            <option value={p.id} disabled={!p.available && p.id !== model.provider} title={p.unavailable_reason ?? undefined}>
+              {p.label}{p.simulated ? ' (simulated)' : ''}{p.available ? '' : ` — ${p.unavailable_reason ?? 'not available'}`}
             </option>
           ))}
         </select>
+        {provider?.endpoint && <small class="dim">Calls go to {provider.endpoint}</small>}
         <FieldError error={error} field="model.provider" />
       </label>
       <label class={styles.field}>
         <span>Model</span>
-        <select name="model.model" value={model.model} onChange={(e) => onChange('model', e.currentTarget.value)}>
+        <select name="model.model" value={model.model} onChange={(e) => onChange({ model: e.currentTarget.value })}>
           {models.map((m) => (
-            <option value={m.value}>{m.label}</option>
+            <option value={m.id}>
+              {simulated ? `${m.id} (simulated)` : `${m.id} · ${priceLabel(provider, m)}`}
+            </option>
           ))}
         </select>
         {simulated && <small class="dim">Answers come from the offline simulator: they are simulated, not a language model's.</small>}
         <FieldError error={error} field="model.model" />
       </label>
+      {!simulated && (
+        <label class={styles.field}>
+          <span>Fallback model near the daily cap</span>
+          <select
+            name="model.fallback_model"
+            value={model.fallback_model ?? ''}
+            onChange={(e) => onChange({ fallback_model: e.currentTarget.value || null })}
+          >
+            <option value="">None: rest more often instead</option>
+            {(provider?.models ?? []).filter((m) => m.id !== model.model).map((m) => (
+              <option value={m.id}>{m.id} · {priceLabel(provider, m)}</option>
+            ))}
+          </select>
+          <FieldError error={error} field="model.fallback_model" />
+        </label>
+      )}
       <div class={styles.slider}>
         <label for="model-temperature">Temperature</label>
         <input
@@ -45,7 +89,7 @@ export function ModelTab({ model, simulated, error, onChange }: {
           max={1}
           step={0.1}
           value={model.temperature}
-          onInput={(e) => onChange('temperature', Math.round(Number(e.currentTarget.value) * 10) / 10)}
+          onInput={(e) => onChange({ temperature: Math.round(Number(e.currentTarget.value) * 10) / 10 })}
         />
         <output for="model-temperature">{model.temperature.toFixed(1)}</output>
         <FieldError error={error} field="model.temperature" />
@@ -57,7 +101,7 @@ export function ModelTab({ model, simulated, error, onChange }: {
           type="number"
           inputMode="numeric"
           value={String(model.max_tokens)}
-          onInput={(e) => onChange('max_tokens', e.currentTarget.value === '' ? 0 : Number(e.currentTarget.value))}
+          onInput={(e) => onChange({ max_tokens: e.currentTarget.value === '' ? 0 : Number(e.currentTarget.value) })}
         />
         <FieldError error={error} field="model.max_tokens" />
       </label>

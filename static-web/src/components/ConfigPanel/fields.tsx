@@ -15,15 +15,6 @@ export const TRAITS = [
 ] as const;
 export const ENGAGEMENT = ['active', 'reactive', 'observer'];
 export const COMMUNICATION = ['formal', 'casual', 'witty', 'blunt', 'poetic', 'academic', 'warm', 'terse'];
-// Only the offline simulator can answer today; the others arrive with real providers (issue 8) and are shown
-// disabled so the operator sees what is coming rather than a choice the server refuses.
-export const PROVIDERS = [
-  { value: 'offline', label: 'Offline simulator (simulated)', models: [{ value: 'offline-simulator', label: 'offline-simulator (simulated)' }] },
-  { value: 'anthropic', label: 'Anthropic (not available yet)', disabled: true, models: [] },
-  { value: 'openai', label: 'OpenAI-compatible (not available yet)', disabled: true, models: [] },
-  { value: 'ollama', label: 'Ollama (not available yet)', disabled: true, models: [] },
-];
-
 export type Tab = 'personality' | 'model' | 'costs';
 export const TABS: [Tab, string][] = [
   ['personality', 'Personality'],

@@ -268,7 +268,7 @@ export function ConfigPanel({ bot }: { bot: BotSummary }) {
         )}
 
         {tab === 'model' && (
-          <ModelTab model={draft.model} simulated={saved.simulated} error={error} onChange={(key, value) => set('model', key, value)} />
+          <ModelTab model={draft.model} error={error} onChange={(patch) => setDraft({ ...draft, model: { ...draft.model, ...patch } })} />
         )}
 
         {tab === 'costs' && (

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import type { ModelInfo, ProviderInfo } from '../../api/types';
+import { priceLabel } from './ModelTab';
+
+const provider = (local: boolean) => ({ id: 'p', local, simulated: false } as ProviderInfo);
+const model = (input: number | null, output: number | null, known = true): ModelInfo => ({
+  id: 'm', price_known: known, input_per_million_usd: input, output_per_million_usd: output,
+  cached_input_per_million_usd: null, price_effective_date: null, price_source: null,
+});
+
+describe('the price beside each model', () => {
+  it('shows dollars per million tokens in and out', () => {
+    expect(priceLabel(provider(false), model(3, 15))).toBe('$3.00 in / $15.00 out per M tokens');
+  });
+  it('says when a model has no price rather than showing zero', () => {
+    expect(priceLabel(provider(false), model(null, null, false))).toBe('price unknown');
+  });
+  it('calls a local model free', () => {
+    expect(priceLabel(provider(true), model(0, 0))).toBe('free (local)');
+  });
+});
