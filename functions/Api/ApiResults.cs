@@ -39,17 +39,25 @@ internal static class ApiResults
         return false;
     }
 
-    /// <summary>Reads a bot id from the route and answers with what <paramref name="read"/> finds: 200, 400 naming <c>bot_id</c>, or 404.</summary>
-    public static async Task<IResult> ForBotAsync<T>(string botId, Func<int, Task<T?>> read)
+    /// <summary>
+    /// Reads a numeric id from the route and answers with what <paramref name="read"/> finds: 200, 400 naming
+    /// <paramref name="field"/>, or 404 saying there is no such <paramref name="noun"/>.
+    /// </summary>
+    public static async Task<IResult> ForIdAsync<TId, T>(string value, string field, string noun, Func<TId, Task<T?>> read)
+        where TId : struct, System.Numerics.IBinaryInteger<TId>
         where T : class
     {
-        if (!TryParseId(botId, "bot_id", out int id, out var problem))
+        if (!TryParseId(value, field, out TId id, out var problem))
         {
             return problem;
         }
 
-        return await read(id) is { } value ? Json(value) : NotFound($"There is no bot {id}.");
+        return await read(id) is { } found ? Json(found) : NotFound($"There is no {noun} {id}.");
     }
+
+    /// <summary>Reads a bot id from the route and answers with what <paramref name="read"/> finds: 200, 400 naming <c>bot_id</c>, or 404.</summary>
+    public static Task<IResult> ForBotAsync<T>(string botId, Func<int, Task<T?>> read)
+        where T : class => ForIdAsync(botId, "bot_id", "bot", read);
 
     /// <summary>
     /// A paged list that belongs to a bot: reads the route's bot id, then <c>limit</c> and <c>offset</c>, and answers

@@ -51,14 +51,7 @@ internal sealed class SocietyFunctions(SocietyHealth health, BotQueries bots, Ac
     [Function("GetActivity")]
     [ApiOperation("Society", "One row of the activity log by its id: where a memory's \"produced by\" link leads.")]
     [ApiResponse(200, "The activity.", Body = typeof(ActivityItem))]
-    public async Task<IResult> GetActivityAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "activity/{activity_id}")] HttpRequest request, string activity_id, CancellationToken cancellationToken)
-    {
-        if (!ApiResults.TryParseId(activity_id, "activity_id", out long id, out var problem))
-        {
-            return problem;
-        }
-
-        return await activity.GetAsync(id, cancellationToken) is { } item ? ApiResults.Json(item) : ApiResults.NotFound($"There is no activity {id}.");
-    }
+    public Task<IResult> GetActivityAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "activity/{activity_id}")] HttpRequest request, string activity_id, CancellationToken cancellationToken) =>
+        ApiResults.ForIdAsync<long, ActivityItem>(activity_id, "activity_id", "activity", id => activity.GetAsync(id, cancellationToken));
 }

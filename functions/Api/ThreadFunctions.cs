@@ -22,16 +22,9 @@ internal sealed class ThreadFunctions(ThreadQueries threads, VoteQueries votes, 
     [Function("GetThread")]
     [ApiOperation("Society", "A thread with its votes and its replies as a tree.")]
     [ApiResponse(200, "The thread.", Body = typeof(ThreadDetail))]
-    public async Task<IResult> GetThreadAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "threads/{thread_id}")] HttpRequest request, string thread_id, CancellationToken cancellationToken)
-    {
-        if (!ApiResults.TryParseId(thread_id, "thread_id", out int id, out var problem))
-        {
-            return problem;
-        }
-
-        return await threads.GetAsync(id, cancellationToken) is { } thread ? ApiResults.Json(thread) : ApiResults.NotFound($"There is no thread {id}.");
-    }
+    public Task<IResult> GetThreadAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "threads/{thread_id}")] HttpRequest request, string thread_id, CancellationToken cancellationToken) =>
+        ApiResults.ForIdAsync<int, ThreadDetail>(thread_id, "thread_id", "thread", id => threads.GetAsync(id, cancellationToken));
 
     [Function("ListVotes")]
     [ApiOperation("Society", "Votes on threads and replies, newest first.")]

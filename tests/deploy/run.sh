@@ -45,19 +45,4 @@ PROJECT
   chmod +x "$BICEP"
 fi
 
-results="$(mktemp)"
-node --test --test-concurrency=1 \
-  --test-reporter=spec --test-reporter-destination=stdout \
-  --test-reporter=tap --test-reporter-destination="$results" \
-  ./*.test.mjs
-status=$?
-
-passed=$(grep -E '^# pass ' "$results" | awk '{print $3}')
-failed=$(grep -E '^# fail ' "$results" | awk '{print $3}')
-rm -f "$results"
-passed=${passed:-0}
-failed=${failed:-0}
-# A run that died before reporting counts as a failure, so the total cannot look green.
-if [[ $status -ne 0 && $failed -eq 0 ]]; then failed=1; fi
-echo "deploy: $passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+exec ../node-test.sh deploy ./*.test.mjs
