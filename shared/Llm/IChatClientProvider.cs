@@ -1,30 +1,108 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using System.Collections.Concurrent;
+using Anthropic;
 using BotSociety.Core.Bots;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OllamaSharp;
+using OpenAI;
 
 namespace BotSociety.Core.Llm;
 
 /// <summary>Gives the chat client for a bot's model settings; read on every heartbeat, so a config change applies on the next one.</summary>
 public interface IChatClientProvider
 {
+    /// <summary>The client for <paramref name="model"/>; throws <see cref="NotSupportedException"/> when its provider cannot be used (no key).</summary>
     IChatClient GetClient(ModelSection model);
 }
 
-/// <summary>Resolves providers to clients, wrapping each in the library's logging middleware.</summary>
+/// <summary>
+/// Resolves providers to clients, each wrapped in the library's logging and OpenTelemetry middleware. Real providers
+/// send through the <see cref="HttpClientName"/> HTTP client, whose resilience handler times out each attempt and
+/// retries 429, 5xx and timeouts after the server's Retry-After; the SDKs' own retries are off, so nothing retries twice.
+/// </summary>
 internal sealed class ChatClientProvider : IChatClientProvider, IDisposable
 {
-    private readonly IChatClient offline;
+    public const string HttpClientName = "models";
+    public const string TelemetrySource = "BotSociety.Models";
 
-    public ChatClientProvider(Offline.OfflineChatClient offlineClient, Microsoft.Extensions.Logging.ILoggerFactory loggerFactory)
+    private readonly IChatClient offline;
+    private readonly IHttpClientFactory http;
+    private readonly ModelsOptions options;
+    private readonly ILoggerFactory loggerFactory;
+    private readonly ConcurrentDictionary<(string Provider, string Model), IChatClient> clients = new();
+
+    public ChatClientProvider(Offline.OfflineChatClient offlineClient, IHttpClientFactory http, IOptions<ModelsOptions> options, ILoggerFactory loggerFactory)
     {
+        this.http = http;
+        this.options = options.Value;
+        this.loggerFactory = loggerFactory;
         offline = new ChatClientBuilder(offlineClient).UseLogging(loggerFactory).Build();
     }
 
-    public IChatClient GetClient(ModelSection model) => model.Provider switch
+    public IChatClient GetClient(ModelSection model)
     {
-        ModelProviders.Offline => offline,
-        _ => throw new NotSupportedException(
-            $"model.provider '{model.Provider}' is not available; choose one of {string.Join(", ", ModelProviders.Known)}."),
-    };
+        if (model.Provider == ModelProviders.Offline)
+        {
+            return offline;
+        }
 
-    public void Dispose() => offline.Dispose();
+        if (ModelCatalog.Unavailable(options, model.Provider) is { } problem)
+        {
+            throw new NotSupportedException(problem);
+        }
+
+        // One client per provider and model: the OpenAI SDK binds a client to its model, and the others are cheap to keep.
+        return clients.GetOrAdd((model.Provider, model.Model), key => new ChatClientBuilder(Create(key.Provider, key.Model))
+            .UseLogging(loggerFactory)
+            .UseOpenTelemetry(loggerFactory, TelemetrySource)
+            .Build());
+    }
+
+    private IChatClient Create(string provider, string model)
+    {
+        var client = http.CreateClient(HttpClientName);
+        switch (provider)
+        {
+            case ModelProviders.Anthropic:
+                return new AnthropicClient(new Anthropic.Core.ClientOptions
+                {
+                    ApiKey = options.Anthropic.ApiKey,
+                    BaseUrl = options.Anthropic.BaseUrl.TrimEnd('/'),
+                    HttpClient = client,
+                    MaxRetries = 0,
+                    Timeout = Timeout.InfiniteTimeSpan,
+                }).AsIChatClient(model);
+
+            case ModelProviders.OpenAI:
+                var openAi = new OpenAIClient(
+                    new ApiKeyCredential(string.IsNullOrEmpty(options.OpenAI.ApiKey) ? "no-key" : options.OpenAI.ApiKey),
+                    new OpenAIClientOptions
+                    {
+                        Endpoint = new Uri(options.OpenAI.Endpoint.TrimEnd('/')),
+                        Transport = new HttpClientPipelineTransport(client),
+                        RetryPolicy = new ClientRetryPolicy(0),
+                        NetworkTimeout = Timeout.InfiniteTimeSpan,
+                    });
+                return openAi.GetChatClient(model).AsIChatClient();
+
+            case ModelProviders.Ollama:
+                client.BaseAddress = new Uri(options.Ollama.Endpoint.TrimEnd('/') + "/");
+                return new OllamaApiClient(client, model);
+
+            default:
+                throw new NotSupportedException($"model.provider '{provider}' is not available; choose one of {string.Join(", ", ModelProviders.Known)}.");
+        }
+    }
+
+    public void Dispose()
+    {
+        offline.Dispose();
+        foreach (var client in clients.Values)
+        {
+            client.Dispose();
+        }
+    }
 }
