@@ -67,14 +67,14 @@ internal sealed class ChatClientProvider : IChatClientProvider, IDisposable
         switch (provider)
         {
             case ModelProviders.Anthropic:
-                return new AnthropicClient(new Anthropic.Core.ClientOptions
+                return new AnthropicTemperature(new AnthropicClient(new Anthropic.Core.ClientOptions
                 {
                     ApiKey = options.Anthropic.ApiKey,
                     BaseUrl = options.Anthropic.BaseUrl.TrimEnd('/'),
                     HttpClient = client,
                     MaxRetries = 0,
                     Timeout = Timeout.InfiniteTimeSpan,
-                }).AsIChatClient(model);
+                }).AsIChatClient(model));
 
             case ModelProviders.OpenAI:
                 var openAi = new OpenAIClient(
@@ -104,5 +104,46 @@ internal sealed class ChatClientProvider : IChatClientProvider, IDisposable
         {
             client.Dispose();
         }
+    }
+}
+
+/// <summary>
+/// The Anthropic SDK's request type has no temperature member (13.x), so its adapter drops
+/// <see cref="ChatOptions.Temperature"/>; the Messages API still takes it, so it is sent as a raw body member.
+/// </summary>
+internal sealed class AnthropicTemperature(IChatClient inner) : DelegatingChatClient(inner)
+{
+    public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        base.GetResponseAsync(messages, WithTemperature(options), cancellationToken);
+
+    public override IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        base.GetStreamingResponseAsync(messages, WithTemperature(options), cancellationToken);
+
+    private static ChatOptions? WithTemperature(ChatOptions? options)
+    {
+        if (options?.Temperature is not { } temperature || options.RawRepresentationFactory is not null)
+        {
+            return options;
+        }
+
+        var copy = options.Clone();
+        // The adapter merges its own fields into this request but expects the required ones present, so they are given.
+        var body = new Dictionary<string, System.Text.Json.JsonElement>
+        {
+            ["temperature"] = System.Text.Json.JsonSerializer.SerializeToElement(Math.Round(temperature, 3)),
+            ["messages"] = System.Text.Json.JsonSerializer.SerializeToElement(Array.Empty<object>()),
+        };
+        if (options.ModelId is { } model)
+        {
+            body["model"] = System.Text.Json.JsonSerializer.SerializeToElement(model);
+        }
+
+        if (options.MaxOutputTokens is { } maxTokens)
+        {
+            body["max_tokens"] = System.Text.Json.JsonSerializer.SerializeToElement(maxTokens);
+        }
+        copy.RawRepresentationFactory = _ => Anthropic.Models.Messages.MessageCreateParams.FromRawUnchecked(
+            new Dictionary<string, System.Text.Json.JsonElement>(), new Dictionary<string, System.Text.Json.JsonElement>(), body);
+        return copy;
     }
 }

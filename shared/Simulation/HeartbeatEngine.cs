@@ -89,7 +89,7 @@ public sealed partial class HeartbeatEngine(
         await Parallel.ForEachAsync(
             Enumerable.Range(0, contexts.Count),
             new ParallelOptions { MaxDegreeOfParallelism = options.ModelConcurrency, CancellationToken = ct },
-            async (i, token) => plans[i] = await planner.PlanAsync(contexts[i], caps[contexts[i].Bot.Id], settings.Seed, token));
+            async (i, token) => plans[i] = await PlanSafelyAsync(contexts[i], caps[contexts[i].Bot.Id], settings.Seed, token));
         var planByBot = plans.ToDictionary(p => p.Context.Bot.Id);
 
         var applyStarted = Stopwatch.GetTimestamp();
@@ -129,6 +129,21 @@ public sealed partial class HeartbeatEngine(
         var capped = applied.Count(a => a.Action == ActivityActions.UsageCapped);
         LogTick(settings.TickCount, due.Count, acted, failed, capped);
         return new TickReport(settings.TickCount, due.Count, acted, failed, capped, false, outcomes);
+    }
+
+    /// <summary>The planner never throws for a model's failure; a defect of ours fails one heartbeat too, not the whole tick.</summary>
+    private async Task<HeartbeatPlan> PlanSafelyAsync(HeartbeatContext context, CapStatus caps, long seed, CancellationToken ct)
+    {
+        try
+        {
+            return await planner.PlanAsync(context, caps, seed, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            LogPlanFailed(ex, context.Bot.Id);
+            return new HeartbeatPlan(context, SeedMixer.For(seed, context.Bot.Id, context.Bot.HeartbeatCount), null, null,
+                "the heartbeat could not be planned (an internal error; see the log)", "plan", 0, 0, TimeSpan.Zero, TimeSpan.Zero) { CostUsd = 0 };
+        }
     }
 
     /// <summary>
@@ -175,6 +190,9 @@ public sealed partial class HeartbeatEngine(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A tick was requested while the previous one is still running; skipped")]
     private partial void LogTickSkipped();
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Bot {BotId}'s heartbeat could not be planned")]
+    private partial void LogPlanFailed(Exception exception, int botId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The bots of provider {Provider} could not be paused after it refused its key")]
     private partial void LogPauseFailed(Exception exception, string provider);

@@ -37,7 +37,7 @@ public sealed class ModelCost(IOptions<PricingOptions> pricing, IOptions<ModelsO
             return null;
         }
 
-        var best = table.Where(e => model.StartsWith(e.Key, StringComparison.OrdinalIgnoreCase)).MaxBy(e => e.Key.Length);
+        var best = table.Where(e => model.StartsWith(e.Key, StringComparison.OrdinalIgnoreCase)).OrderByDescending(e => e.Key.Length).FirstOrDefault();
         return best.Value is null ? null : new PriceMatch(provider, best.Key, best.Value, Local: false);
     }
 
