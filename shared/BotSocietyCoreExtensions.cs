@@ -122,9 +122,13 @@ public static class BotSocietyCoreExtensions
             }
         });
         services.AddHttpClient(ChatClientProvider.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .AddHttpMessageHandler(() => new ReplayableContentHandler())
             .AddResilienceHandler("models", (pipeline, context) =>
             {
                 var options = context.ServiceProvider.GetRequiredService<IOptions<ModelsOptions>>().Value;
+
+                // A network wait is this machine's time, not the society's clock (which a test or a replay may stop).
+                pipeline.TimeProvider = TimeProvider.System;
                 if (options.MaxRetries > 0)
                 {
                     pipeline.AddRetry(new HttpRetryStrategyOptions

@@ -32,10 +32,13 @@ internal sealed class ChatClientProvider : IChatClientProvider, IDisposable
     private readonly IHttpClientFactory http;
     private readonly ModelsOptions options;
     private readonly ILoggerFactory loggerFactory;
+    private readonly SecretRedactor redactor;
     private readonly ConcurrentDictionary<(string Provider, string Model), IChatClient> clients = new();
 
-    public ChatClientProvider(Offline.OfflineChatClient offlineClient, IHttpClientFactory http, IOptions<ModelsOptions> options, ILoggerFactory loggerFactory)
+    public ChatClientProvider(
+        Offline.OfflineChatClient offlineClient, IHttpClientFactory http, IOptions<ModelsOptions> options, SecretRedactor redactor, ILoggerFactory loggerFactory)
     {
+        this.redactor = redactor;
         this.http = http;
         this.options = options.Value;
         this.loggerFactory = loggerFactory;
@@ -55,7 +58,7 @@ internal sealed class ChatClientProvider : IChatClientProvider, IDisposable
         }
 
         // One client per provider and model: the OpenAI SDK binds a client to its model, and the others are cheap to keep.
-        return clients.GetOrAdd((model.Provider, model.Model), key => new ChatClientBuilder(Create(key.Provider, key.Model))
+        return clients.GetOrAdd((model.Provider, model.Model), key => new ChatClientBuilder(new FailureReader(Create(key.Provider, key.Model), key.Provider, redactor))
             .UseLogging(loggerFactory)
             .UseOpenTelemetry(loggerFactory, TelemetrySource)
             .Build());
@@ -104,6 +107,41 @@ internal sealed class ChatClientProvider : IChatClientProvider, IDisposable
         {
             client.Dispose();
         }
+    }
+}
+
+/// <summary>
+/// Innermost layer: reads a provider's exception into a <see cref="ModelCallException"/> before any middleware sees it,
+/// so what is logged and recorded is the readable, redacted reason and never the raw answer of the service.
+/// </summary>
+internal sealed class FailureReader(IChatClient inner, string provider, SecretRedactor redactor) : DelegatingChatClient(inner)
+{
+    public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await base.GetResponseAsync(messages, options, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw new ModelCallException(ModelFailure.FromException(ex, provider, redactor));
+        }
+    }
+}
+
+/// <summary>
+/// The SDKs send their bodies as one-shot streams; buffered, a request can be sent again by the retry strategy.
+/// </summary>
+internal sealed class ReplayableContentHandler : DelegatingHandler
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (request.Content is { } content)
+        {
+            await content.LoadIntoBufferAsync(cancellationToken);
+        }
+
+        return await base.SendAsync(request, cancellationToken);
     }
 }
 

@@ -24,6 +24,11 @@ public sealed record ModelFailure(string Kind, string Reason, int? StatusCode)
     /// <summary>Reads an SDK's or the HTTP stack's exception, whichever provider threw it.</summary>
     public static ModelFailure FromException(Exception exception, string provider, SecretRedactor redactor)
     {
+        if (exception is ModelCallException read)
+        {
+            return read.Failure;
+        }
+
         var status = StatusOf(exception);
         var detail = ApiMessageOf(exception);
         var said = detail is null ? "" : $": {redactor.Redact(Data.TextCut.Cut(detail, 200))}";
@@ -33,7 +38,7 @@ public sealed record ModelFailure(string Kind, string Reason, int? StatusCode)
             429 => new(ModelFailureKinds.RateLimit, $"{provider} is rate limiting us (HTTP 429), still after retries{said}", status),
             >= 500 => new(ModelFailureKinds.Server, $"{provider} had a server error (HTTP {status}), still after retries{said}", status),
             >= 400 => new(ModelFailureKinds.Rejected, $"{provider} rejected the request (HTTP {status}){said}", status),
-            _ when Find<TimeoutRejectedException>(exception) is not null =>
+            _ when Find<TimeoutRejectedException>(exception) is not null || exception is OperationCanceledException =>
                 new(ModelFailureKinds.Timeout, $"{provider} did not answer in time, still after retries", null),
             _ when Find<HttpRequestException>(exception) is { } http =>
                 new(ModelFailureKinds.Network, $"{provider} could not be reached: {redactor.Redact(http.Message)}", null),
@@ -79,4 +84,14 @@ public sealed record ModelFailure(string Kind, string Reason, int? StatusCode)
 
         return null;
     }
+}
+
+/// <summary>
+/// A provider call that failed, already read into a <see cref="ModelFailure"/> with every secret blanked. The provider's
+/// own exception is not kept as the inner exception: its message may quote the service's answer, which may quote the
+/// key, and the logging middleware writes what it is given.
+/// </summary>
+public sealed class ModelCallException(ModelFailure failure) : Exception(failure.Reason)
+{
+    public ModelFailure Failure { get; } = failure;
 }

@@ -331,6 +331,11 @@ public sealed partial class TickApplier(ISearchProvider search, IOptions<MemoryO
         try
         {
             var details = new JsonObject { ["stage"] = stage, ["reason"] = reason, ["attempted_action"] = plan.Action?.Action };
+            if (plan.FailureKind is not null)
+            {
+                details["kind"] = plan.FailureKind;
+            }
+
             var activity = await FinishAsync(tick, bot, plan, ActivityActions.HeartbeatFailed, details, ct);
             await tick.Writer.ReleaseAsync(ct);
             LogHeartbeatFailed(bot.Id, stage, reason);

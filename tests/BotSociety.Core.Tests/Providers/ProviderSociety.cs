@@ -3,6 +3,7 @@ using BotSociety.Core.Data;
 using BotSociety.Core.Simulation;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace BotSociety.Core.Tests.Providers;
 
@@ -12,7 +13,8 @@ internal static class ProviderSociety
     /// <summary>A key shaped like a real one, so a leak of it is easy to find anywhere.</summary>
     public const string FakeKey = "sk-test-FAKE-KEY-0123456789abcdefghijklmnopqrstuv";
 
-    public static async Task<TestSociety> StartAsync(FakeProviderServer? server, CapturedLogs logs, IDictionary<string, string?>? extra = null)
+    public static async Task<TestSociety> StartAsync(
+        FakeProviderServer? server, CapturedLogs logs, IDictionary<string, string?>? extra = null, RecordingPublisher? publisher = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -35,7 +37,16 @@ internal static class ProviderSociety
             settings[key] = value;
         }
 
-        return await TestSociety.StartAsync(services: logs.Install, settings: settings);
+        return await TestSociety.StartAsync(
+            services: services =>
+            {
+                logs.Install(services);
+                if (publisher is not null)
+                {
+                    services.Replace(ServiceDescriptor.Singleton<Realtime.IEventPublisher>(publisher));
+                }
+            },
+            settings: settings);
     }
 
     /// <summary>Gives <paramref name="name"/> the model settings, as the config API would, and makes only that bot due.</summary>
