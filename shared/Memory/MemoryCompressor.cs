@@ -120,7 +120,7 @@ public sealed partial class MemoryCompressor(
         var options = memoryOptions.Value;
         var input = (int)(response.Usage?.InputTokenCount ?? 0);
         var output = (int)(response.Usage?.OutputTokenCount ?? 0);
-        var usage = HeartbeatPlanner.UsageOf(response, model.Provider);
+        var usage = HeartbeatPlanner.UsageOf(response);
         var cost = pricing.EstimateUsd(model.Provider, response.ModelId ?? model.Model, usage);
         var periodStart = rows[0].CreatedAt;
         var periodEnd = rows[^1].CreatedAt;

@@ -103,7 +103,7 @@ public sealed partial class HeartbeatPlanner(
         try
         {
             var response = await client.GetResponseAsync(messages, options, timeout.Token);
-            usage += UsageOf(response, model.Provider);
+            usage += UsageOf(response);
             modelId = response.ModelId ?? model.Model;
             if (RefusalOf(response) is { } refusal)
             {
@@ -121,7 +121,7 @@ public sealed partial class HeartbeatPlanner(
                     new(ChatRole.User, $"That answer could not be used: {error}. Answer again with exactly one JSON object in one of the shapes above, and nothing else."),
                 };
                 response = await client.GetResponseAsync(repair, options, timeout.Token);
-                usage += UsageOf(response, model.Provider);
+                usage += UsageOf(response);
                 (action, error) = ActionParser.Parse(response.Text);
                 if (action is null)
                 {
@@ -137,9 +137,7 @@ public sealed partial class HeartbeatPlanner(
                 CachedInputTokens = usage.CachedInputTokens,
                 CostUsd = Price(model.Provider, modelId, usage),
                 Budget = budget.State == BudgetNote.Ok ? null : budget,
-                Search = action.Action == ActivityActions.Search && !string.IsNullOrWhiteSpace(action.Query)
-                    ? await search.AnswerAsync(action.Query.Trim(), SearchResults, ct)
-                    : null,
+                Search = await SearchAsync(action, bot.Id, ct),
             };
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
@@ -153,6 +151,28 @@ public sealed partial class HeartbeatPlanner(
             var failure = ModelFailure.FromException(ex, model.Provider, redactor);
             LogModelError(bot.Id, model.Provider, failure.Kind, failure.Reason, ex.GetType().Name);
             return Fail("model", failure, modelId, usage, Stopwatch.GetElapsedTime(modelStarted));
+        }
+    }
+
+    /// <summary>
+    /// A search action's results, fetched now so no web request runs inside the tick's write transaction. A failure
+    /// here leaves the search to the applier, which asks again (the web provider falls back to the corpus by itself).
+    /// </summary>
+    private async Task<SearchAnswer?> SearchAsync(BotAction action, int botId, CancellationToken ct)
+    {
+        if (action.Action != ActivityActions.Search || string.IsNullOrWhiteSpace(action.Query))
+        {
+            return null;
+        }
+
+        try
+        {
+            return await search.AnswerAsync(action.Query.Trim(), SearchResults, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogSearchFailed(ex, botId);
+            return null;
         }
     }
 
@@ -204,7 +224,7 @@ public sealed partial class HeartbeatPlanner(
     /// Tokens as billed. Anthropic's input count as the adapter reports it already holds cache reads and writes, so the
     /// cached count is a part of it, never added on top; OpenAI's prompt tokens hold the cached ones the same way.
     /// </summary>
-    internal static TokenUsage UsageOf(ChatResponse response, string provider)
+    internal static TokenUsage UsageOf(ChatResponse response)
     {
         var u = response.Usage;
         var input = (int)(u?.InputTokenCount ?? 0);
@@ -226,6 +246,9 @@ public sealed partial class HeartbeatPlanner(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Bot {BotId}'s model ({Provider}) failed: {Kind}: {Reason} ({ExceptionType})")]
     private partial void LogModelError(int botId, string provider, string kind, string reason, string exceptionType);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Bot {BotId}'s search failed before the tick; it is tried again as the action is applied")]
+    private partial void LogSearchFailed(Exception exception, int botId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Bot {BotId}'s model ({Provider}) answered unusably ({Error}); asking once more")]
     private partial void LogRepair(int botId, string provider, string error);
