@@ -138,6 +138,10 @@ public static class BotSocietyCoreExtensions
                         BackoffType = DelayBackoffType.Exponential,
                         UseJitter = true,
                         ShouldRetryAfterHeader = true,
+
+                        // Backoff never grows past an attempt's length; whatever Retry-After a server asks for,
+                        // Society:ModelTimeoutSeconds bounds the whole call, and a later heartbeat tries again.
+                        MaxDelay = TimeSpan.FromSeconds(options.AttemptTimeoutSeconds),
                     });
                 }
 
