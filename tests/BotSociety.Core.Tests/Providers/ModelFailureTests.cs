@@ -69,6 +69,23 @@ public sealed class ModelFailureTests
     }
 
     [Fact]
+    public async Task AnOpenAIKeyRefusalIsReadableAndRedactedToo()
+    {
+        using var server = Start((_, _) => Wire.OpenAIError(401, $"Incorrect API key provided: {ProviderSociety.FakeKey}."));
+        var logs = new CapturedLogs();
+        await using var society = await ProviderSociety.StartAsync(server, logs);
+        var id = await society.UseModelAsync("Ada", Gpt);
+
+        await society.TickNowAsync();
+
+        var row = await AssertOnlyAFailureAsync(society, id, ModelFailureKinds.Auth, "openai refused the key (HTTP 401)");
+        Assert.DoesNotContain(ProviderSociety.FakeKey, row.Details, StringComparison.Ordinal);
+        Assert.DoesNotContain(ProviderSociety.FakeKey, await society.StoredTextAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain(ProviderSociety.FakeKey, logs.All, StringComparison.Ordinal);
+        Assert.Equal("paused", (await society.Services.GetRequiredService<BotQueries>().GetAsync(id, CancellationToken.None))!.Status);
+    }
+
+    [Fact]
     public async Task ARateLimitIsRetriedAfterTheServersRetryAfterThenFailsReadably()
     {
         using var server = Start((_, _) => Wire.OpenAIError(429, "Rate limit reached", new Dictionary<string, string> { ["Retry-After"] = "1" }));
