@@ -211,6 +211,12 @@ public sealed partial class HeartbeatPlanner(
 
     private double? Price(string provider, string model, TokenUsage usage)
     {
+        if (usage.InputTokens + usage.OutputTokens == 0)
+        {
+            // Nothing was billed (no call, or one that failed before an answer): the cost is known to be zero.
+            return 0;
+        }
+
         var cost = pricing.EstimateUsd(provider, model, usage);
         if (cost is null && unpricedWarned.TryAdd((provider, model), true))
         {
