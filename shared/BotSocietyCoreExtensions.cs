@@ -11,7 +11,10 @@ using BotSociety.Core.Usage;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Http.Resilience;
@@ -26,11 +29,15 @@ public static class BotSocietyCoreExtensions
     public static IHostApplicationBuilder AddBotSocietyCore(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
+        AddDefaultPricing(builder);
         AddValidatedOptions<DatabaseOptions>(services, DatabaseOptions.SectionName);
         AddValidatedOptions<SocietyOptions>(services, SocietyOptions.SectionName);
         AddValidatedOptions<UsageOptions>(services, UsageOptions.SectionName);
         AddValidatedOptions<MemoryOptions>(services, MemoryOptions.SectionName);
         AddValidatedOptions<RealtimeOptions>(services, RealtimeOptions.SectionName);
+        AddValidatedOptions<ModelsOptions>(services, ModelsOptions.SectionName);
+        AddValidatedOptions<PricingOptions>(services, PricingOptions.SectionName);
+        AddValidatedOptions<SearchOptions>(services, SearchOptions.SectionName);
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IInterceptor, SqlitePragmaInterceptor>();
@@ -50,12 +57,13 @@ public static class BotSocietyCoreExtensions
         services.AddSingleton(_ => Phrasebook.LoadEmbedded());
         services.AddSingleton<TokenCounter>();
         services.AddSingleton<OfflineChatClient>();
-        services.TryAddSingleton<IChatClientProvider, ChatClientProvider>();
-        services.TryAddSingleton<ISearchProvider, OfflineCorpusSearch>();
+        AddModels(services);
+        AddSearch(services);
         AddEventPublisher(builder);
 
         services.AddSingleton<MemoryCompressor>();
         services.AddSingleton<FeedLoader>();
+        services.AddSingleton<HeartbeatPlanner>();
         services.AddSingleton<TickApplier>();
         services.AddSingleton<HeartbeatEngine>();
 
@@ -74,6 +82,86 @@ public static class BotSocietyCoreExtensions
         services.AddSingleton<CostCapService>();
         services.AddSingleton<BotConfigService>();
         return builder;
+    }
+
+    /// <summary>
+    /// The committed price table (<c>pricing.json</c> beside the app) goes beneath every other configuration source,
+    /// so settings and environment variables override or extend it entry by entry.
+    /// </summary>
+    private static void AddDefaultPricing(IHostApplicationBuilder builder)
+    {
+        var file = Path.Combine(AppContext.BaseDirectory, "pricing.json");
+        if (File.Exists(file))
+        {
+            builder.Configuration.Sources.Insert(0, new JsonConfigurationSource
+            {
+                Path = "pricing.json",
+                FileProvider = new PhysicalFileProvider(AppContext.BaseDirectory),
+                Optional = true,
+            });
+        }
+    }
+
+    /// <summary>
+    /// Real providers call out through one HTTP client whose resilience handler bounds each attempt and retries
+    /// 429, 5xx and attempt timeouts, waiting what the server's Retry-After asks; keys may come from the providers'
+    /// usual environment variables.
+    /// </summary>
+    private static void AddModels(IServiceCollection services)
+    {
+        services.AddOptions<ModelsOptions>().PostConfigure<IConfiguration>((options, configuration) =>
+        {
+            if (string.IsNullOrWhiteSpace(options.Anthropic.ApiKey))
+            {
+                options.Anthropic.ApiKey = configuration["ANTHROPIC_API_KEY"];
+            }
+
+            if (string.IsNullOrWhiteSpace(options.OpenAI.ApiKey))
+            {
+                options.OpenAI.ApiKey = configuration["OPENAI_API_KEY"];
+            }
+        });
+        services.AddHttpClient(ChatClientProvider.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .AddHttpMessageHandler(() => new ReplayableContentHandler())
+            .AddResilienceHandler("models", (pipeline, context) =>
+            {
+                var options = context.ServiceProvider.GetRequiredService<IOptions<ModelsOptions>>().Value;
+
+                // A network wait is this machine's time, not the society's clock (which a test or a replay may stop).
+                pipeline.TimeProvider = TimeProvider.System;
+                if (options.MaxRetries > 0)
+                {
+                    pipeline.AddRetry(new HttpRetryStrategyOptions
+                    {
+                        MaxRetryAttempts = options.MaxRetries,
+                        Delay = TimeSpan.FromMilliseconds(options.RetryDelayMilliseconds),
+                        BackoffType = DelayBackoffType.Exponential,
+                        UseJitter = true,
+                        ShouldRetryAfterHeader = true,
+
+                        // Backoff never grows past an attempt's length; whatever Retry-After a server asks for,
+                        // Society:ModelTimeoutSeconds bounds the whole call, and a later heartbeat tries again.
+                        MaxDelay = TimeSpan.FromSeconds(options.AttemptTimeoutSeconds),
+                    });
+                }
+
+                pipeline.AddTimeout(TimeSpan.FromSeconds(options.AttemptTimeoutSeconds));
+            });
+        services.AddSingleton<SecretRedactor>();
+        services.AddSingleton<ModelCost>();
+        services.AddSingleton<ModelCatalog>();
+        services.TryAddSingleton<IChatClientProvider, ChatClientProvider>();
+    }
+
+    /// <summary>The offline corpus, or Brave's web search (which falls back to the corpus) when Search:Provider says so.</summary>
+    private static void AddSearch(IServiceCollection services)
+    {
+        services.AddHttpClient(BraveWebSearch.HttpClientName);
+        services.AddSingleton<OfflineCorpusSearch>();
+        services.AddSingleton<BraveWebSearch>();
+        services.TryAddSingleton<ISearchProvider>(sp => sp.GetRequiredService<IOptions<SearchOptions>>().Value.Provider == SearchOptions.Brave
+            ? sp.GetRequiredService<BraveWebSearch>()
+            : sp.GetRequiredService<OfflineCorpusSearch>());
     }
 
     /// <summary>

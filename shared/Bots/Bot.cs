@@ -26,6 +26,9 @@ public sealed class Bot
 
     public bool IsPaused { get; set; }
 
+    /// <summary>Why the bot is paused when the society paused it (a provider refused its key); null when the operator did, or it runs.</summary>
+    public string? PausedReason { get; set; }
+
     public DateTime CreatedAt { get; set; }
 
     public DateTime NextHeartbeatAt { get; set; }

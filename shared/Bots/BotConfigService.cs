@@ -40,7 +40,8 @@ public sealed record ConfigWriteResult(ConfigWriteStatus Status, BotConfigView? 
 /// persona file, and a history row for every real change. The engine reads the config from the database on every
 /// tick, so a change takes effect on the bot's next heartbeat.
 /// </summary>
-public sealed class BotConfigService(IDbContextFactory<BotSocietyDb> dbFactory, PersonaCatalog personas, ControlEvents events, TimeProvider time)
+public sealed class BotConfigService(
+    IDbContextFactory<BotSocietyDb> dbFactory, PersonaCatalog personas, ControlEvents events, TimeProvider time, ModelCatalog models)
 {
     public const int DefaultHistoryLimit = 50;
 
@@ -80,6 +81,7 @@ public sealed class BotConfigService(IDbContextFactory<BotSocietyDb> dbFactory, 
             ["model"] = ValueKind.Text,
             ["temperature"] = ValueKind.Number,
             ["max_tokens"] = ValueKind.WholeNumber,
+            ["fallback_model"] = ValueKind.NullableText,
         },
     };
 
@@ -125,7 +127,7 @@ public sealed class BotConfigService(IDbContextFactory<BotSocietyDb> dbFactory, 
         }
 
         var config = merged.Deserialize<PersonalityConfig>(SocietyJson.Options)!;
-        var errors = request.Errors.Concat(PersonalityConfigValidator.Validate(config)).ToList();
+        var errors = request.Errors.Concat(PersonalityConfigValidator.Validate(config, models.Unavailable)).ToList();
         if (errors.Count > 0)
         {
             return Invalid(errors);

@@ -28,6 +28,7 @@ public sealed class BotControl(IDbContextFactory<BotSocietyDb> dbFactory, BotQue
             if (bot.IsPaused != paused)
             {
                 bot.IsPaused = paused;
+                bot.PausedReason = null;
                 var details = new JsonObject { ["status"] = paused ? "paused" : "active" };
                 if (!paused)
                 {
@@ -42,5 +43,31 @@ public sealed class BotControl(IDbContextFactory<BotSocietyDb> dbFactory, BotQue
         }
 
         return await queries.GetAsync(id, ct);
+    }
+
+    /// <summary>
+    /// Pauses every running bot whose model is <paramref name="provider"/>, with <paramref name="reason"/> for the API and
+    /// dashboard to show; used when the provider refused its key. Returns how many bots were paused.
+    /// </summary>
+    public async Task<int> PauseProviderAsync(string provider, string reason, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+
+        // The provider lives inside the config JSON; a society has thousands of bots at most, so they are read and filtered here.
+        var bots = (await db.Bots.Where(b => !b.IsPaused).ToListAsync(ct)).Where(b => b.PersonalityConfig.Model.Provider == provider).ToList();
+        foreach (var bot in bots)
+        {
+            bot.IsPaused = true;
+            bot.PausedReason = reason;
+        }
+
+        await db.SaveChangesAsync(ct);
+        foreach (var bot in bots)
+        {
+            await events.PublishAsync(SocietyEventTypes.BotPaused, bot.Id, bot.Name, "pause",
+                new JsonObject { ["status"] = "paused", ["reason"] = reason, ["provider"] = provider }, ct);
+        }
+
+        return bots.Count;
     }
 }

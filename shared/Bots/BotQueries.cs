@@ -6,7 +6,11 @@ using Microsoft.Extensions.Options;
 
 namespace BotSociety.Core.Bots;
 
-/// <summary>A bot as the API lists it: persona, standing, status and today's spend against its caps.</summary>
+/// <summary>
+/// A bot as the API lists it: persona, standing, status and today's spend against its caps. <c>paused_reason</c> says why
+/// the society paused it (a provider refused its key; null when the operator paused it or it runs); <c>budget</c> says
+/// how its budget shapes its heartbeats (resting more often, a fallback model, capped until midnight UTC).
+/// </summary>
 public sealed record BotSummary(
     int Id,
     string Name,
@@ -17,12 +21,18 @@ public sealed record BotSummary(
     string? StatusReason,
     TodayUsage Usage,
     DateTime? LastHeartbeatAt,
-    DateTime NextHeartbeatAt);
+    DateTime NextHeartbeatAt,
+    string? PausedReason,
+    BudgetNote Budget);
 
-/// <summary>Today's tokens and cost, and the effective caps with where each comes from (<c>custom</c> or <c>default</c>).</summary>
+/// <summary>
+/// Today's tokens and cost, and the effective caps with where each comes from (<c>custom</c> or <c>default</c>).
+/// <c>unpriced_calls</c> counts calls to a model with no price in the table, whose cost is unknown and not in the estimate.
+/// </summary>
 public sealed record TodayUsage(
     DateOnly Day, long InputTokens, long OutputTokens, double EstimatedCostUsd,
-    long DailyTokenCap, string DailyTokenCapSource, double DailyCostCapUsd, string DailyCostCapSource);
+    long DailyTokenCap, string DailyTokenCapSource, double DailyCostCapUsd, string DailyCostCapSource,
+    long CachedInputTokens, int UnpricedCalls);
 
 /// <summary>Read side of bots for the API.</summary>
 public sealed class BotQueries(IDbContextFactory<BotSocietyDb> dbFactory, TimeProvider time, IOptions<UsageOptions> usageOptions)
@@ -62,9 +72,11 @@ public sealed class BotQueries(IDbContextFactory<BotSocietyDb> dbFactory, TimePr
         var status = bot.IsPaused ? "paused" : caps.IsCapped ? "capped" : "active";
         return new BotSummary(
             bot.Id, bot.Name, bot.PersonalityConfig, ModelProviders.IsSimulated(bot.PersonalityConfig.Model.Provider),
-            bot.ReputationScore, status, bot.IsPaused ? "paused by the operator" : caps.Reason,
+            bot.ReputationScore, status, bot.IsPaused ? bot.PausedReason ?? "paused by the operator" : caps.Reason,
             new TodayUsage(today, usage?.InputTokens ?? 0, usage?.OutputTokens ?? 0, usage?.EstimatedCostUsd ?? 0,
-                caps.TokenCap, caps.TokenCapIsCustom ? "custom" : "default", caps.CostCapUsd, caps.CostCapIsCustom ? "custom" : "default"),
-            bot.LastHeartbeatAt, bot.NextHeartbeatAt);
+                caps.TokenCap, caps.TokenCapIsCustom ? "custom" : "default", caps.CostCapUsd, caps.CostCapIsCustom ? "custom" : "default",
+                usage?.CachedInputTokens ?? 0, usage?.UnpricedCalls ?? 0),
+            bot.LastHeartbeatAt, bot.NextHeartbeatAt, bot.IsPaused ? bot.PausedReason : null,
+            BudgetNote.For(caps, usageOptions.Value.NearCapThreshold, bot.PersonalityConfig.Model.FallbackModel));
     }
 }

@@ -126,7 +126,7 @@ public sealed class PersonaCatalog(IOptions<SocietyOptions> options)
                     Behavior.Aggression ?? int.MinValue,
                     Behavior.Shyness ?? int.MinValue,
                     Behavior.EngagementStyle ?? ""),
-                new ModelSection(Model.Provider ?? "", Model.Model ?? "", Model.Temperature ?? double.NaN, Model.MaxTokens ?? 0));
+                new ModelSection(Model.Provider ?? "", Model.Model ?? "", Model.Temperature ?? double.NaN, Model.MaxTokens ?? 0, Model.FallbackModel));
             errors.AddRange(PersonalityConfigValidator.Validate(config).Select(e => $"{e.Field} {e.Message}"));
             return config;
         }
@@ -158,5 +158,6 @@ public sealed class PersonaCatalog(IOptions<SocietyOptions> options)
         public string? Model { get; set; }
         public double? Temperature { get; set; }
         public int? MaxTokens { get; set; }
+        public string? FallbackModel { get; set; }
     }
 }

@@ -21,8 +21,11 @@ public sealed record BehaviorSection(
     int Shyness,
     string EngagementStyle);
 
-/// <summary>Which model answers for the bot, and how.</summary>
-public sealed record ModelSection(string Provider, string Model, double Temperature, int MaxTokens);
+/// <summary>
+/// Which model answers for the bot, and how. <c>fallback_model</c> (optional, same provider) is a cheaper model the bot
+/// switches to when it nears its daily budget; without one it rests more often instead.
+/// </summary>
+public sealed record ModelSection(string Provider, string Model, double Temperature, int MaxTokens, string? FallbackModel = null);
 
 /// <summary>The allowed values of the categorical settings, in one place for validation and prompts.</summary>
 public static class PersonaVocabulary

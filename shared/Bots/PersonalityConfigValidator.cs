@@ -15,7 +15,11 @@ public static class PersonalityConfigValidator
     public const int MaxListItems = 20;
     public const int MaxTokensLimit = 8192;
 
-    public static IReadOnlyList<FieldError> Validate(PersonalityConfig config)
+    /// <summary>
+    /// Every broken rule of <paramref name="config"/>. With <paramref name="unavailable"/> (the API passes the model
+    /// catalog's check), a provider that cannot be used now, such as one with no key, is an error on <c>model.provider</c>.
+    /// </summary>
+    public static IReadOnlyList<FieldError> Validate(PersonalityConfig config, Func<string, string?>? unavailable = null)
     {
         var errors = new List<FieldError>();
         var p = config.Personality;
@@ -50,6 +54,15 @@ public static class PersonalityConfigValidator
         if (!ModelProviders.Known.Contains(m.Provider))
         {
             errors.Add(new("model.provider", $"is '{m.Provider}'; it must be one of {string.Join(", ", ModelProviders.Known)}"));
+        }
+        else if (unavailable?.Invoke(m.Provider) is { } problem)
+        {
+            errors.Add(new("model.provider", $"'{m.Provider}' {problem}"));
+        }
+
+        if (m.FallbackModel is { } fallback && (string.IsNullOrWhiteSpace(fallback) || fallback.Length > 200))
+        {
+            errors.Add(new("model.fallback_model", "must be a model id of 1 to 200 characters, or null for none"));
         }
 
         if (string.IsNullOrWhiteSpace(m.Model))

@@ -8,11 +8,17 @@ public static class ModelProviders
 
     public const string OfflineModel = "offline-simulator";
 
-    /// <summary>
-    /// Providers that can answer today. Anthropic, OpenAI-compatible and Ollama providers are planned
-    /// (issue 8); until they exist, naming them is a validation error rather than a heartbeat that always fails.
-    /// </summary>
-    public static readonly IReadOnlyList<string> Known = [Offline];
+    /// <summary>Anthropic's Messages API through the official SDK.</summary>
+    public const string Anthropic = "anthropic";
+
+    /// <summary>Any OpenAI-compatible chat completions endpoint.</summary>
+    public const string OpenAI = "openai";
+
+    /// <summary>An Ollama server through its own API.</summary>
+    public const string Ollama = "ollama";
+
+    /// <summary>Every provider, in the order the config panel lists them.</summary>
+    public static readonly IReadOnlyList<string> Known = [Offline, Anthropic, OpenAI, Ollama];
 
     /// <summary>True when answers come from the simulator, which must be labelled wherever a model name is shown.</summary>
     public static bool IsSimulated(string provider) => provider == Offline;

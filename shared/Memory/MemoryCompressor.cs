@@ -22,6 +22,7 @@ namespace BotSociety.Core.Memory;
 public sealed partial class MemoryCompressor(
     IDbContextFactory<BotSocietyDb> dbFactory,
     IChatClientProvider models,
+    ModelCost pricing,
     IEventPublisher publisher,
     TimeProvider time,
     IOptions<MemoryOptions> memoryOptions,
@@ -119,7 +120,8 @@ public sealed partial class MemoryCompressor(
         var options = memoryOptions.Value;
         var input = (int)(response.Usage?.InputTokenCount ?? 0);
         var output = (int)(response.Usage?.OutputTokenCount ?? 0);
-        var cost = ModelCost.EstimateUsd(model, input, output);
+        var usage = HeartbeatPlanner.UsageOf(response);
+        var cost = pricing.EstimateUsd(model.Provider, response.ModelId ?? model.Model, usage);
         var periodStart = rows[0].CreatedAt;
         var periodEnd = rows[^1].CreatedAt;
 
@@ -145,7 +147,7 @@ public sealed partial class MemoryCompressor(
             Details = details.ToJsonString(SocietyJson.Options),
             InputTokens = input,
             OutputTokens = output,
-            CostUsd = cost,
+            CostUsd = cost ?? 0,
             Model = response.ModelId ?? model.Model,
             CreatedAt = now,
         };
@@ -155,7 +157,7 @@ public sealed partial class MemoryCompressor(
             BotId = bot.Id, PeriodStart = periodStart, PeriodEnd = periodEnd, Summary = summary,
             ActivityCount = rows.Count, Activity = activity, CreatedAt = now,
         });
-        await UsageLedger.RecordAsync(db, bot.Id, DateOnly.FromDateTime(now), input, output, cost, ct);
+        await UsageLedger.RecordAsync(db, bot.Id, DateOnly.FromDateTime(now), usage, cost, ct);
         await db.SaveChangesAsync(ct);
         await using (var writer = new HeartbeatWriter(db.Database.GetDbConnection(), transaction.GetDbTransaction()))
         {

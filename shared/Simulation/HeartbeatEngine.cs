@@ -4,7 +4,6 @@ using BotSociety.Core.Llm;
 using BotSociety.Core.Realtime;
 using BotSociety.Core.Usage;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -18,8 +17,9 @@ namespace BotSociety.Core.Simulation;
 public sealed partial class HeartbeatEngine(
     IDbContextFactory<BotSocietyDb> dbFactory,
     FeedLoader feeds,
-    IChatClientProvider models,
+    HeartbeatPlanner planner,
     TickApplier applier,
+    Bots.BotControl control,
     IEventPublisher publisher,
     TimeProvider time,
     IOptions<SocietyOptions> societyOptions,
@@ -89,7 +89,7 @@ public sealed partial class HeartbeatEngine(
         await Parallel.ForEachAsync(
             Enumerable.Range(0, contexts.Count),
             new ParallelOptions { MaxDegreeOfParallelism = options.ModelConcurrency, CancellationToken = ct },
-            async (i, token) => plans[i] = await PlanAsync(contexts[i], settings.Seed, token));
+            async (i, token) => plans[i] = await PlanSafelyAsync(contexts[i], caps[contexts[i].Bot.Id], settings.Seed, token));
         var planByBot = plans.ToDictionary(p => p.Context.Bot.Id);
 
         var applyStarted = Stopwatch.GetTimestamp();
@@ -122,6 +122,7 @@ public sealed partial class HeartbeatEngine(
         }
 
         await PublishAsync(events, ct);
+        await PauseRefusedProvidersAsync(plans, ct);
 
         var acted = applied.Count(a => a.Succeeded);
         var failed = applied.Count(a => a.Action == ActivityActions.HeartbeatFailed);
@@ -130,63 +131,39 @@ public sealed partial class HeartbeatEngine(
         return new TickReport(settings.TickCount, due.Count, acted, failed, capped, false, outcomes);
     }
 
-    /// <summary>Builds the prompt and asks the model; never throws for a model failure, which becomes part of the plan.</summary>
-    private async Task<HeartbeatPlan> PlanAsync(HeartbeatContext context, long societySeed, CancellationToken ct)
+    /// <summary>The planner never throws for a model's failure; a defect of ours fails one heartbeat too, not the whole tick.</summary>
+    private async Task<HeartbeatPlan> PlanSafelyAsync(HeartbeatContext context, CapStatus caps, long seed, CancellationToken ct)
     {
-        var bot = context.Bot;
-        var seed = SeedMixer.For(societySeed, bot.Id, bot.HeartbeatCount);
-        var started = Stopwatch.GetTimestamp();
-        var messages = PromptBuilder.BuildHeartbeat(context);
-        var promptTime = Stopwatch.GetElapsedTime(started);
-        var model = bot.PersonalityConfig.Model;
-        HeartbeatPlan Fail(string stage, string reason, string? modelId = null, int input = 0, int output = 0, TimeSpan modelTime = default) =>
-            new(context, seed, modelId ?? model.Model, null, reason, stage, input, output, promptTime, modelTime);
-
-        IChatClient client;
         try
         {
-            client = models.GetClient(model);
+            return await planner.PlanAsync(context, caps, seed, ct);
         }
-        catch (NotSupportedException ex)
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            return Fail("model", ex.Message);
+            LogPlanFailed(ex, context.Bot.Id);
+            return new HeartbeatPlan(context, SeedMixer.For(seed, context.Bot.Id, context.Bot.HeartbeatCount), null, null,
+                "the heartbeat could not be planned (an internal error; see the log)", "plan", 0, 0, TimeSpan.Zero, TimeSpan.Zero) { CostUsd = 0 };
         }
+    }
 
-        var chatOptions = new ChatOptions
+    /// <summary>
+    /// A provider that refused its key will refuse it on every tick: its bots are paused with the reason, so the operator
+    /// sees one clear cause instead of a failure per bot per tick. Resuming them (after fixing the key) clears it.
+    /// </summary>
+    private async Task PauseRefusedProvidersAsync(HeartbeatPlan[] plans, CancellationToken ct)
+    {
+        foreach (var refused in plans.Where(p => p.FailureKind == ModelFailureKinds.Auth).GroupBy(p => p.Provider!))
         {
-            ModelId = model.Model,
-            Temperature = (float)model.Temperature,
-            MaxOutputTokens = model.MaxTokens,
-            Seed = seed,
-            ResponseFormat = ChatResponseFormat.Json,
-        };
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(societyOptions.Value.ModelTimeoutSeconds));
-        var modelStarted = Stopwatch.GetTimestamp();
-        ChatResponse response;
-        try
-        {
-            response = await client.GetResponseAsync(messages, chatOptions, timeout.Token);
+            try
+            {
+                await control.PauseProviderAsync(refused.Key, $"paused: {refused.First().Failure}", ct);
+            }
+            catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException)
+            {
+                // The failures are recorded; the next tick fails the same way and tries the pause again.
+                LogPauseFailed(ex, refused.Key);
+            }
         }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            return Fail("model", $"the model did not answer within {societyOptions.Value.ModelTimeoutSeconds} s", modelTime: Stopwatch.GetElapsedTime(modelStarted));
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // Any provider error (network, auth, rate limit) fails this bot's heartbeat only; the others go on.
-            LogModelError(ex, bot.Id, model.Provider);
-            return Fail("model", $"the model failed: {ex.Message}", modelTime: Stopwatch.GetElapsedTime(modelStarted));
-        }
-
-        var modelTime = Stopwatch.GetElapsedTime(modelStarted);
-        var input = (int)(response.Usage?.InputTokenCount ?? 0);
-        var output = (int)(response.Usage?.OutputTokenCount ?? 0);
-        var modelId = response.ModelId ?? model.Model;
-        var (action, error) = ActionParser.Parse(response.Text);
-        return action is null
-            ? Fail("parse", error!, modelId, input, output, modelTime)
-            : new HeartbeatPlan(context, seed, modelId, action, null, null, input, output, promptTime, modelTime);
     }
 
     /// <summary>The tick's events, in due order, after its commit; the publisher bounds how long that takes.</summary>
@@ -214,8 +191,11 @@ public sealed partial class HeartbeatEngine(
     [LoggerMessage(Level = LogLevel.Warning, Message = "A tick was requested while the previous one is still running; skipped")]
     private partial void LogTickSkipped();
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Bot {BotId}'s model ({Provider}) failed")]
-    private partial void LogModelError(Exception exception, int botId, string provider);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Bot {BotId}'s heartbeat could not be planned")]
+    private partial void LogPlanFailed(Exception exception, int botId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The bots of provider {Provider} could not be paused after it refused its key")]
+    private partial void LogPauseFailed(Exception exception, string provider);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing the tick's {Count} events failed; the activity is saved")]
     private partial void LogPublishFailed(Exception exception, int count);

@@ -116,15 +116,18 @@ internal sealed class HeartbeatWriter(DbConnection connection, DbTransaction tra
             "UPDATE bots SET heartbeat_count = @p1, last_heartbeat_at = @p2, next_heartbeat_at = @p3, capped_on = @p4 WHERE id = @p0",
             ct, botId, heartbeatCount, lastHeartbeatAt, next, cappedOn);
 
-    public Task AddUsageAsync(int botId, DateOnly day, int input, int output, double cost, CancellationToken ct) =>
+    /// <summary>Adds a call to the day's usage; a null cost (an unpriced model) counts as an unpriced call, not as $0.</summary>
+    public Task AddUsageAsync(int botId, DateOnly day, Usage.TokenUsage usage, double? cost, CancellationToken ct) =>
         NonQueryAsync(
             """
-            INSERT INTO daily_usage (bot_id, day, input_tokens, output_tokens, estimated_cost_usd, calls) VALUES (@p0, @p1, @p2, @p3, @p4, 1)
+            INSERT INTO daily_usage (bot_id, day, input_tokens, output_tokens, cached_input_tokens, estimated_cost_usd, unpriced_calls, calls)
+            VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, 1)
             ON CONFLICT (bot_id, day) DO UPDATE SET input_tokens = input_tokens + excluded.input_tokens,
-                output_tokens = output_tokens + excluded.output_tokens,
-                estimated_cost_usd = estimated_cost_usd + excluded.estimated_cost_usd, calls = calls + 1
+                output_tokens = output_tokens + excluded.output_tokens, cached_input_tokens = cached_input_tokens + excluded.cached_input_tokens,
+                estimated_cost_usd = estimated_cost_usd + excluded.estimated_cost_usd, unpriced_calls = unpriced_calls + excluded.unpriced_calls,
+                calls = calls + 1
             """,
-            ct, botId, day, input, output, cost);
+            ct, botId, day, usage.InputTokens, usage.OutputTokens, usage.CachedInputTokens, cost ?? 0, cost is null ? 1 : 0);
 
     public async ValueTask DisposeAsync()
     {

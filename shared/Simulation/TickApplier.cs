@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json.Nodes;
 using BotSociety.Core.Bots;
 using BotSociety.Core.Data;
@@ -78,6 +77,11 @@ public sealed partial class TickApplier(ISearchProvider search, IOptions<MemoryO
         {
             // Paused (or removed) while its model was thinking: the operator wins and nothing is written.
             return new AppliedHeartbeat(botId, "skipped", false, null, TimeSpan.Zero);
+        }
+
+        if (plan.CappedBy is { } cappedBy)
+        {
+            return await RecordCappedAsync(tick, botId, cappedBy, ct);
         }
 
         if (plan.Failure is not null)
@@ -228,7 +232,8 @@ public sealed partial class TickApplier(ISearchProvider search, IOptions<MemoryO
             case ActivityActions.Search:
             {
                 var query = action.Query!.Trim();
-                var results = await search.SearchAsync(query, 3, ct);
+                var answer = plan.Search ?? await search.AnswerAsync(query, HeartbeatPlanner.SearchResults, ct);
+                var results = answer.Results;
                 var list = new JsonArray();
                 for (var i = 0; i < results.Count; i++)
                 {
@@ -249,7 +254,12 @@ public sealed partial class TickApplier(ISearchProvider search, IOptions<MemoryO
                 }
 
                 details["query"] = query;
-                details["search_provider"] = search.Name;
+                details["search_provider"] = answer.Provider;
+                if (answer.Note is not null)
+                {
+                    details["search_note"] = answer.Note;
+                }
+
                 details["results"] = list;
                 break;
             }
@@ -271,15 +281,31 @@ public sealed partial class TickApplier(ISearchProvider search, IOptions<MemoryO
     /// <summary>Usage, schedule, model label, reputation snapshot and the activity row: the part every heartbeat writes.</summary>
     private static async Task<ActivityLogEntry> FinishAsync(Tick tick, BotState bot, HeartbeatPlan plan, string action, JsonObject details, CancellationToken ct)
     {
-        var model = bot.Config.Model;
-        var cost = ModelCost.EstimateUsd(model, plan.InputTokens, plan.OutputTokens);
+        var provider = plan.Provider ?? bot.Config.Model.Provider;
         details["model"] = plan.ModelId;
-        details["model_provider"] = model.Provider;
-        details["simulated"] = ModelProviders.IsSimulated(model.Provider);
+        details["model_provider"] = provider;
+        details["simulated"] = ModelProviders.IsSimulated(provider);
 
         // The config version the prompt was built from, so an operator can see which edit a heartbeat ran on.
         details["config_version"] = plan.Context.Bot.ConfigVersion;
+        if (plan.CostUsd is null)
+        {
+            // An unpriced model: the cost is unknown, said so, and kept out of the estimate rather than guessed.
+            details["cost_unknown"] = true;
+        }
+
+        if (plan.CachedInputTokens > 0)
+        {
+            details["cached_input_tokens"] = plan.CachedInputTokens;
+        }
+
+        if (plan.Budget is { } budget)
+        {
+            details["budget"] = new JsonObject { ["state"] = budget.State, ["fraction"] = budget.Fraction, ["reason"] = budget.Reason };
+        }
+
         details["reputation_score"] = bot.ReputationScore;
+        var cost = plan.CostUsd ?? 0;
         var activity = new ActivityLogEntry
         {
             EventId = NewEventId(tick.Now),
@@ -293,7 +319,7 @@ public sealed partial class TickApplier(ISearchProvider search, IOptions<MemoryO
             CreatedAt = tick.Now,
         };
         activity.Id = await tick.Writer.InsertActivityAsync(activity, bot.ReputationScore, ct);
-        await tick.Writer.AddUsageAsync(bot.Id, tick.Today, plan.InputTokens, plan.OutputTokens, cost, ct);
+        await tick.Writer.AddUsageAsync(bot.Id, tick.Today, new TokenUsage(plan.InputTokens, plan.OutputTokens, plan.CachedInputTokens), plan.CostUsd, ct);
         await ScheduleAsync(tick, bot, ct);
         return activity;
     }
@@ -308,6 +334,11 @@ public sealed partial class TickApplier(ISearchProvider search, IOptions<MemoryO
         try
         {
             var details = new JsonObject { ["stage"] = stage, ["reason"] = reason, ["attempted_action"] = plan.Action?.Action };
+            if (plan.FailureKind is not null)
+            {
+                details["kind"] = plan.FailureKind;
+            }
+
             var activity = await FinishAsync(tick, bot, plan, ActivityActions.HeartbeatFailed, details, ct);
             await tick.Writer.ReleaseAsync(ct);
             LogHeartbeatFailed(bot.Id, stage, reason);
@@ -321,50 +352,6 @@ public sealed partial class TickApplier(ISearchProvider search, IOptions<MemoryO
             LogFailureNotRecorded(ex, bot.Id, reason);
             return new AppliedHeartbeat(bot.Id, ActivityActions.HeartbeatFailed, false, null, TimeSpan.Zero);
         }
-    }
-
-    /// <summary>Logs <c>usage_capped</c> once per UTC day per bot, and moves the bot's next heartbeat on either way.</summary>
-    private static async Task<AppliedHeartbeat> RecordCappedAsync(Tick tick, int botId, CapStatus status, CancellationToken ct)
-    {
-        var bot = tick.State.Bots[botId];
-        if (bot.IsPaused)
-        {
-            return new AppliedHeartbeat(botId, "skipped", false, null, TimeSpan.Zero);
-        }
-
-        var firstToday = bot.CappedOn != tick.Today;
-        bot.CappedOn = tick.Today;
-
-        // A capped bot sleeps until the budget renews at midnight UTC rather than being re-checked all day.
-        // (Raising its cap must therefore also make it due again.)
-        await ScheduleAsync(tick, bot, ct, notBefore: tick.Today.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
-        if (!firstToday)
-        {
-            return new AppliedHeartbeat(botId, ActivityActions.UsageCapped, false, null, TimeSpan.Zero);
-        }
-
-        var details = new JsonObject
-        {
-            ["reason"] = status.Reason,
-            ["tokens_today"] = status.TokensToday,
-            ["token_cap"] = status.TokenCap,
-            ["token_cap_source"] = status.TokenCapIsCustom ? "custom" : "default",
-            ["cost_today_usd"] = status.CostTodayUsd,
-            ["cost_cap_usd"] = status.CostCapUsd,
-            ["cost_cap_source"] = status.CostCapIsCustom ? "custom" : "default",
-            ["resumes_at"] = tick.Today.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc).ToString("O", CultureInfo.InvariantCulture),
-            ["reputation_score"] = bot.ReputationScore,
-        };
-        var activity = new ActivityLogEntry
-        {
-            EventId = NewEventId(tick.Now),
-            BotId = bot.Id,
-            Action = ActivityActions.UsageCapped,
-            Details = details.ToJsonString(SocietyJson.Options),
-            CreatedAt = tick.Now,
-        };
-        activity.Id = await tick.Writer.InsertActivityAsync(activity, bot.ReputationScore, ct);
-        return new AppliedHeartbeat(botId, ActivityActions.UsageCapped, false, ToEvent(activity, bot, details, SocietyEventTypes.UsageCapped), TimeSpan.Zero);
     }
 
     /// <summary>Next heartbeat: the pace's interval, stretched by engagement style, with seeded jitter of ±50 %.</summary>

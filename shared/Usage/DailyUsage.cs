@@ -10,6 +10,12 @@ public sealed class DailyUsage
     public DateOnly Day { get; set; }
     public long InputTokens { get; set; }
     public long OutputTokens { get; set; }
+
+    /// <summary>The part of <see cref="InputTokens"/> the provider read from its prompt cache (billed at the cached rate).</summary>
+    public long CachedInputTokens { get; set; }
+
+    /// <summary>Calls whose model has no price in the table: their cost is unknown and not in <see cref="EstimatedCostUsd"/>.</summary>
+    public int UnpricedCalls { get; set; }
     public double EstimatedCostUsd { get; set; }
     public int Calls { get; set; }
 

@@ -9,6 +9,11 @@ public sealed record CapStatus(
     long TokensToday, double CostTodayUsd, string? Reason)
 {
     public bool IsCapped => Reason is not null;
+
+    /// <summary>How much of the tighter of the two caps today's spend has used (1 = at the cap).</summary>
+    public double Fraction => Math.Max(
+        TokenCap > 0 ? (double)TokensToday / TokenCap : 1,
+        CostCapUsd > 0 ? CostTodayUsd / CostCapUsd : 1);
 }
 
 /// <summary>The cap rule: a bot's own cap beats the global default; NULL means "use the default".</summary>

@@ -12,4 +12,11 @@ public sealed class UsageOptions
 
     [Range(0.0, 1_000_000.0, ErrorMessage = "Usage:DefaultDailyCostCapUsd must be between 0 and 1000000.")]
     public double DefaultDailyCostCapUsd { get; set; } = 1.00;
+
+    /// <summary>
+    /// The share of a daily cap past which a bot is near it: it switches to its fallback model if its config names one,
+    /// else rests more often (half its heartbeats at the threshold, rising to all of them at the cap).
+    /// </summary>
+    [Range(0.0, 1.0, ErrorMessage = "Usage:NearCapThreshold must be between 0 and 1 (0.9 means 90 %).")]
+    public double NearCapThreshold { get; set; } = 0.9;
 }

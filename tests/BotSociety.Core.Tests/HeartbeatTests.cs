@@ -69,9 +69,11 @@ public sealed class HeartbeatTests
         Assert.Equal(0, await db.WarmMemories.CountAsync());
         Assert.Equal(0, await db.RelationshipEvents.CountAsync());
 
-        // The tokens were spent, so the day's usage counts them against the cap.
+        Assert.Contains("after one repair attempt", row.Details, StringComparison.Ordinal);
+
+        // The tokens of the answer and of the one repair attempt were spent, so the day's usage counts both against the cap.
         var usage = Assert.Single(await db.DailyUsage.ToListAsync());
-        Assert.Equal(CallbackChatClient.InputTokens + CallbackChatClient.OutputTokens, usage.TotalTokens);
+        Assert.Equal(2 * (CallbackChatClient.InputTokens + CallbackChatClient.OutputTokens), usage.TotalTokens);
     }
 
     [Fact]

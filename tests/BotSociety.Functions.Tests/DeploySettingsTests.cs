@@ -106,8 +106,25 @@ public sealed partial class DeploySettingsTests
             .ToList();
     }
 
-    /// <summary>What the functions container gets: its Dockerfile's runtime ENV and the compose service's environment.</summary>
-    private static List<string> ContainerSettings() => DockerfileRuntimeEnv().Concat(ComposeEnvironment("functions")).ToList();
+    /// <summary>
+    /// What the functions container gets: its Dockerfile's runtime ENV, the compose service's environment, and the
+    /// settings files the published app carries (pricing.json, the price table beneath every other setting).
+    /// </summary>
+    private static List<string> ContainerSettings() =>
+        DockerfileRuntimeEnv().Concat(ComposeEnvironment("functions")).Concat(ShippedSettings("pricing.json")).ToList();
+
+    /// <summary>A JSON settings file of the built app, as the environment names its leaves (<c>A__B__C</c>).</summary>
+    private static List<string> ShippedSettings(string file)
+    {
+        var path = Path.Combine(BuiltArtefacts.FunctionsApp, file);
+        Assert.True(File.Exists(path), $"{path} is missing: the app ships it, so the container has it.");
+        using var document = JsonDocument.Parse(File.ReadAllText(path));
+        return Leaves(document.RootElement, "").ToList();
+
+        static IEnumerable<string> Leaves(JsonElement element, string prefix) => element.ValueKind == JsonValueKind.Object
+            ? element.EnumerateObject().SelectMany(p => Leaves(p.Value, prefix.Length == 0 ? p.Name : $"{prefix}__{p.Name}"))
+            : [prefix];
+    }
 
     private static IEnumerable<string> ComposeEnvironment(string service)
     {

@@ -66,6 +66,10 @@ namespace BotSociety.Core.Data.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("next_heartbeat_at");
 
+                    b.Property<string>("PausedReason")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("paused_reason");
+
                     b.Property<string>("PersonaKey")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -315,6 +319,52 @@ namespace BotSociety.Core.Data.Migrations
                     b.HasIndex("Bucket", "BotId", "At", "Score");
 
                     b.ToTable("reputation_buckets", (string)null);
+                });
+
+            modelBuilder.Entity("BotSociety.Core.Search.WebSearchCacheEntry", b =>
+                {
+                    b.Property<string>("Provider")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("provider");
+
+                    b.Property<string>("Query")
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("query");
+
+                    b.Property<DateTime>("FetchedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("fetched_at");
+
+                    b.Property<string>("ResultsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("results_json");
+
+                    b.HasKey("Provider", "Query");
+
+                    b.ToTable("web_search_cache", (string)null);
+                });
+
+            modelBuilder.Entity("BotSociety.Core.Search.WebSearchDay", b =>
+                {
+                    b.Property<string>("Provider")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("provider");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("day");
+
+                    b.Property<int>("Requests")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("requests");
+
+                    b.HasKey("Provider", "Day");
+
+                    b.ToTable("web_search_days", (string)null);
                 });
 
             modelBuilder.Entity("BotSociety.Core.Simulation.ActivityCount", b =>
@@ -613,6 +663,10 @@ namespace BotSociety.Core.Data.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("day");
 
+                    b.Property<long>("CachedInputTokens")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cached_input_tokens");
+
                     b.Property<int>("Calls")
                         .HasColumnType("INTEGER")
                         .HasColumnName("calls");
@@ -628,6 +682,10 @@ namespace BotSociety.Core.Data.Migrations
                     b.Property<long>("OutputTokens")
                         .HasColumnType("INTEGER")
                         .HasColumnName("output_tokens");
+
+                    b.Property<int>("UnpricedCalls")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("unpriced_calls");
 
                     b.HasKey("BotId", "Day");
 
