@@ -3,22 +3,31 @@ import type { FeedItem } from '../state/feed';
 import { useApp } from '../state/app';
 
 /**
- * Calls `refresh` (debounced) when the stream delivers items that `matters` cares about: how a view stays current
- * without polling on a timer.
+ * Calls `refresh` (debounced) when the stream delivers items that `matters` cares about, and after each catch-up
+ * that followed a gap (a poll or a recovery), since an operator's change missed meanwhile is in no activity row:
+ * how a view stays current without polling on a timer of its own.
  */
 export function useLiveRefresh(refresh: () => void, matters: (item: FeedItem) => boolean, deps: unknown[], debounceMs = 1_500) {
   const { stream } = useApp();
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | null = null;
-    const unsubscribe = stream.subscribe((added) => {
-      if (!added.some(matters) || timer !== null) return;
+    const schedule = () => {
+      if (timer !== null) return;
       timer = setTimeout(() => {
         timer = null;
         refresh();
       }, debounceMs);
+    };
+    const unsubscribe = stream.subscribe((added) => {
+      if (added.some(matters)) schedule();
+    });
+    const seen = stream.resyncs.peek();
+    const unsubscribeResyncs = stream.resyncs.subscribe((count) => {
+      if (count !== seen) schedule();
     });
     return () => {
       unsubscribe();
+      unsubscribeResyncs();
       if (timer !== null) clearTimeout(timer);
     };
   }, deps);

@@ -4,7 +4,7 @@ import type { PaceName, PaceView } from '../api/types';
 import type { StreamModel } from './stream';
 
 /** The society's pace for the header control: loaded once, changed by the operator, kept current by pace_changed events. */
-export function createPaceModel(api: Pick<Api, 'pace' | 'setPace'>, stream: Pick<StreamModel, 'subscribe'>) {
+export function createPaceModel(api: Pick<Api, 'pace' | 'setPace'>, stream: Pick<StreamModel, 'subscribe' | 'resyncs'>) {
   const pace = signal<PaceView | null>(null);
   const saving = signal(false);
   const error = signal<string | null>(null);
@@ -23,6 +23,11 @@ export function createPaceModel(api: Pick<Api, 'pace' | 'setPace'>, stream: Pick
     // Also when the first load failed: any event means the API is answering again.
     if (pace.peek() === null || added.some((item) => item.type === 'pace_changed')) void load();
   });
+  // A pace_changed event missed during a gap is in no activity row: after each catch-up, read the pace again.
+  const seen = stream.resyncs.peek();
+  const unsubscribeResyncs = stream.resyncs.subscribe((count) => {
+    if (count !== seen) void load();
+  });
 
   return {
     pace: pace as ReadonlySignal<PaceView | null>,
@@ -40,7 +45,10 @@ export function createPaceModel(api: Pick<Api, 'pace' | 'setPace'>, stream: Pick
         saving.value = false;
       }
     },
-    dispose: unsubscribe,
+    dispose() {
+      unsubscribe();
+      unsubscribeResyncs();
+    },
   };
 }
 

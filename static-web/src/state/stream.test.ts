@@ -183,6 +183,32 @@ describe('the stream owner', () => {
     stream.dispose();
   });
 
+  it('counts a resync after each catch-up that followed a gap, never for the first load', async () => {
+    transport.up = true;
+    const stream = start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(stream.status.value).toBe('live');
+    expect(stream.resyncs.value).toBe(0);
+
+    // The drop's immediate poll and one 10 s poll, then the recovery's catch-up: three chances to have missed
+    // an operator's change that no activity row records.
+    transport.drop();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(stream.resyncs.value).toBe(1);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(stream.resyncs.value).toBe(2);
+    transport.up = true;
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(stream.status.value).toBe('live');
+    const recovered = stream.resyncs.value;
+    expect(recovered).toBeGreaterThanOrEqual(3);
+
+    // Live and quiet: no more resyncs.
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(stream.resyncs.value).toBe(recovered);
+    stream.dispose();
+  });
+
   it('starts the backoff at 1 s again after every drop', async () => {
     transport.up = true;
     const stream = start();

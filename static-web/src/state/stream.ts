@@ -72,6 +72,9 @@ export function createStreamModel(options: StreamOptions) {
   const lastError = signal<string | null>(null);
   const lastPollAt = signal<number | null>(null);
   const failures = signal(0);
+  // Operator changes (pace, pause, config) reach views as stream events only; the activity log cannot replay them.
+  // Each catch-up after a gap (a poll while disconnected, a recovery) counts here, so views reload what they show.
+  const resyncs = signal(0);
 
   const listeners = new Set<(added: FeedItem[]) => void>();
   let connection: TransportConnection | null = null;
@@ -80,6 +83,9 @@ export function createStreamModel(options: StreamOptions) {
   let pollTimer: ReturnType<typeof setInterval> | null = null;
   let catchingUp: Promise<void> | null = null;
   let catchUpAgain = false;
+  // Whether the next catch-up follows a gap (a drop, a poll while disconnected), which makes it a resync.
+  let pendingResync = false;
+  let dropSinceLive = false;
   let disposed = false;
   let started = false;
 
@@ -110,7 +116,8 @@ export function createStreamModel(options: StreamOptions) {
   }
 
   /** One catch-up at a time; a request during one runs again after it, so nothing is skipped. */
-  function catchUp(): Promise<void> {
+  function catchUp(afterGap = false): Promise<void> {
+    pendingResync ||= afterGap;
     if (catchingUp) {
       catchUpAgain = true;
       return catchingUp;
@@ -119,9 +126,12 @@ export function createStreamModel(options: StreamOptions) {
       do {
         catchUpAgain = false;
         try {
+          const resync = pendingResync;
+          pendingResync = false;
           await fetchMissing();
           loaded.value = true;
           loadError.value = null;
+          if (resync) resyncs.value = resyncs.value + 1;
         } catch (error) {
           loadError.value = (error as Error).message;
         }
@@ -136,7 +146,7 @@ export function createStreamModel(options: StreamOptions) {
     if (pollTimer !== null || disposed) return;
     pollTimer = setInterval(() => {
       lastPollAt.value = now();
-      void catchUp();
+      void catchUp(true);
     }, pollInterval);
   }
 
@@ -159,6 +169,7 @@ export function createStreamModel(options: StreamOptions) {
 
   function dropped(reason: string, unavailable: boolean) {
     connection = null;
+    dropSinceLive = true;
     lastError.value = reason;
     status.value = unavailable ? 'polling' : 'reconnecting';
     startPolling();
@@ -183,7 +194,7 @@ export function createStreamModel(options: StreamOptions) {
           dropped(reason, false);
           // Poll at once so the feed is not stale for the first interval.
           lastPollAt.value = now();
-          void catchUp();
+          void catchUp(true);
         },
       });
       if (mine !== generation || disposed) {
@@ -196,7 +207,9 @@ export function createStreamModel(options: StreamOptions) {
       status.value = 'live';
       stopPolling();
       // Whatever happened while we were away arrives once: the merge drops what the stream already delivered.
-      await catchUp();
+      const afterGap = dropSinceLive;
+      dropSinceLive = false;
+      await catchUp(afterGap);
     } catch (error) {
       if (mine !== generation || disposed) return;
       const unavailable = error instanceof TransportUnavailableError;
@@ -212,6 +225,8 @@ export function createStreamModel(options: StreamOptions) {
     nextRetryAt: nextRetryAt as ReadonlySignal<number | null>,
     lastError: lastError as ReadonlySignal<string | null>,
     lastPollAt: lastPollAt as ReadonlySignal<number | null>,
+    /** Catch-ups after a gap (polls, recoveries): a view reloads on each, for what it may have missed. */
+    resyncs: resyncs as ReadonlySignal<number>,
     /** Retries scheduled since the stream was last live. */
     failures: failures as ReadonlySignal<number>,
     polling: computed(() => status.value === 'reconnecting' || status.value === 'polling'),
