@@ -59,6 +59,18 @@ param dailyTokenCap int = 100000
 @description('Global daily cost cap per bot in US dollars, as text since Bicep has no decimals (Usage__DefaultDailyCostCapUsd).')
 param dailyCostCapUsd string = '1.00'
 
+@description('Anthropic API key for bots whose config names the anthropic provider (Models__Anthropic__ApiKey); empty leaves it unavailable.')
+@secure()
+param anthropicApiKey string = ''
+
+@description('OpenAI (or OpenAI-compatible) API key (Models__OpenAI__ApiKey); empty leaves the openai provider unavailable.')
+@secure()
+param openAiApiKey string = ''
+
+@description('Brave Search API key for the search action (Search__ApiKey); empty keeps the offline corpus.')
+@secure()
+param searchApiKey string = ''
+
 @description('Days Log Analytics keeps logs.')
 @minValue(30)
 @maxValue(730)
@@ -220,6 +232,10 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Usage__DefaultDailyCostCapUsd', value: dailyCostCapUsd }
         { name: 'Realtime__ConnectionString', value: webPubSub.listKeys().primaryConnectionString }
         { name: 'Realtime__Hub', value: hub.name }
+        { name: 'Models__Anthropic__ApiKey', value: anthropicApiKey }
+        { name: 'Models__OpenAI__ApiKey', value: openAiApiKey }
+        { name: 'Search__Provider', value: empty(searchApiKey) ? 'offline' : 'brave' }
+        { name: 'Search__ApiKey', value: searchApiKey }
       ]
     }
   }
