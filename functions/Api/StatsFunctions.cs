@@ -30,7 +30,7 @@ internal sealed class StatsFunctions(StatsQueries stats)
     [ApiOperation("Stats", "Each bot's reputation over time, oldest point first: the score of its latest activity in each ten-minute bucket.")]
     [ApiQuery("bot_id", typeof(int), "Only this bot's series.")]
     [ApiQuery("since", typeof(DateTime), "Only points at or after this moment (ISO 8601).")]
-    [ApiQuery("limit", typeof(int), "The most points per bot, 1 to 1000; 200 by default. An answer holds at most 4,000 points in all, shared equally by its bots (at least 2 each).")]
+    [ApiQuery("limit", typeof(int), "The most points per bot, 1 to 1000; 200 by default. An answer holds at most 2,000 points in all, shared equally by its bots (at least 2 each).")]
     [ApiResponse(200, "One series per bot.", Body = typeof(IReadOnlyList<ReputationSeries>))]
     public async Task<IResult> GetReputationHistoryAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "stats/reputation-history")] HttpRequest request, CancellationToken cancellationToken)
