@@ -186,6 +186,15 @@ public sealed partial class HeartbeatPlanner(
 
     private CapStatus? Overshoots(CapStatus caps, Bots.ModelSection model, IList<ChatMessage> messages)
     {
+        // Counting tokens is a tokenizer pass over the prompt, on every heartbeat. A token is at least one UTF-8
+        // byte, so the byte count bounds it: only a prompt whose bound could reach a cap is counted exactly.
+        var bound = messages.Sum(m => System.Text.Encoding.UTF8.GetByteCount(m.Text));
+        if (caps.TokensToday + bound < caps.TokenCap
+            && (pricing.EstimateUsd(model.Provider, model.Model, new TokenUsage(bound, 0, 0)) is not { } most || caps.CostTodayUsd + most < caps.CostCapUsd))
+        {
+            return null;
+        }
+
         var prompt = 0;
         foreach (var message in messages)
         {
