@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using BotSociety.Core.Data;
@@ -23,7 +22,7 @@ public sealed class WebPubSubPublisherTests
     [Fact]
     public async Task EachEventOfATickIsSentInOrderWithATokenForItsUrl()
     {
-        using var relay = FakeService.Start(HttpStatusCode.Accepted);
+        using var relay = FakeHttpServer.Start((_, _) => new FakeHttpServer.Reply((int)HttpStatusCode.Accepted, ""));
         await using var society = await TestSociety.StartAsync(settings: Settings(relay.Port));
 
         var report = await society.TickAsync();
@@ -45,7 +44,7 @@ public sealed class WebPubSubPublisherTests
             }
 
             // The token is the server SDK's: HS256 over the AccessKey's UTF-8 bytes, audience the full URL.
-            var validation = await new JsonWebTokenHandler().ValidateTokenAsync(request.Token, new TokenValidationParameters
+            var validation = await new JsonWebTokenHandler().ValidateTokenAsync(request.BearerToken, new TokenValidationParameters
             {
                 IssuerSigningKey = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(AccessKey)),
                 ValidAudience = $"http://127.0.0.1:{relay.Port}/api/hubs/society/:send?api-version=2024-12-01",
@@ -63,7 +62,7 @@ public sealed class WebPubSubPublisherTests
     [Fact]
     public async Task ADeadServiceLosesTheEventsButNotTheTick()
     {
-        var closedPort = FreePort();
+        var closedPort = FakeHttpServer.FreePort();
         await using var society = await TestSociety.StartAsync(settings: Settings(closedPort));
 
         var report = await society.TickAsync();
@@ -82,7 +81,7 @@ public sealed class WebPubSubPublisherTests
     public async Task AHangingServiceCostsTheTickOnlyItsTimeout()
     {
         // The service takes every request and never answers; the publisher must give up after its deadline.
-        using var relay = FakeService.Start(status: null);
+        using var relay = FakeHttpServer.StartAsync((_, _) => new TaskCompletionSource<FakeHttpServer.Reply>().Task);
         var settings = Settings(relay.Port);
         settings["Realtime:PublishTimeoutSeconds"] = "0.5";
         await using var society = await TestSociety.StartAsync(settings: settings);
@@ -143,83 +142,4 @@ public sealed class WebPubSubPublisherTests
     {
         ["Realtime:ConnectionString"] = $"Endpoint=http://127.0.0.1;Port={port};AccessKey={AccessKey};Version=1.0;",
     };
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    /// <summary>A stand-in for the service: records each request and answers <c>status</c>, or never answers when it is null.</summary>
-    private sealed class FakeService : IDisposable
-    {
-        private readonly HttpListener listener = new();
-        private readonly List<Received> requests = [];
-        private readonly HttpStatusCode? status;
-        private readonly CancellationTokenSource stop = new();
-
-        private FakeService(int port, HttpStatusCode? status)
-        {
-            Port = port;
-            this.status = status;
-            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-            listener.Start();
-            _ = Task.Run(ServeAsync);
-        }
-
-        public int Port { get; }
-
-        public IReadOnlyList<Received> Requests
-        {
-            get
-            {
-                lock (requests)
-                {
-                    return [.. requests];
-                }
-            }
-        }
-
-        public static FakeService Start(HttpStatusCode? status) => new(FreePort(), status);
-
-        public void Dispose()
-        {
-            stop.Cancel();
-            listener.Close();
-            stop.Dispose();
-        }
-
-        private async Task ServeAsync()
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                HttpListenerContext context;
-                try
-                {
-                    context = await listener.GetContextAsync();
-                }
-                catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
-                {
-                    return;
-                }
-
-                using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
-                var body = await reader.ReadToEndAsync();
-                var token = context.Request.Headers["Authorization"]?.Replace("Bearer ", "", StringComparison.Ordinal) ?? "";
-                lock (requests)
-                {
-                    requests.Add(new Received(context.Request.HttpMethod, context.Request.RawUrl ?? "", body, token));
-                }
-
-                if (status is { } code)
-                {
-                    context.Response.StatusCode = (int)code;
-                    context.Response.Close();
-                }
-            }
-        }
-    }
-
-    private sealed record Received(string Method, string PathAndQuery, string Body, string Token);
 }

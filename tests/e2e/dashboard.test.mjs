@@ -1,19 +1,18 @@
 // The dashboard as a person uses it, in Chromium, against devhost on a temporary fast-forwarded society.
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { launchBrowser } from './support/browser.mjs';
 import { startBackend } from './support/backend.mjs';
-
-const screenshots = path.join(import.meta.dirname, 'screenshots');
-mkdirSync(screenshots, { recursive: true });
+import { activitySince, api, badge, nextHeartbeat, rowKeys, screenshots, shot, society, tick } from './support/driver.mjs';
 
 let backend;
 let browser;
 
 before(async () => {
   backend = await startBackend({ days: 1 });
+  society.backend = backend;
   browser = await launchBrowser();
 }, { timeout: 240_000 });
 
@@ -23,48 +22,6 @@ after(async () => {
   if (backend) writeFileSync(path.join(screenshots, 'backend.log'), backend.output());
   await backend?.stop();
 });
-
-async function api(pathname, init) {
-  const response = await fetch(backend.api + pathname, init);
-  const text = await response.text();
-  assert.ok(response.ok, `${init?.method ?? 'GET'} ${pathname} answered ${response.status}: ${text}`);
-  return text ? JSON.parse(text) : null;
-}
-
-/** Makes a bot due (a resumed bot acts on the next tick) and runs one Heartbeat tick through devhost's admin API. */
-async function tick(botId = 1) {
-  await api(`/api/bots/${botId}/pause`, { method: 'POST' });
-  await api(`/api/bots/${botId}/resume`, { method: 'POST' });
-  const run = await fetch(`${backend.api}/admin/functions/Heartbeat`, { method: 'POST' });
-  assert.equal(run.status, 202, `Heartbeat answered ${run.status}: ${await run.text()}`);
-}
-
-/** Runs a tick for the bot and waits for the activity row it writes. */
-async function nextHeartbeat(botId) {
-  const newest = async () => (await api(`/api/activity?bot=${botId}&limit=1`)).items[0];
-  const before = await newest();
-  await tick(botId);
-  for (let i = 0; i < 100; i++) {
-    const row = await newest();
-    if (row && row.id !== before?.id) return row;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  assert.fail(`bot ${botId} wrote no activity within 10 s of a tick`);
-}
-
-async function shot(page, name) {
-  await page.waitForTimeout(400);
-  await page.screenshot({ path: path.join(screenshots, `${name}.png`) });
-}
-
-const badge = (page) => page.locator('header [data-status]');
-const rowKeys = (page) => page.locator('[data-testid="activity-list"] [data-key]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-key')));
-
-/** Rows of the API's activity feed since a moment: what the page must show, each once. */
-async function activitySince(since) {
-  const page = await api(`/api/activity?since=${encodeURIComponent(since)}&limit=200`);
-  return page.items;
-}
 
 describe('activity', () => {
   it('shows a new heartbeat without a reload', async (t) => {

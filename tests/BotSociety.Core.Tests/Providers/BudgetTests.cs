@@ -3,7 +3,7 @@ using BotSociety.Core.Simulation;
 using BotSociety.Core.Usage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using static BotSociety.Core.Tests.Providers.FakeProviderServer;
+using static BotSociety.Core.Tests.FakeHttpServer;
 
 namespace BotSociety.Core.Tests.Providers;
 

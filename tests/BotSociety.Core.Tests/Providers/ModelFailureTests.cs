@@ -7,7 +7,7 @@ using BotSociety.Core.Realtime;
 using BotSociety.Core.Simulation;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using static BotSociety.Core.Tests.Providers.FakeProviderServer;
+using static BotSociety.Core.Tests.FakeHttpServer;
 
 namespace BotSociety.Core.Tests.Providers;
 

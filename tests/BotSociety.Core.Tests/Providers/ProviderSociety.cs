@@ -14,7 +14,7 @@ internal static class ProviderSociety
     public const string FakeKey = "sk-test-FAKE-KEY-0123456789abcdefghijklmnopqrstuv";
 
     public static async Task<TestSociety> StartAsync(
-        FakeProviderServer? server, CapturedLogs logs, IDictionary<string, string?>? extra = null, RecordingPublisher? publisher = null)
+        FakeHttpServer? server, CapturedLogs logs, IDictionary<string, string?>? extra = null, RecordingPublisher? publisher = null)
     {
         var settings = new Dictionary<string, string?>
         {

@@ -2,7 +2,7 @@ using BotSociety.Core.Bots;
 using BotSociety.Core.Search;
 using BotSociety.Core.Simulation;
 using Microsoft.Extensions.DependencyInjection;
-using static BotSociety.Core.Tests.Providers.FakeProviderServer;
+using static BotSociety.Core.Tests.FakeHttpServer;
 
 namespace BotSociety.Core.Tests.Providers;
 
@@ -99,7 +99,7 @@ public sealed class WebSearchTests
         Assert.Contains(db.WarmMemories.Where(m => m.BotId == id).Select(m => m.Source), s => s == "https://example.org/dark-sky");
     }
 
-    private static Task<TestSociety> StartAsync(FakeProviderServer web, CapturedLogs logs, int cap = 100, FakeProviderServer? models = null) =>
+    private static Task<TestSociety> StartAsync(FakeHttpServer web, CapturedLogs logs, int cap = 100, FakeHttpServer? models = null) =>
         ProviderSociety.StartAsync(models, logs, new Dictionary<string, string?>
         {
             ["Search:Provider"] = "brave",

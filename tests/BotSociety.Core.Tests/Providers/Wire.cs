@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using static BotSociety.Core.Tests.Providers.FakeProviderServer;
+using static BotSociety.Core.Tests.FakeHttpServer;
 
 namespace BotSociety.Core.Tests.Providers;
 

@@ -4,13 +4,14 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace BotSociety.Core.Tests.Providers;
+namespace BotSociety.Core.Tests;
 
 /// <summary>
-/// A provider's HTTP API on a real socket (HttpListener on 127.0.0.1): each request is recorded and answered by a
-/// script, so the real SDKs (Anthropic, OpenAI, OllamaSharp, the web search client) talk to it as to the service.
+/// A service's HTTP API on a real socket (HttpListener on 127.0.0.1): each request is recorded and answered by a
+/// script, so the real clients (the model SDKs, the web search client, the Web PubSub publisher) talk to it as to
+/// the service. A script that never completes its answer makes a service that hangs.
 /// </summary>
-internal sealed class FakeProviderServer : IDisposable
+internal sealed class FakeHttpServer : IDisposable
 {
     private readonly HttpListener listener = new();
     private readonly ConcurrentQueue<Received> requests = new();
@@ -18,7 +19,7 @@ internal sealed class FakeProviderServer : IDisposable
     private readonly Func<Received, int, Task<Reply>> answer;
     private int count;
 
-    private FakeProviderServer(Func<Received, int, Task<Reply>> answer)
+    private FakeHttpServer(Func<Received, int, Task<Reply>> answer)
     {
         this.answer = answer;
         for (var attempt = 0; ; attempt++)
@@ -47,9 +48,9 @@ internal sealed class FakeProviderServer : IDisposable
     public IReadOnlyList<Received> Requests => [.. requests];
 
     /// <summary>Starts a server whose <paramref name="answer"/> gets each request and its 0-based number.</summary>
-    public static FakeProviderServer Start(Func<Received, int, Reply> answer) => new((r, i) => Task.FromResult(answer(r, i)));
+    public static FakeHttpServer Start(Func<Received, int, Reply> answer) => new((r, i) => Task.FromResult(answer(r, i)));
 
-    public static FakeProviderServer StartAsync(Func<Received, int, Task<Reply>> answer) => new(answer);
+    public static FakeHttpServer StartAsync(Func<Received, int, Task<Reply>> answer) => new(answer);
 
     public void Dispose()
     {
@@ -105,7 +106,8 @@ internal sealed class FakeProviderServer : IDisposable
         }
     }
 
-    private static int FreePort()
+    /// <summary>A loopback port nothing listens on now (a dead service, or the next server).</summary>
+    public static int FreePort()
     {
         using var socket = new TcpListener(IPAddress.Loopback, 0);
         socket.Start();
@@ -118,6 +120,9 @@ internal sealed class FakeProviderServer : IDisposable
         public JsonNode Json => JsonNode.Parse(Body)!;
 
         public string Header(string name) => Headers.TryGetValue(name, out var value) ? value : "";
+
+        /// <summary>The bearer token of the Authorization header, or empty.</summary>
+        public string BearerToken => Header("Authorization").Replace("Bearer ", "", StringComparison.Ordinal);
     }
 
     /// <summary>One answer.</summary>
