@@ -16,9 +16,14 @@ export function renderTemplate(values) {
   return execFileSync('envsubst', [names], { input: readFileSync(templatePath, 'utf8'), env: { PATH: process.env.PATH, ...values }, encoding: 'utf8' });
 }
 
-/** What the image's own nginx.conf wraps round conf.d, minus `user`: mime types and temporary paths. */
+/**
+ * What the image's own nginx.conf wraps round conf.d: mime types and temporary paths. Started as root, nginx runs
+ * its workers as nobody, who cannot read a dashboard in a clone under a private folder (mktemp's are 0700); the
+ * workers then run as root too, and the image's own user question does not arise here.
+ */
 function mainConfig(folder, server) {
-  return `pid ${folder}/nginx.pid;
+  const user = process.getuid?.() === 0 ? 'user root;\n' : '';
+  return `${user}pid ${folder}/nginx.pid;
 error_log stderr warn;
 events { worker_connections 256; }
 http {
