@@ -44,11 +44,14 @@ export function ModelTab({ model, error, onChange }: {
           {provider === undefined && <option value={model.provider}>{model.provider}</option>}
           {providers.map((p) => (
             <option value={p.id} disabled={!p.available && p.id !== model.provider} title={p.unavailable_reason ?? undefined}>
-              {p.label}{p.simulated ? ' (simulated)' : ''}{p.available ? '' : ` — ${p.unavailable_reason ?? 'not available'}`}
+              {p.label}{p.simulated ? ' (simulated)' : ''}{p.available ? '' : p.requires_key && !p.key_configured ? ' — no key' : ' — not available'}
             </option>
           ))}
         </select>
         {provider?.endpoint && <small class="dim">Calls go to {provider.endpoint}</small>}
+        {providers.filter((p) => !p.available && p.unavailable_reason).map((p) => (
+          <small class="dim" data-testid={`unavailable-${p.id}`}>{p.label}: {p.unavailable_reason?.replace(`model.provider '${p.id}' `, '')}</small>
+        ))}
         <FieldError error={error} field="model.provider" />
       </label>
       <label class={styles.field}>
