@@ -88,13 +88,14 @@ if [[ $demo -eq 1 ]]; then
   fi
   if [[ ! -f "$Database__Path" ]]; then
     mkdir -p "$demo_dir"
-    rm -f "$Database__Path.making" "$Database__Path.making-wal" "$Database__Path.making-shm"  # a stopped earlier attempt
+    remove_making() { rm -f "$Database__Path.making" "$Database__Path.making-wal" "$Database__Path.making-shm"; }
+    remove_making  # a stopped earlier attempt
     say "Making the demo society: 16 bots, 3 simulated days on the offline model (a minute or two)…"
     ff_log="$demo_dir/fast-forward.log"
     if ! dotnet "$root/bench/BotSociety.Bench/bin/Release/net10.0/BotSociety.Bench.dll" fast-forward \
         --db "$Database__Path.making" --bots 16 --days 3 --pace slow --token-cap "$Usage__DefaultDailyTokenCap" >"$ff_log" 2>&1; then
       tail -20 "$ff_log" >&2
-      rm -f "$Database__Path.making" "$Database__Path.making-wal" "$Database__Path.making-shm"
+      remove_making
       fail "making the demo society failed (see $ff_log)."
     fi
     # Only a finished society becomes the demo: a stopped run leaves no half-made history behind.

@@ -74,7 +74,7 @@ public sealed class BotQueries(IDbContextFactory<BotSocietyDb> dbFactory, TimePr
             bot.Id, bot.Name, bot.PersonalityConfig, ModelProviders.IsSimulated(bot.PersonalityConfig.Model.Provider),
             bot.ReputationScore, status, bot.IsPaused ? bot.PausedReason ?? "paused by the operator" : caps.Reason,
             new TodayUsage(today, usage?.InputTokens ?? 0, usage?.OutputTokens ?? 0, usage?.EstimatedCostUsd ?? 0,
-                caps.TokenCap, caps.TokenCapIsCustom ? "custom" : "default", caps.CostCapUsd, caps.CostCapIsCustom ? "custom" : "default",
+                caps.TokenCap, caps.TokenCapSource, caps.CostCapUsd, caps.CostCapSource,
                 usage?.CachedInputTokens ?? 0, usage?.UnpricedCalls ?? 0),
             bot.LastHeartbeatAt, bot.NextHeartbeatAt, bot.IsPaused ? bot.PausedReason : null,
             BudgetNote.For(caps, usageOptions.Value.NearCapThreshold, bot.PersonalityConfig.Model.FallbackModel));

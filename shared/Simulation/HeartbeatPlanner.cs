@@ -189,8 +189,7 @@ public sealed partial class HeartbeatPlanner(
         // Counting tokens is a tokenizer pass over the prompt, on every heartbeat. A token is at least one UTF-8
         // byte, so the byte count bounds it: only a prompt whose bound could reach a cap is counted exactly.
         var bound = messages.Sum(m => System.Text.Encoding.UTF8.GetByteCount(m.Text));
-        if (caps.TokensToday + bound < caps.TokenCap
-            && (pricing.EstimateUsd(model.Provider, model.Model, new TokenUsage(bound, 0, 0)) is not { } most || caps.CostTodayUsd + most < caps.CostCapUsd))
+        if (Passes(caps, model, bound) is null)
         {
             return null;
         }
@@ -201,6 +200,12 @@ public sealed partial class HeartbeatPlanner(
             prompt += tokens.Count(message.Text);
         }
 
+        return Passes(caps, model, prompt);
+    }
+
+    /// <summary>The cap a prompt of <paramref name="prompt"/> tokens would pass, with the reason; null when it fits.</summary>
+    private CapStatus? Passes(CapStatus caps, Bots.ModelSection model, int prompt)
+    {
         if (caps.TokensToday + prompt >= caps.TokenCap)
         {
             return caps with { Reason = $"Daily token cap would be passed: {caps.TokensToday} used + about {prompt} for the next prompt ≥ {caps.TokenCap}" };

@@ -40,10 +40,10 @@ public sealed partial class TickApplier
             },
             ["tokens_today"] = status.TokensToday,
             ["token_cap"] = status.TokenCap,
-            ["token_cap_source"] = status.TokenCapIsCustom ? "custom" : "default",
+            ["token_cap_source"] = status.TokenCapSource,
             ["cost_today_usd"] = status.CostTodayUsd,
             ["cost_cap_usd"] = status.CostCapUsd,
-            ["cost_cap_source"] = status.CostCapIsCustom ? "custom" : "default",
+            ["cost_cap_source"] = status.CostCapSource,
             ["resumes_at"] = tick.Today.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc).ToString("O", CultureInfo.InvariantCulture),
             ["reputation_score"] = bot.ReputationScore,
         };

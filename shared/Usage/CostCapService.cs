@@ -98,8 +98,8 @@ public sealed class CostCapService(IDbContextFactory<BotSocietyDb> dbFactory, Co
     }
 
     private static CostCaps Caps(CapStatus status) =>
-        new(new(status.TokenCap, status.TokenCapIsCustom ? "custom" : "default"),
-            new(status.CostCapUsd, status.CostCapIsCustom ? "custom" : "default"));
+        new(new(status.TokenCap, status.TokenCapSource),
+            new(status.CostCapUsd, status.CostCapSource));
 
     private static JsonNode Json(CostCaps caps) => JsonSerializer.SerializeToNode(caps, SocietyJson.Options)!;
 }

@@ -10,6 +10,14 @@ public sealed record CapStatus(
 {
     public bool IsCapped => Reason is not null;
 
+    /// <summary>Where the token cap comes from, as the API says it: <c>custom</c> (the bot's own) or <c>default</c>.</summary>
+    public string TokenCapSource => Source(TokenCapIsCustom);
+
+    /// <summary>Where the cost cap comes from: <c>custom</c> or <c>default</c>.</summary>
+    public string CostCapSource => Source(CostCapIsCustom);
+
+    private static string Source(bool custom) => custom ? "custom" : "default";
+
     /// <summary>How much of the tighter of the two caps today's spend has used (1 = at the cap).</summary>
     public double Fraction => Math.Max(
         TokenCap > 0 ? (double)TokensToday / TokenCap : 1,

@@ -21,10 +21,7 @@ export function useLiveRefresh(refresh: () => void, matters: (item: FeedItem) =>
     const unsubscribe = stream.subscribe((added) => {
       if (added.some(matters)) schedule();
     });
-    const seen = stream.resyncs.peek();
-    const unsubscribeResyncs = stream.resyncs.subscribe((count) => {
-      if (count !== seen) schedule();
-    });
+    const unsubscribeResyncs = stream.onResync(schedule);
     return () => {
       unsubscribe();
       unsubscribeResyncs();

@@ -4,7 +4,7 @@ import type { PaceName, PaceView } from '../api/types';
 import type { StreamModel } from './stream';
 
 /** The society's pace for the header control: loaded once, changed by the operator, kept current by pace_changed events. */
-export function createPaceModel(api: Pick<Api, 'pace' | 'setPace'>, stream: Pick<StreamModel, 'subscribe' | 'resyncs'>) {
+export function createPaceModel(api: Pick<Api, 'pace' | 'setPace'>, stream: Pick<StreamModel, 'subscribe' | 'onResync'>) {
   const pace = signal<PaceView | null>(null);
   const saving = signal(false);
   const error = signal<string | null>(null);
@@ -24,10 +24,7 @@ export function createPaceModel(api: Pick<Api, 'pace' | 'setPace'>, stream: Pick
     if (pace.peek() === null || added.some((item) => item.type === 'pace_changed')) void load();
   });
   // A pace_changed event missed during a gap is in no activity row: after each catch-up, read the pace again.
-  const seen = stream.resyncs.peek();
-  const unsubscribeResyncs = stream.resyncs.subscribe((count) => {
-    if (count !== seen) void load();
-  });
+  const unsubscribeResyncs = stream.onResync(() => void load());
 
   return {
     pace: pace as ReadonlySignal<PaceView | null>,

@@ -227,6 +227,13 @@ export function createStreamModel(options: StreamOptions) {
     lastPollAt: lastPollAt as ReadonlySignal<number | null>,
     /** Catch-ups after a gap (polls, recoveries): a view reloads on each, for what it may have missed. */
     resyncs: resyncs as ReadonlySignal<number>,
+    /** Calls `listener` after each catch-up that follows a gap (not for the one already counted); returns the unsubscribe. */
+    onResync(listener: () => void): () => void {
+      const seen = resyncs.peek();
+      return resyncs.subscribe((count) => {
+        if (count !== seen) listener();
+      });
+    },
     /** Retries scheduled since the stream was last live. */
     failures: failures as ReadonlySignal<number>,
     polling: computed(() => status.value === 'reconnecting' || status.value === 'polling'),

@@ -316,7 +316,7 @@ export function ConfigPanel({ bot }: { bot: BotSummary }) {
         </div>
       </form>
 
-      <dialog ref={dialog} class={styles.dialog} onClose={() => setConfirming(null)} aria-labelledby="confirm-title">
+      <dialog ref={dialog} class={`dialog ${styles.confirm}`} onClose={() => setConfirming(null)} aria-labelledby="confirm-title">
         {confirming === 'save' && (
           <>
             <h2 id="confirm-title">Save changes to {bot.name}?</h2>

@@ -19,7 +19,7 @@ export function FunctionKey() {
       <button type="button" class={styles.keyButton} onClick={open} data-testid="function-key">
         Function key {functionKey.value ? '✓' : ''}
       </button>
-      <dialog ref={dialog} class={styles.dialog} aria-labelledby="function-key-title">
+      <dialog ref={dialog} class={`dialog ${styles.keyDialog}`} aria-labelledby="function-key-title">
         <form
           method="dialog"
           onSubmit={(e) => {
