@@ -1,5 +1,6 @@
 using BotSociety.Core;
 using BotSociety.Core.Data;
+using BotSociety.Functions.Api;
 using BotSociety.Functions.OpenApi;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,6 +9,7 @@ using Microsoft.Extensions.Hosting;
 // The BotSociety Functions app: timers drive the society, HTTP functions read and steer it.
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
+builder.UseMiddleware<HttpResultMiddleware>();
 builder.AddBotSocietyCore();
 builder.Services.AddSingleton<OpenApiDocumentProvider>();
 var app = builder.Build();

@@ -17,6 +17,10 @@ internal static class ApiLatency
     {
         var root = new Uri(options.Text("base", "http://localhost:7071/"));
         var requests = (int)options.Number("requests", 200, 10, 100_000);
+        // Steady state: .NET first runs a method as quickly jitted code and recompiles it optimized after 30 calls,
+        // in the background. With 10 warm-up rounds that recompiling fell inside the measured rounds and was most of
+        // their p95 (a second run against the same worker: /api/stats 22 → 13 ms), so 50 rounds come first.
+        var warmup = (int)options.Number("warmup", 50, 0, 10_000);
         using var client = new HttpClient { BaseAddress = root, Timeout = TimeSpan.FromSeconds(60) };
 
         using var stats = await JsonAsync(client, "/api/stats");
@@ -30,7 +34,7 @@ internal static class ApiLatency
 
         Console.WriteLine($"Society at {root}: {totals.GetProperty("bots").GetInt32():N0} bots, {totals.GetProperty("activities").GetInt64():N0} activity rows, "
             + $"{totals.GetProperty("threads").GetInt32():N0} threads, {totals.GetProperty("posts").GetInt32():N0} replies, {totals.GetProperty("votes").GetInt32():N0} votes");
-        Console.WriteLine($"{requests} requests per endpoint, round-robin, after 10 warm-up rounds; bot {bot}, thread {thread}. Target: p95 <= {TargetP95Ms} ms.");
+        Console.WriteLine($"{requests} requests per endpoint, round-robin, after {warmup} warm-up rounds; bot {bot}, thread {thread}. Target: p95 <= {TargetP95Ms} ms.");
         Console.WriteLine();
 
         string[] paths =
@@ -44,7 +48,7 @@ internal static class ApiLatency
         var times = paths.ToDictionary(p => p, _ => new List<TimeSpan>(requests));
         var statuses = paths.ToDictionary(p => p, _ => 0);
         var sizes = paths.ToDictionary(p => p, _ => 0L);
-        for (var round = -10; round < requests; round++)
+        for (var round = -warmup; round < requests; round++)
         {
             foreach (var path in paths)
             {

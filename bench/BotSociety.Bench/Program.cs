@@ -39,7 +39,7 @@ static int Help()
               and peak memory. Without --bots it runs 1,000 and then 10,000 bots, each in its own process.
           dotnet run -c Release --project bench/BotSociety.Bench -- roundtrip --via <url> --direct <url> [--requests 500]
               HTTP round trips through devhost and straight to the worker's port (bench/devhost.sh passes both).
-          dotnet run -c Release --project bench/BotSociety.Bench -- api [--base http://localhost:7071/] [--requests 200]
+          dotnet run -c Release --project bench/BotSociety.Bench -- api [--base http://localhost:7071/] [--requests 200] [--warmup 50]
               p50/p95 latency of each dashboard endpoint of a running app (bench/api.sh makes a 1,000,000-row
               society of 200 bots and serves it first).
         """);
