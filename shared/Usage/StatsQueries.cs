@@ -19,9 +19,14 @@ public sealed record BotActionCounts(int BotId, string BotName, int Total, IRead
 /// <summary>The dashboard's overview: totals and actions per bot.</summary>
 public sealed record SocietyStats(SocietyTotals Totals, IReadOnlyList<BotActionCounts> ActionsPerBot);
 
-/// <summary>What one bot spent on one UTC day.</summary>
+/// <summary>
+/// What one bot spent on one UTC day. <see cref="CachedInputTokens"/> is the part of the input a provider read from
+/// its prompt cache (billed at the cached rate); <see cref="UnpricedCalls"/> counts calls to a model with no price in
+/// the table, whose cost is unknown and not in <see cref="EstimatedCostUsd"/>.
+/// </summary>
 public sealed record UsageDay(
-    DateOnly Day, int BotId, string BotName, long InputTokens, long OutputTokens, long TotalTokens, double EstimatedCostUsd, int Calls);
+    DateOnly Day, int BotId, string BotName, long InputTokens, long OutputTokens, long TotalTokens, double EstimatedCostUsd, int Calls,
+    long CachedInputTokens, int UnpricedCalls);
 
 /// <summary>Spend per bot per day over a range of UTC days (both ends included).</summary>
 public sealed record UsageReport(DateOnly From, DateOnly To, IReadOnlyList<UsageDay> Items);
@@ -185,7 +190,9 @@ public sealed class StatsQueries(IDbContextFactory<BotSocietyDb> dbFactory, Time
 
         var items = await rows
             .OrderBy(u => u.Day).ThenBy(u => u.BotId)
-            .Select(u => new UsageDay(u.Day, u.BotId, u.Bot!.Name, u.InputTokens, u.OutputTokens, u.InputTokens + u.OutputTokens, u.EstimatedCostUsd, u.Calls))
+            .Select(u => new UsageDay(
+                u.Day, u.BotId, u.Bot!.Name, u.InputTokens, u.OutputTokens, u.InputTokens + u.OutputTokens, u.EstimatedCostUsd, u.Calls,
+                u.CachedInputTokens, u.UnpricedCalls))
             .ToListAsync(cancellationToken);
         return new UsageReport(range.From, range.To, items);
     }

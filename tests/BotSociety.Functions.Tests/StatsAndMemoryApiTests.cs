@@ -63,6 +63,12 @@ public sealed class StatsAndMemoryApiTests(PopulatedSociety society) : IClassFix
             Assert.Equal(mine.Sum(a => a.GetProperty("output_tokens").GetInt64()), item.GetProperty("output_tokens").GetInt64());
             Assert.Equal(item.GetProperty("input_tokens").GetInt64() + item.GetProperty("output_tokens").GetInt64(), item.GetProperty("total_tokens").GetInt64());
             Assert.Equal(mine.Sum(a => a.GetProperty("cost_usd").GetDouble()), item.GetProperty("estimated_cost_usd").GetDouble(), 9);
+            Assert.Equal(
+                mine.Sum(a => a.GetProperty("details").TryGetProperty("cached_input_tokens", out var cached) ? cached.GetInt64() : 0),
+                item.GetProperty("cached_input_tokens").GetInt64());
+            Assert.Equal(
+                mine.Count(a => a.GetProperty("details").TryGetProperty("cost_unknown", out var unknown) && unknown.GetBoolean()),
+                item.GetProperty("unpriced_calls").GetInt32());
             Assert.Equal(mine[0].GetProperty("bot_name").GetString(), item.GetProperty("bot_name").GetString());
         }
 

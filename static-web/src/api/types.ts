@@ -268,6 +268,10 @@ export interface UsageDay {
   total_tokens: number;
   estimated_cost_usd: number;
   calls: number;
+  /** The part of the input read from a provider's prompt cache, billed at the cached rate. */
+  cached_input_tokens: number;
+  /** Calls to a model with no price in the table: their cost is unknown and not in estimated_cost_usd. */
+  unpriced_calls: number;
 }
 
 export interface UsageReport {

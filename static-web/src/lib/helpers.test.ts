@@ -6,7 +6,7 @@ import { describe as describeItem } from './actions';
 import { hueOf, initials } from './avatar';
 import { configPatch, patchFields, showValue, valueAt } from './configDiff';
 import { formatUsd, memoryText, modelLabel, ratio, splitList } from './format';
-import { reputationColumns, usageColumns } from './series';
+import { reputationColumns, usageColumns, usageNotes } from './series';
 import { relativeTime } from './time';
 
 const now = Date.parse('2026-11-27T12:00:00Z');
@@ -127,6 +127,7 @@ describe('chart columns', () => {
   it('lays usage out per day with a gap where a bot had no row, and sums cost', () => {
     const day = (d: string, bot: number, tokens: number, cost: number) => ({
       day: d, bot_id: bot, bot_name: `B${bot}`, input_tokens: tokens, output_tokens: 0, total_tokens: tokens, estimated_cost_usd: cost, calls: 1,
+      cached_input_tokens: 0, unpriced_calls: 0,
     });
     const { bots, data } = usageColumns([day('2026-11-25', 2, 100, 0.1), day('2026-11-27', 1, 50, 0.2), day('2026-11-27', 2, 70, 0.3)], '2026-11-25', '2026-11-27');
     expect(bots.map((b) => b.id)).toEqual([1, 2]);
@@ -136,9 +137,18 @@ describe('chart columns', () => {
     expect(data[3].map((v) => Number(v!.toFixed(2)))).toEqual([0.1, 0, 0.5]);
   });
   it('starts at the first day with usage, showing at least two days', () => {
-    const row = { day: '2026-11-27', bot_id: 1, bot_name: 'A', input_tokens: 1, output_tokens: 0, total_tokens: 1, estimated_cost_usd: 0, calls: 1 };
+    const row = { day: '2026-11-27', bot_id: 1, bot_name: 'A', input_tokens: 1, output_tokens: 0, total_tokens: 1, estimated_cost_usd: 0, calls: 1, cached_input_tokens: 0, unpriced_calls: 0 };
     expect(usageColumns([row], '2026-11-21', '2026-11-27').data[0].length).toBe(2);
     expect(usageColumns([{ ...row, day: '2026-11-24' }, row], '2026-11-21', '2026-11-27').data[0].length).toBe(4);
+  });
+  it('says what the usage lines leave out: unpriced calls and cached input, summed over the range', () => {
+    const row = { day: '2026-11-27', bot_id: 1, bot_name: 'A', input_tokens: 900, output_tokens: 0, total_tokens: 900, estimated_cost_usd: 0, calls: 3, cached_input_tokens: 0, unpriced_calls: 0 };
+    expect(usageNotes([row], String)).toEqual([]);
+    const notes = usageNotes([{ ...row, unpriced_calls: 1 }, { ...row, bot_id: 2, unpriced_calls: 2, cached_input_tokens: 1200 }], String);
+    expect(notes).toHaveLength(2);
+    expect(notes[0]).toMatch(/^3 calls in this range went to a model with no price/);
+    expect(notes[1]).toMatch(/^1200 input tokens came from a provider's prompt cache/);
+    expect(usageNotes([{ ...row, unpriced_calls: 1 }], String)[0]).toMatch(/^1 call in this range/);
   });
 
   it('holds each bot’s reputation until its next point', () => {

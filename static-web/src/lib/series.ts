@@ -33,6 +33,21 @@ export function usageColumns(items: UsageDay[], from: string, to: string): Usage
 }
 
 /**
+ * What the usage chart's lines leave out, as sentences for beneath it: calls to models with no price (their cost is
+ * not in the cost line) and input tokens served from a prompt cache (billed at the cached rate). Empty when neither.
+ */
+export function usageNotes(items: UsageDay[], formatInt: (n: number) => string): string[] {
+  const unpriced = items.reduce((sum, i) => sum + i.unpriced_calls, 0);
+  const cached = items.reduce((sum, i) => sum + i.cached_input_tokens, 0);
+  const notes: string[] = [];
+  if (unpriced > 0) {
+    notes.push(`${formatInt(unpriced)} call${unpriced === 1 ? '' : 's'} in this range went to a model with no price in the table: their cost is unknown and not in the cost line.`);
+  }
+  if (cached > 0) notes.push(`${formatInt(cached)} input tokens came from a provider's prompt cache, billed at the cached rate.`);
+  return notes;
+}
+
+/**
  * Columns for the reputation chart. Each bot's score holds until its next point, so every x (the union of all
  * points' times) gets each bot's latest score at or before it: a step chart where every row of the tooltip is
  * meaningful. Before a bot's first point it has no value (null).

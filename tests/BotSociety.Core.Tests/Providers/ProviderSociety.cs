@@ -1,6 +1,7 @@
 using BotSociety.Core.Bots;
 using BotSociety.Core.Data;
 using BotSociety.Core.Simulation;
+using BotSociety.Core.Usage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -70,6 +71,15 @@ internal static class ProviderSociety
     {
         await using var db = society.Db();
         return await db.ActivityLog.AsNoTracking().Where(a => a.BotId == botId).OrderBy(a => a.Id).ToListAsync();
+    }
+
+    /// <summary>One bot's rows of the usage report (the API's <c>/api/stats/usage</c>) over the society's last 7 days.</summary>
+    public static async Task<IReadOnlyList<UsageDay>> UsageReportAsync(this TestSociety society, int botId)
+    {
+        var stats = society.Services.GetRequiredService<StatsQueries>();
+        var (range, errors) = UsageRange.Parse(null, null, botId.ToString(System.Globalization.CultureInfo.InvariantCulture), stats.Today);
+        Assert.Empty(errors);
+        return (await stats.UsageAsync(range, CancellationToken.None)).Items;
     }
 
     public static System.Text.Json.Nodes.JsonNode Details(this Simulation.ActivityLogEntry entry) => System.Text.Json.Nodes.JsonNode.Parse(entry.Details)!;

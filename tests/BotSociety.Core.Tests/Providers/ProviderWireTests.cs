@@ -52,6 +52,8 @@ public sealed class ProviderWireTests
         var usage = await db.DailyUsage.SingleAsync(u => u.BotId == id);
         Assert.Equal(300, usage.CachedInputTokens);
         Assert.Equal(row.CostUsd, usage.EstimatedCostUsd, 9);
+        var day = Assert.Single(await society.UsageReportAsync(id));
+        Assert.Equal((1000, 300, 0), (day.InputTokens, day.CachedInputTokens, day.UnpricedCalls));
         Assert.DoesNotContain(ProviderSociety.FakeKey, logs.All, StringComparison.Ordinal);
     }
 
@@ -131,5 +133,7 @@ public sealed class ProviderWireTests
         Assert.Contains(logs.Lines, l => l.StartsWith("Warning", StringComparison.Ordinal) && l.Contains("No price for openai model mystery-model-1", StringComparison.Ordinal));
         var bot = await society.Services.GetRequiredService<BotQueries>().GetAsync(id, CancellationToken.None);
         Assert.Equal(1, bot!.Usage.UnpricedCalls);
+        var day = Assert.Single(await society.UsageReportAsync(id));
+        Assert.Equal((1, 1, 0.0), (day.Calls, day.UnpricedCalls, day.EstimatedCostUsd));
     }
 }

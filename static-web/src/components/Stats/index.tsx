@@ -4,7 +4,7 @@ import type { BotActionCounts } from '../../api/types';
 import { actionLabel } from '../../lib/actions';
 import { seriesColor } from '../../lib/avatar';
 import { formatCompact, formatInt, formatScore, formatUsd } from '../../lib/format';
-import { reputationColumns, usageColumns } from '../../lib/series';
+import { reputationColumns, usageColumns, usageNotes } from '../../lib/series';
 import { useLiveRefresh } from '../../lib/useLiveRefresh';
 import { useResource } from '../../lib/useResource';
 import { utcDay } from '../../lib/time';
@@ -73,7 +73,10 @@ export function StatsView() {
         {usage.error ? <ErrorState message={usage.error} onRetry={() => usage.reload()} /> : !usage.data ? <Loading /> : usage.data.items.length === 0 ? (
           <Empty title="No usage in this range" />
         ) : (
-          <UsageChart items={usage.data.items} from={usage.data.from} to={usage.data.to} />
+          <>
+            <UsageChart items={usage.data.items} from={usage.data.from} to={usage.data.to} />
+            <UsageNote items={usage.data.items} />
+          </>
         )}
       </section>
 
@@ -109,6 +112,12 @@ function Kpi({ label, value, hint }: { label: string; value: string; hint?: stri
       </dd>
     </div>
   );
+}
+
+/** Beneath the usage chart, what its lines leave out (unpriced calls, cached input), when the range has any. */
+function UsageNote({ items }: { items: Parameters<typeof usageNotes>[0] }) {
+  const notes = usageNotes(items, formatInt);
+  return notes.length === 0 ? null : <p class="dim" data-testid="usage-note">{notes.join(' ')}</p>;
 }
 
 function UsageChart({ items, from, to }: { items: Parameters<typeof usageColumns>[0]; from: string; to: string }) {
