@@ -19,7 +19,7 @@ public static class ModelFailureKinds
 }
 
 /// <summary>Why a model call failed, in words an operator can act on, with no secret in it.</summary>
-public sealed record ModelFailure(string Kind, string Reason, int? StatusCode)
+public sealed record ModelFailure(string Kind, string Reason)
 {
     /// <summary>Reads an SDK's or the HTTP stack's exception, whichever provider threw it.</summary>
     public static ModelFailure FromException(Exception exception, string provider, SecretRedactor redactor)
@@ -34,15 +34,15 @@ public sealed record ModelFailure(string Kind, string Reason, int? StatusCode)
         var said = detail is null ? "" : $": {redactor.Redact(Data.TextCut.Cut(detail, 200))}";
         return status switch
         {
-            401 or 403 => new(ModelFailureKinds.Auth, $"{provider} refused the key (HTTP {status}){said}", status),
-            429 => new(ModelFailureKinds.RateLimit, $"{provider} is rate limiting us (HTTP 429), still after retries{said}", status),
-            >= 500 => new(ModelFailureKinds.Server, $"{provider} had a server error (HTTP {status}), still after retries{said}", status),
-            >= 400 => new(ModelFailureKinds.Rejected, $"{provider} rejected the request (HTTP {status}){said}", status),
+            401 or 403 => new(ModelFailureKinds.Auth, $"{provider} refused the key (HTTP {status}){said}"),
+            429 => new(ModelFailureKinds.RateLimit, $"{provider} is rate limiting us (HTTP 429), still after retries{said}"),
+            >= 500 => new(ModelFailureKinds.Server, $"{provider} had a server error (HTTP {status}), still after retries{said}"),
+            >= 400 => new(ModelFailureKinds.Rejected, $"{provider} rejected the request (HTTP {status}){said}"),
             _ when Find<TimeoutRejectedException>(exception) is not null || exception is OperationCanceledException =>
-                new(ModelFailureKinds.Timeout, $"{provider} did not answer in time, still after retries", null),
+                new(ModelFailureKinds.Timeout, $"{provider} did not answer in time, still after retries"),
             _ when Find<HttpRequestException>(exception) is { } http =>
-                new(ModelFailureKinds.Network, $"{provider} could not be reached: {redactor.Redact(http.Message)}", null),
-            _ => new(ModelFailureKinds.Malformed, $"{provider}'s answer could not be read: {redactor.Redact(Data.TextCut.Cut(exception.GetBaseException().Message, 200))}", null),
+                new(ModelFailureKinds.Network, $"{provider} could not be reached: {redactor.Redact(http.Message)}"),
+            _ => new(ModelFailureKinds.Malformed, $"{provider}'s answer could not be read: {redactor.Redact(Data.TextCut.Cut(exception.GetBaseException().Message, 200))}"),
         };
     }
 

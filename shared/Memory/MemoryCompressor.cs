@@ -118,8 +118,6 @@ public sealed partial class MemoryCompressor(
         }
 
         var options = memoryOptions.Value;
-        var input = (int)(response.Usage?.InputTokenCount ?? 0);
-        var output = (int)(response.Usage?.OutputTokenCount ?? 0);
         var usage = HeartbeatPlanner.UsageOf(response);
         var cost = pricing.EstimateUsd(model.Provider, response.ModelId ?? model.Model, usage);
         var periodStart = rows[0].CreatedAt;
@@ -145,8 +143,8 @@ public sealed partial class MemoryCompressor(
             BotId = bot.Id,
             Action = ActivityActions.MemoryCompressed,
             Details = details.ToJsonString(SocietyJson.Options),
-            InputTokens = input,
-            OutputTokens = output,
+            InputTokens = usage.InputTokens,
+            OutputTokens = usage.OutputTokens,
             CostUsd = cost ?? 0,
             Model = response.ModelId ?? model.Model,
             CreatedAt = now,
@@ -157,11 +155,11 @@ public sealed partial class MemoryCompressor(
             BotId = bot.Id, PeriodStart = periodStart, PeriodEnd = periodEnd, Summary = summary,
             ActivityCount = rows.Count, Activity = activity, CreatedAt = now,
         });
-        await UsageLedger.RecordAsync(db, bot.Id, DateOnly.FromDateTime(now), usage, cost, ct);
         await db.SaveChangesAsync(ct);
         await using (var writer = new HeartbeatWriter(db.Database.GetDbConnection(), transaction.GetDbTransaction()))
         {
             await writer.RecordActivityAsync(bot.Id, activity.Action, now, reputation, ct);
+            await writer.AddUsageAsync(bot.Id, DateOnly.FromDateTime(now), usage, cost, ct);
         }
 
         // What the period did not refresh fades; what fades far enough is let go.

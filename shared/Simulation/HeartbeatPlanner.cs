@@ -83,7 +83,7 @@ public sealed partial class HeartbeatPlanner(
         }
         catch (NotSupportedException ex)
         {
-            return Fail("model", new ModelFailure(ModelFailureKinds.Unavailable, ex.Message, null));
+            return Fail("model", new ModelFailure(ModelFailureKinds.Unavailable, ex.Message));
         }
 
         var options = new ChatOptions
@@ -107,7 +107,7 @@ public sealed partial class HeartbeatPlanner(
             modelId = response.ModelId ?? model.Model;
             if (RefusalOf(response) is { } refusal)
             {
-                return Fail("model", new ModelFailure(ModelFailureKinds.Refusal, $"the model refused: {redactor.Redact(refusal)}", null), modelId, usage, Stopwatch.GetElapsedTime(modelStarted));
+                return Fail("model", new ModelFailure(ModelFailureKinds.Refusal, $"the model refused: {redactor.Redact(refusal)}"), modelId, usage, Stopwatch.GetElapsedTime(modelStarted));
             }
 
             var (action, error) = ActionParser.Parse(response.Text);
@@ -125,7 +125,7 @@ public sealed partial class HeartbeatPlanner(
                 (action, error) = ActionParser.Parse(response.Text);
                 if (action is null)
                 {
-                    return Fail("parse", new ModelFailure(ModelFailureKinds.Malformed, $"{redactor.Redact(error!)} (after one repair attempt)", null),
+                    return Fail("parse", new ModelFailure(ModelFailureKinds.Malformed, $"{redactor.Redact(error!)} (after one repair attempt)"),
                         modelId, usage, Stopwatch.GetElapsedTime(modelStarted));
                 }
             }
@@ -142,7 +142,7 @@ public sealed partial class HeartbeatPlanner(
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            return Fail("model", new ModelFailure(ModelFailureKinds.Timeout, $"the model did not answer within {timeoutSeconds} s", null),
+            return Fail("model", new ModelFailure(ModelFailureKinds.Timeout, $"the model did not answer within {timeoutSeconds} s"),
                 modelId, usage, Stopwatch.GetElapsedTime(modelStarted));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

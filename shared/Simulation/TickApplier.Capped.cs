@@ -32,12 +32,7 @@ public sealed partial class TickApplier
         var details = new JsonObject
         {
             ["reason"] = status.Reason,
-            ["budget"] = new JsonObject
-            {
-                ["state"] = BudgetNote.Capped,
-                ["fraction"] = Math.Round(status.Fraction, 4),
-                ["reason"] = $"capped until 00:00 UTC: {status.Reason}",
-            },
+            ["budget"] = BudgetNote.CappedBy(status).ToJson(),
             ["tokens_today"] = status.TokensToday,
             ["token_cap"] = status.TokenCap,
             ["token_cap_source"] = status.TokenCapSource,

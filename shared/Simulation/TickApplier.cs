@@ -301,7 +301,7 @@ public sealed partial class TickApplier(ISearchProvider search, IOptions<MemoryO
 
         if (plan.Budget is { } budget)
         {
-            details["budget"] = new JsonObject { ["state"] = budget.State, ["fraction"] = budget.Fraction, ["reason"] = budget.Reason };
+            details["budget"] = budget.ToJson();
         }
 
         details["reputation_score"] = bot.ReputationScore;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 
 namespace BotSociety.Core.Usage;
 
@@ -20,7 +21,7 @@ public sealed record BudgetNote(string State, double Fraction, string? Reason)
         var fraction = Math.Round(caps.Fraction, 4);
         if (caps.IsCapped)
         {
-            return new(Capped, fraction, $"capped until 00:00 UTC: {caps.Reason}");
+            return CappedBy(caps);
         }
 
         if (caps.Fraction < threshold)
@@ -32,6 +33,12 @@ public sealed record BudgetNote(string State, double Fraction, string? Reason)
             ? new(NearCap, fraction, $"near the cap: {Percent(caps.Fraction)} of today's budget used, so it rests more often")
             : new(Fallback, fraction, $"fallback model {fallbackModel}: {Percent(caps.Fraction)} of today's budget used");
     }
+
+    /// <summary>The note of a bot at a cap (or whose next call would pass one): it sleeps until the budget renews.</summary>
+    public static BudgetNote CappedBy(CapStatus caps) => new(Capped, Math.Round(caps.Fraction, 4), $"capped until 00:00 UTC: {caps.Reason}");
+
+    /// <summary>The note as an activity row's <c>details.budget</c>.</summary>
+    public JsonObject ToJson() => new() { ["state"] = State, ["fraction"] = Fraction, ["reason"] = Reason };
 
     public static string Percent(double fraction) => string.Create(CultureInfo.InvariantCulture, $"{Math.Floor(fraction * 100):0} %");
 }

@@ -13,8 +13,8 @@ public readonly record struct TokenUsage(int InputTokens, int OutputTokens, int 
         new(a.InputTokens + b.InputTokens, a.OutputTokens + b.OutputTokens, a.CachedInputTokens + b.CachedInputTokens);
 }
 
-/// <summary>A price found for a model: the table's entry and the prefix it was found under, or <c>local</c> (free).</summary>
-public sealed record PriceMatch(string Provider, string Prefix, ModelPrice Price, bool Local);
+/// <summary>A price found for a model: the table's entry and the prefix it was found under (none for a local model, free).</summary>
+public sealed record PriceMatch(string Prefix, ModelPrice Price);
 
 /// <summary>
 /// Estimated cost of model calls from the price table. Local models (the simulator, Ollama, an OpenAI-compatible
@@ -29,7 +29,7 @@ public sealed class ModelCost(IOptions<PricingOptions> pricing, IOptions<ModelsO
     {
         if (IsLocal(provider))
         {
-            return new PriceMatch(provider, "", Free, Local: true);
+            return new PriceMatch("", Free);
         }
 
         if (!pricing.Value.Providers.TryGetValue(provider, out var table))
@@ -38,7 +38,7 @@ public sealed class ModelCost(IOptions<PricingOptions> pricing, IOptions<ModelsO
         }
 
         var best = table.Where(e => model.StartsWith(e.Key, StringComparison.OrdinalIgnoreCase)).OrderByDescending(e => e.Key.Length).FirstOrDefault();
-        return best.Value is null ? null : new PriceMatch(provider, best.Key, best.Value, Local: false);
+        return best.Value is null ? null : new PriceMatch(best.Key, best.Value);
     }
 
     /// <summary>US dollars for <paramref name="usage"/>, or null when the model's price is unknown.</summary>

@@ -4,6 +4,7 @@ using BotSociety.Core.Bots;
 using BotSociety.Core.Data;
 using BotSociety.Core.Reputation;
 using BotSociety.Core.Simulation;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace BotSociety.Core.Usage;
@@ -259,7 +260,7 @@ public sealed class StatsQueries(IDbContextFactory<BotSocietyDb> dbFactory, Time
         db.Database.OpenConnection();
         try
         {
-            using var command = db.Database.GetDbConnection().CreateCommand();
+            using var command = ((SqliteConnection)db.Database.GetDbConnection()).CreateCommand();
             var filters = (query.BotId is null ? "" : " AND bot_id = $bot") + (query.Since is null ? "" : " AND at >= $since");
             command.CommandText = $"""
                 SELECT bot_id, at, score FROM reputation_buckets WHERE bucket IN (SELECT value FROM json_each($slots)){filters}
@@ -267,16 +268,16 @@ public sealed class StatsQueries(IDbContextFactory<BotSocietyDb> dbFactory, Time
                 SELECT b.bot_id, b.at, b.score FROM json_each($newest) AS n
                 JOIN reputation_buckets AS b ON b.bot_id = n.value ->> 0 AND b.bucket = n.value ->> 1
                 """;
-            AddParameter(command, "$slots", JsonSerializer.Serialize(slots.Select(StoredText)));
-            AddParameter(command, "$newest", JsonSerializer.Serialize(newest.Select(n => new object[] { n.BotId, StoredText(n.Bucket) })));
+            command.Parameters.AddWithValue("$slots", JsonSerializer.Serialize(slots.Select(StoredText)));
+            command.Parameters.AddWithValue("$newest", JsonSerializer.Serialize(newest.Select(n => new object[] { n.BotId, StoredText(n.Bucket) })));
             if (query.BotId is { } botId)
             {
-                AddParameter(command, "$bot", botId);
+                command.Parameters.AddWithValue("$bot", botId);
             }
 
             if (query.Since is { } since)
             {
-                AddParameter(command, "$since", StoredText(since));
+                command.Parameters.AddWithValue("$since", since);
             }
 
             using var reader = command.ExecuteReader();
@@ -284,7 +285,7 @@ public sealed class StatsQueries(IDbContextFactory<BotSocietyDb> dbFactory, Time
             {
                 if (points.TryGetValue(reader.GetInt32(0), out var series))
                 {
-                    series.Add(new ReputationPoint(DateTime.ParseExact(reader.GetString(1), StoredFormat, CultureInfo.InvariantCulture, AsUtc), reader.GetDouble(2)));
+                    series.Add(new ReputationPoint(DateTime.SpecifyKind(reader.GetDateTime(1), DateTimeKind.Utc), reader.GetDouble(2)));
                 }
             }
         }
@@ -294,20 +295,11 @@ public sealed class StatsQueries(IDbContextFactory<BotSocietyDb> dbFactory, Time
         }
     }
 
-    /// <summary>How EF Core's SQLite provider writes a DateTime, so comparisons with stored text are the index's own.</summary>
-    private const string StoredFormat = "yyyy-MM-dd HH:mm:ss.FFFFFFF";
-
-    private const DateTimeStyles AsUtc = DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal;
-
-    private static string StoredText(DateTime instant) => instant.ToString(StoredFormat, CultureInfo.InvariantCulture);
-
-    private static void AddParameter(System.Data.Common.DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
-    }
+    /// <summary>
+    /// An instant as SQLite holds it (EF Core and Microsoft.Data.Sqlite write the same text), for instants inside a
+    /// JSON parameter, where the driver does not format them: comparisons with stored text are then the index's own.
+    /// </summary>
+    private static string StoredText(DateTime instant) => instant.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Buckets are ten-minute slots shared by every bot, so the sample is chosen among slots and only the chosen

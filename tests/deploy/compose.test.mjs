@@ -7,6 +7,9 @@ import { compose, envFrom, randomKey, resolvedConfig } from './support/compose.m
 const key = randomKey();
 const publicUrl = 'https://society.example.test';
 const envText = envFrom({ RELAY_ACCESS_KEY: key, PUBLIC_URL: publicUrl });
+// Resolving runs docker-compose and a YAML parse; the tests read one result, made inside the first that needs it.
+let resolved;
+const config = () => (resolved ??= resolvedConfig(envText));
 
 const parseConnection = (text) => Object.fromEntries(text.split(';').filter(Boolean).map((part) => {
   const at = part.indexOf('=');
@@ -27,7 +30,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('runs one of each service, always restarted, with health checks, and publishes only the dashboard', () => {
-    const { services } = resolvedConfig(envText);
+    const { services } = config();
     assert.deepEqual(Object.keys(services).sort(), ['azurite', 'dashboard', 'functions', 'relay']);
     for (const [name, service] of Object.entries(services)) {
       assert.equal(service.restart, 'always', `${name} restart`);
@@ -40,14 +43,14 @@ describe('docker-compose.yml', () => {
   });
 
   it('starts each service after what it needs is healthy', () => {
-    const { services } = resolvedConfig(envText);
+    const { services } = config();
     const conditions = (name) => Object.fromEntries(Object.entries(services[name].depends_on ?? {}).map(([dep, v]) => [dep, v.condition]));
     assert.deepEqual(conditions('functions'), { azurite: 'service_healthy', relay: 'service_healthy' });
     assert.deepEqual(conditions('dashboard'), { functions: 'service_healthy', relay: 'service_healthy' });
   });
 
   it('gives the Functions host Azurite by its compose host name, on a volume', () => {
-    const { services, volumes } = resolvedConfig(envText);
+    const { services, volumes } = config();
     const storage = parseConnection(services.functions.environment.AzureWebJobsStorage);
     assert.doesNotMatch(services.functions.environment.AzureWebJobsStorage, /UseDevelopmentStorage/);
     for (const endpoint of ['blobendpoint', 'queueendpoint', 'tableendpoint']) {
@@ -63,7 +66,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('shares one relay key between the Functions app and the relay, and tells browsers the public address', () => {
-    const { services } = resolvedConfig(envText);
+    const { services } = config();
     const app = parseConnection(services.functions.environment.Realtime__ConnectionString);
     const relay = parseConnection(services.relay.environment.Relay__ConnectionString);
     assert.equal(app.accesskey, key);
@@ -77,7 +80,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('logs at production levels by default', () => {
-    const { services } = resolvedConfig(envText);
+    const { services } = config();
     assert.equal(services.functions.environment.AzureFunctionsJobHost__logging__logLevel__default, 'Warning');
     assert.equal(services.functions.environment.Logging__LogLevel__Default, 'Warning');
     assert.equal(services.relay.environment.Logging__LogLevel__Default, 'Warning');
