@@ -118,7 +118,7 @@ public sealed partial class MemoryCompressor(
         }
 
         var options = memoryOptions.Value;
-        var usage = HeartbeatPlanner.UsageOf(response);
+        var usage = TokenUsage.Of(response);
         var cost = pricing.EstimateUsd(model.Provider, response.ModelId ?? model.Model, usage);
         var periodStart = rows[0].CreatedAt;
         var periodEnd = rows[^1].CreatedAt;

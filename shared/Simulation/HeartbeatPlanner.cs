@@ -103,7 +103,7 @@ public sealed partial class HeartbeatPlanner(
         try
         {
             var response = await client.GetResponseAsync(messages, options, timeout.Token);
-            usage += UsageOf(response);
+            usage += TokenUsage.Of(response);
             modelId = response.ModelId ?? model.Model;
             if (RefusalOf(response) is { } refusal)
             {
@@ -121,7 +121,7 @@ public sealed partial class HeartbeatPlanner(
                     new(ChatRole.User, $"That answer could not be used: {error}. Answer again with exactly one JSON object in one of the shapes above, and nothing else."),
                 };
                 response = await client.GetResponseAsync(repair, options, timeout.Token);
-                usage += UsageOf(response);
+                usage += TokenUsage.Of(response);
                 (action, error) = ActionParser.Parse(response.Text);
                 if (action is null)
                 {
@@ -238,18 +238,6 @@ public sealed partial class HeartbeatPlanner(
         }
 
         return cost;
-    }
-
-    /// <summary>
-    /// Tokens as billed. Anthropic's input count as the adapter reports it already holds cache reads and writes, so the
-    /// cached count is a part of it, never added on top; OpenAI's prompt tokens hold the cached ones the same way.
-    /// </summary>
-    internal static TokenUsage UsageOf(ChatResponse response)
-    {
-        var u = response.Usage;
-        var input = (int)(u?.InputTokenCount ?? 0);
-        var cached = (int)Math.Min(u?.CachedInputTokenCount ?? 0, input);
-        return new TokenUsage(input, (int)(u?.OutputTokenCount ?? 0), cached);
     }
 
     /// <summary>The refusal text when the provider declined to answer (a content filter or an explicit refusal).</summary>

@@ -69,9 +69,10 @@ public sealed class CostCapService(IDbContextFactory<BotSocietyDb> dbFactory, Co
         bot.DailyTokenCap = tokenCap;
         bot.DailyCostCapUsd = costCap;
         var after = UsageCaps.Evaluate(bot, usage, usageOptions.Value);
+        var (capsBefore, capsAfter) = (Caps(before), Caps(after));
         if (changed.Count == 0)
         {
-            return WriteResult.Done<CostCaps>(Caps(after));
+            return WriteResult.Done(capsAfter);
         }
 
         // A capped bot was put to sleep until midnight UTC (TickApplier.RecordCappedAsync); a cap that no longer
@@ -88,13 +89,14 @@ public sealed class CostCapService(IDbContextFactory<BotSocietyDb> dbFactory, Co
             ChangedAt = now,
             Kind = ConfigChangeKinds.CostCap,
             Fields = JsonSerializer.Serialize(changed.Select(f => $"{CostsSection}.{f!.GetValue<string>()}"), SocietyJson.Options),
-            Before = new JsonObject { [CostsSection] = Json(Caps(before)) }.ToJsonString(SocietyJson.Options),
-            After = new JsonObject { [CostsSection] = Json(Caps(after)) }.ToJsonString(SocietyJson.Options),
+            Before = new JsonObject { [CostsSection] = Json(capsBefore) }.ToJsonString(SocietyJson.Options),
+            After = new JsonObject { [CostsSection] = Json(capsAfter) }.ToJsonString(SocietyJson.Options),
         });
         await db.SaveChangesAsync(cancellationToken);
-        var details = new JsonObject { ["fields"] = changed, ["before"] = Json(Caps(before)), ["after"] = Json(Caps(after)) };
+        // A JSON node has one parent, so the event gets nodes of its own.
+        var details = new JsonObject { ["fields"] = changed, ["before"] = Json(capsBefore), ["after"] = Json(capsAfter) };
         await events.PublishAsync(SocietyEventTypes.ConfigUpdated, bot.Id, bot.Name, "set_cost_cap", details, cancellationToken);
-        return WriteResult.Done<CostCaps>(Caps(after));
+        return WriteResult.Done(capsAfter);
     }
 
     private static CostCaps Caps(CapStatus status) =>

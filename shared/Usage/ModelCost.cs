@@ -11,6 +11,18 @@ public readonly record struct TokenUsage(int InputTokens, int OutputTokens, int 
 {
     public static TokenUsage operator +(TokenUsage a, TokenUsage b) =>
         new(a.InputTokens + b.InputTokens, a.OutputTokens + b.OutputTokens, a.CachedInputTokens + b.CachedInputTokens);
+
+    /// <summary>
+    /// Tokens as billed. Anthropic's input count as the adapter reports it already holds cache reads and writes, so the
+    /// cached count is a part of it, never added on top; OpenAI's prompt tokens hold the cached ones the same way.
+    /// </summary>
+    public static TokenUsage Of(Microsoft.Extensions.AI.ChatResponse response)
+    {
+        var u = response.Usage;
+        var input = (int)(u?.InputTokenCount ?? 0);
+        var cached = (int)Math.Min(u?.CachedInputTokenCount ?? 0, input);
+        return new TokenUsage(input, (int)(u?.OutputTokenCount ?? 0), cached);
+    }
 }
 
 /// <summary>A price found for a model: the table's entry and the prefix it was found under (none for a local model, free).</summary>
