@@ -33,8 +33,8 @@ export function compose(args, envText) {
 }
 
 /** The resolved configuration as an object (docker-compose 1.x prints YAML; Debian's python3-yaml reads it). */
-export function resolvedConfig(envText) {
-  const result = compose(['config'], envText);
+export function resolvedConfig(envText, options = []) {
+  const result = compose([...options, 'config'], envText);
   if (result.status !== 0) throw new Error(`docker-compose config failed:\n${result.stderr}`);
   const json = execFileSync('/usr/bin/python3', ['-c', 'import json, sys, yaml; print(json.dumps(yaml.safe_load(sys.stdin)))'], { input: result.stdout, encoding: 'utf8' });
   return JSON.parse(json);
@@ -42,3 +42,22 @@ export function resolvedConfig(envText) {
 
 /** A key like the one DEPLOY.md has an operator make (openssl rand -base64 33). */
 export const randomKey = () => Buffer.from(crypto.getRandomValues(new Uint8Array(33))).toString('base64');
+
+/**
+ * The profiles a command runs with: its --profile options, else COMPOSE_PROFILES from the .env (docker-compose and
+ * Compose v2 both read it there, and both let the options win).
+ */
+export function activeProfiles(envText, options = []) {
+  const flags = options.flatMap((o, i) => (o === '--profile' ? [options[i + 1]] : []));
+  if (flags.length > 0) return flags;
+  const line = /^COMPOSE_PROFILES=(.*)$/m.exec(envText);
+  return line ? line[1].split(',').map((p) => p.trim()).filter(Boolean) : [];
+}
+
+/**
+ * The services `up` starts. `config` of docker-compose 1.x prints every service, each with its profiles; as the Compose
+ * specification says, a service without profiles always runs and one with profiles runs when one of them is active.
+ */
+export function enabledServices(config, profiles) {
+  return Object.fromEntries(Object.entries(config.services).filter(([, s]) => !s.profiles || s.profiles.some((p) => profiles.includes(p))));
+}
