@@ -1,13 +1,15 @@
 using BotSociety.DevHost.Hosting;
 using BotSociety.DevHost.Http;
+using BotSociety.DevHost.Queues;
 using BotSociety.DevHost.Realtime;
 using BotSociety.DevHost.Settings;
 using BotSociety.DevHost.StaticSite;
+using BotSociety.DevHost.Storage;
 using BotSociety.DevHost.Timers;
 using BotSociety.DevHost.Worker;
 
 // devhost: a small Azure Functions host. It launches the real isolated worker (the built functions/ app), speaks
-// the host<->worker gRPC protocol to it, runs its timers and forwards HTTP requests to it, on one port.
+// the host<->worker gRPC protocol to it, runs its timers and queue triggers and forwards HTTP requests to it, on one port.
 if (!CommandLine.TryParse(args, Environment.GetEnvironmentVariable("PORT"), out var options, out var error))
 {
     if (error.Length == 0)
@@ -27,10 +29,12 @@ try
     var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
     builder.AddDevHostConsole();
     var settings = builder.AddDevHostSettings(options!);
+    builder.AddDevHostStorage(options!, settings);
     builder.AddDevHostRelay(options!, settings);
     builder.AddDevHostKestrel(options!);
     builder.AddWorkerHost();
     builder.AddFunctionTimers();
+    builder.AddQueueBindings();
     builder.AddFunctionForwarding();
 
     var app = builder.Build();

@@ -1,14 +1,18 @@
 using System.Text.Json;
+using BotSociety.DevHost.Queues;
 
 namespace BotSociety.DevHost.Settings;
 
-/// <summary>The parts of the app's host.json devhost honours: the HTTP route prefix and the log levels.</summary>
+/// <summary>The parts of the app's host.json devhost honours: the HTTP route prefix, the log levels and the queue settings.</summary>
 internal sealed record HostJson(string RoutePrefix, IReadOnlyDictionary<string, LogLevel> LogLevels)
 {
     public const string DefaultRoutePrefix = "api";
     private const string DefaultCategory = "default";
 
     public static HostJson Default { get; } = new(DefaultRoutePrefix, new Dictionary<string, LogLevel>());
+
+    /// <summary><c>extensions.queues</c>: polling, batches, retries and poison messages of queue triggers, and the message encoding.</summary>
+    public QueuesOptions Queues { get; init; } = QueuesOptions.Default;
 
     /// <summary>
     /// The least level shown for a worker log of <paramref name="category"/>: the longest matching prefix in
@@ -60,7 +64,10 @@ internal sealed record HostJson(string RoutePrefix, IReadOnlyDictionary<string, 
                 }
             }
 
-            return new HostJson(prefix is { ValueKind: JsonValueKind.String } ? prefix.Value.GetString()!.Trim('/') : DefaultRoutePrefix, levels);
+            return new HostJson(prefix is { ValueKind: JsonValueKind.String } ? prefix.Value.GetString()!.Trim('/') : DefaultRoutePrefix, levels)
+            {
+                Queues = QueuesOptions.Read(Find(document.RootElement, "extensions", "queues"), path),
+            };
         }
         catch (JsonException e)
         {

@@ -1,14 +1,25 @@
 using System.Collections.Concurrent;
 using BotSociety.DevHost.Hosting;
+using BotSociety.DevHost.Storage;
 using BotSociety.DevHost.Worker;
 
 namespace BotSociety.DevHost.Timers;
 
-/// <summary>Runs every timer function of the catalog on its schedule, once the first worker is ready.</summary>
-internal sealed class TimerScheduler(FunctionCatalog catalog, IFunctionInvoker invoker, TimeProvider timeProvider, ILogger<TimerScheduler> logger)
-    : BackgroundService
+/// <summary>
+/// Runs every timer function of the catalog on its schedule, once the first worker is ready. With
+/// <c>AzureWebJobsStorage</c> set and answering, each timer fires only on the devhost holding its lock (see
+/// <see cref="TimerSingleton"/>); without it, every timer runs here, as for one instance.
+/// </summary>
+internal sealed partial class TimerScheduler(
+    FunctionCatalog catalog,
+    IFunctionInvoker invoker,
+    StorageSettings storage,
+    StorageProbes probes,
+    TimeProvider timeProvider,
+    ILogger<TimerScheduler> logger) : BackgroundService
 {
     private readonly ConcurrentDictionary<string, TimerRunner> runners = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, TimerSingleton> singletons = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The runner of a timer function, shared by its schedule and the admin API so neither overlaps the other.</summary>
     public TimerRunner? Find(string functionName)
@@ -16,6 +27,9 @@ internal sealed class TimerScheduler(FunctionCatalog catalog, IFunctionInvoker i
         var timer = catalog.Timers.FirstOrDefault(t => t.FunctionName.Equals(functionName, StringComparison.OrdinalIgnoreCase));
         return timer is null ? null : runners.GetOrAdd(timer.FunctionName, _ => new TimerRunner(timer, invoker, timeProvider, logger));
     }
+
+    /// <summary>True when this devhost fires the timer: it holds the timer's lock, or no lock is in use.</summary>
+    public bool Fires(string functionName) => !singletons.TryGetValue(functionName, out var singleton) || singleton.IsHolder;
 
     public override void Dispose()
     {
@@ -32,11 +46,52 @@ internal sealed class TimerScheduler(FunctionCatalog catalog, IFunctionInvoker i
         try
         {
             await catalog.Loaded.WaitAsync(stoppingToken);
-            await Task.WhenAll(catalog.Timers.Select(t => Find(t.FunctionName)!.RunAsync(stoppingToken)));
+            if (catalog.Timers.Count == 0)
+            {
+                return;
+            }
+
+            var account = await LockAccountAsync(stoppingToken);
+            await Task.WhenAll(catalog.Timers.Select(t =>
+            {
+                var runner = Find(t.FunctionName)!;
+                if (account is null)
+                {
+                    return runner.RunAsync(stoppingToken);
+                }
+
+                var singleton = new TimerSingleton(runner, TimerLock.For(account, storage.HostId, t.FunctionName, storage.TimerLease), storage.TimerLease, timeProvider, logger);
+                singletons[t.FunctionName] = singleton;
+                return singleton.RunAsync(stoppingToken);
+            }));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Shutting down.
         }
     }
+
+    /// <summary>The account the timers' locks live in, or null (with one line saying why) when they run without one.</summary>
+    private async Task<StorageAccount?> LockAccountAsync(CancellationToken stoppingToken)
+    {
+        if (storage.HostStorage is not { } account)
+        {
+            return null;
+        }
+
+        if (await probes.HostContainerAsync(account, stoppingToken) is { } problem)
+        {
+            LogUnguarded(logger, StorageSettings.HostStorageSetting, account.BlobEndpoint, problem);
+            return null;
+        }
+
+        LogGuarded(logger, StorageSettings.HostStorageSetting, account.BlobEndpoint, storage.HostId);
+        return account;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Timers fire on this devhost without the singleton lease: {Setting} ({Endpoint}) does not answer: {Reason}. Start Azurite (tools/azurite) before devhost for one timer run across devhosts")]
+    private static partial void LogUnguarded(ILogger logger, string setting, string endpoint, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Timers are singletons across the devhosts sharing {Setting} ({Endpoint}) and host id '{HostId}'")]
+    private static partial void LogGuarded(ILogger logger, string setting, string endpoint, string hostId);
 }

@@ -10,7 +10,8 @@ namespace BotSociety.DevHost.Worker;
 /// worker's logs. The gRPC service feeds <see cref="Receive"/> and drains <see cref="Outbound"/>; the rest of
 /// devhost talks to this object only.
 /// </summary>
-internal sealed partial class WorkerChannel(string workerId, WorkerOutput output, Func<string, LogLevel> minimumLevel, TimeProvider timeProvider, ILogger logger)
+internal sealed partial class WorkerChannel(
+    string workerId, WorkerOutput output, Func<string, LogLevel> minimumLevel, IOutputBindings outputBindings, TimeProvider timeProvider, ILogger logger)
 {
     private const string HostVersion = "4.0.0-devhost";
     private const string HttpUriCapability = "HttpUri";
@@ -106,6 +107,12 @@ internal sealed partial class WorkerChannel(string workerId, WorkerOutput output
 
             var started = timeProvider.GetTimestamp();
             var result = await pending.Result.Task.WaitAsync(cancellationToken);
+            if (result.Succeeded)
+            {
+                // The outputs are written whatever becomes of the caller (an HTTP client may have gone): the function ran.
+                result = await outputBindings.CompleteAsync(function, result, CancellationToken.None);
+            }
+
             var milliseconds = (long)timeProvider.GetElapsedTime(started).TotalMilliseconds;
             if (result.Succeeded)
             {
@@ -194,7 +201,7 @@ internal sealed partial class WorkerChannel(string workerId, WorkerOutput output
 
         var status = response.Result?.Status ?? StatusResult.Types.Status.Failure;
         pending.Result.TrySetResult(status == StatusResult.Types.Status.Success
-            ? new InvocationResult(response.InvocationId, true, null)
+            ? new InvocationResult(response.InvocationId, true, null) { ReturnValue = response.ReturnValue, OutputData = [.. response.OutputData] }
             : InvocationResult.Failed(response.InvocationId, Describe(response.Result) ?? status.ToString()));
     }
 

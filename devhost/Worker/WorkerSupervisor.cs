@@ -18,6 +18,7 @@ internal sealed partial class WorkerSupervisor(
     ProcessLauncher launcher,
     WorkerRpcEndpoint rpcEndpoint,
     FunctionCatalog catalog,
+    IOutputBindings outputBindings,
     DevHostExit exit,
     IHostApplicationLifetime lifetime,
     TimeProvider timeProvider,
@@ -131,7 +132,7 @@ internal sealed partial class WorkerSupervisor(
     {
         var workerId = Guid.NewGuid().ToString();
         var output = new WorkerOutput();
-        var channel = new WorkerChannel(workerId, output, hostJson.MinimumLevel, timeProvider, workerLogger);
+        var channel = new WorkerChannel(workerId, output, hostJson.MinimumLevel, outputBindings, timeProvider, workerLogger);
         rendezvous.Expect(channel);
         launchedChannel = channel;
         WorkerProcess? process = null;

@@ -34,10 +34,16 @@ internal sealed partial class DevHostProcess : IAsyncDisposable
 
     public string Output => string.Join('\n', lines);
 
-    public static DevHostProcess Start(string? settingsPath, string? scriptRoot = null, params string[] extraArguments)
+    public static DevHostProcess Start(string? settingsPath, string? scriptRoot = null, params string[] extraArguments) =>
+        StartOnPort(FreePort(), settingsPath, scriptRoot, extraArguments);
+
+    /// <summary>
+    /// Starts devhost on <paramref name="port"/>, for settings that must name devhost's own address (a relay
+    /// mounted on devhost: <c>Realtime__ConnectionString</c> with <c>Port=</c> this port). Take it from <see cref="FreePort"/>.
+    /// </summary>
+    public static DevHostProcess StartOnPort(int port, string? settingsPath, string? scriptRoot = null, params string[] extraArguments)
     {
         BuiltArtefacts.EnsureBuilt();
-        var port = FreePort();
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -127,12 +133,15 @@ internal sealed partial class DevHostProcess : IAsyncDisposable
     public int CountLines(string text) => lines.Count(l => l.Contains(text, StringComparison.Ordinal));
 
     /// <summary>Waits for a line containing <paramref name="text"/>: devhost's console is written asynchronously.</summary>
-    public async Task WaitForLineAsync(string text)
+    public Task WaitForLineAsync(string text) => WaitForLineAsync(text, TimeSpan.FromSeconds(10));
+
+    /// <summary>Waits up to <paramref name="timeout"/> for a line containing <paramref name="text"/>.</summary>
+    public async Task WaitForLineAsync(string text, TimeSpan timeout)
     {
         var waited = Stopwatch.StartNew();
         while (CountLines(text) == 0)
         {
-            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(10), $"devhost printed no line with '{text}' within 10 s:\n{Output}");
+            Assert.True(waited.Elapsed < timeout, $"devhost printed no line with '{text}' within {timeout.TotalSeconds} s:\n{Output}");
             await Task.Delay(50);
         }
     }
@@ -195,7 +204,8 @@ internal sealed partial class DevHostProcess : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    /// <summary>A loopback port nothing listens on right now.</summary>
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
