@@ -17,6 +17,17 @@ var app = builder.Build();
 // Check every setting, then migrate and seed, before the worker connects to its host: a wrong setting must
 // stop the app before it touches the database, and the host invokes functions as soon as they are loaded,
 // so an invocation must never find a database without its tables or its bots.
-app.Services.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate();
-await app.Services.GetRequiredService<DatabaseInitializer>().InitializeAsync(CancellationToken.None);
+try
+{
+    app.Services.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate();
+    await app.Services.GetRequiredService<DatabaseInitializer>().InitializeAsync(CancellationToken.None);
+}
+catch (Exception e) when (e is Microsoft.Extensions.Options.OptionsValidationException or DatabaseStartupException)
+{
+    // One line that names the setting and the cause is what an operator needs; the stack trace would only bury it.
+    Console.Error.WriteLine($"BotSociety cannot start: {e.Message}");
+    return 1;
+}
+
 await app.RunAsync();
+return 0;

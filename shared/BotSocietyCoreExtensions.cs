@@ -1,5 +1,6 @@
 using BotSociety.Core.Bots;
 using BotSociety.Core.Data;
+using BotSociety.Core.Data.Dialects;
 using BotSociety.Core.Llm;
 using BotSociety.Core.Llm.Offline;
 using BotSociety.Core.Memory;
@@ -8,8 +9,6 @@ using BotSociety.Core.Search;
 using BotSociety.Core.Simulation;
 using BotSociety.Core.Social;
 using BotSociety.Core.Usage;
-using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Json;
@@ -40,14 +39,14 @@ public static class BotSocietyCoreExtensions
         AddValidatedOptions<SearchOptions>(services, SearchOptions.SectionName);
 
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<IInterceptor, SqlitePragmaInterceptor>();
+        services.AddSingleton<SocietyInstance>();
+
+        // SQLite or PostgreSQL, as Database:Provider says; every difference between the two lives in the dialect.
+        services.AddSingleton<SqlDialect>(sp => sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.IsPostgres ? new PostgresDialect() : new SqliteDialect());
         services.AddPooledDbContextFactory<BotSocietyDb>((sp, options) =>
         {
-            var path = Path.GetFullPath(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Path);
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            var connection = new SqliteConnectionStringBuilder { DataSource = path, DefaultTimeout = 30, Pooling = true };
-            options.UseSqlite(connection.ToString())
-                .AddInterceptors(sp.GetServices<IInterceptor>());
+            sp.GetRequiredService<SqlDialect>().Configure(options, sp.GetRequiredService<IOptions<DatabaseOptions>>().Value);
+            options.AddInterceptors(sp.GetServices<IInterceptor>());
         });
 
         services.AddSingleton<PersonaCatalog>();
@@ -67,6 +66,7 @@ public static class BotSocietyCoreExtensions
         services.AddSingleton<TickApplier>();
         services.AddSingleton<HeartbeatEngine>();
 
+        services.AddSingleton<HeartbeatQueueStatus>();
         services.AddSingleton<SocietyHealth>();
         services.AddSingleton<BotQueries>();
         services.AddSingleton<ActivityQueries>();

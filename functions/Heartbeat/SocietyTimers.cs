@@ -2,21 +2,56 @@ using BotSociety.Core.Memory;
 using BotSociety.Core.Simulation;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace BotSociety.Functions.Heartbeat;
 
-/// <summary>The society's clock: a heartbeat tick on <c>%HeartbeatSchedule%</c>, memory compression on <c>%CompressMemorySchedule%</c>.</summary>
-internal sealed partial class SocietyTimers(HeartbeatEngine engine, MemoryCompressor compressor, ILogger<SocietyTimers> logger)
+/// <summary>
+/// The society's clock: a heartbeat tick on <c>%HeartbeatSchedule%</c>, memory compression on <c>%CompressMemorySchedule%</c>.
+/// With <c>Society__Dispatch=queue</c> the tick only claims due bots and returns their batches for the <c>heartbeats</c>
+/// queue, and <see cref="RunHeartbeatsAsync"/> runs each batch on whichever instance the host gives it to.
+/// </summary>
+internal sealed partial class SocietyTimers(
+    HeartbeatEngine engine, MemoryCompressor compressor, IOptions<SocietyOptions> options, ILogger<SocietyTimers> logger)
 {
     [Function("Heartbeat")]
-    public async Task HeartbeatAsync([TimerTrigger("%HeartbeatSchedule%")] TimerInfo timer, CancellationToken cancellationToken)
+    [QueueOutput(SocietyOptions.HeartbeatQueue)]
+    public async Task<string[]> HeartbeatAsync([TimerTrigger("%HeartbeatSchedule%")] TimerInfo timer, CancellationToken cancellationToken)
     {
         if (timer.IsPastDue)
         {
             LogPastDue("Heartbeat");
         }
 
-        await engine.RunTickAsync(cancellationToken);
+        if (!options.Value.IsQueueDispatch)
+        {
+            await engine.RunTickAsync(cancellationToken);
+            return [];
+        }
+
+        var batches = await engine.DispatchAsync(cancellationToken);
+        return [.. batches.Select(b => b.ToMessage())];
+    }
+
+    /// <summary>
+    /// One queued batch. A message that is not a batch fails here, with its reason logged; the host retries it up to
+    /// host.json's maxDequeueCount and then moves it to <c>heartbeats-poison</c>, which /api/health counts.
+    /// </summary>
+    [Function("RunHeartbeats")]
+    public async Task RunHeartbeatsAsync([QueueTrigger(SocietyOptions.HeartbeatQueue)] string message, CancellationToken cancellationToken)
+    {
+        HeartbeatBatch batch;
+        try
+        {
+            batch = HeartbeatBatch.Parse(message);
+        }
+        catch (FormatException e)
+        {
+            LogMalformed(e.Message);
+            throw;
+        }
+
+        await engine.RunBatchAsync(batch, cancellationToken);
     }
 
     [Function("CompressMemory")]
@@ -36,4 +71,7 @@ internal sealed partial class SocietyTimers(HeartbeatEngine engine, MemoryCompre
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Memory compression wrote {Summaries} summaries")]
     private partial void LogCompressed(int summaries);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A heartbeat queue message was refused: {Reason}")]
+    private partial void LogMalformed(string reason);
 }

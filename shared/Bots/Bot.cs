@@ -40,4 +40,13 @@ public sealed class Bot
 
     /// <summary>The UTC day a <c>usage_capped</c> activity was last written, so a capped bot logs it once a day.</summary>
     public DateOnly? CappedOn { get; set; }
+
+    /// <summary>
+    /// The claim of the batch that is to run this bot's due heartbeat (<c>instance/claim-id</c>), or null. A heartbeat
+    /// is applied only under its claim, and applying it clears the claim, so a bot never acts twice for one due time.
+    /// </summary>
+    public string? ClaimedBy { get; set; }
+
+    /// <summary>When the claim lapses: an instance that died holding it loses it then, and another takes the bot.</summary>
+    public DateTime? ClaimedUntil { get; set; }
 }

@@ -1,9 +1,11 @@
 using BotSociety.Core.Bots;
+using BotSociety.Core.Data.Dialects;
 using BotSociety.Core.Reputation;
 using BotSociety.Core.Search;
 using BotSociety.Core.Simulation;
 using BotSociety.Core.Usage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -17,6 +19,8 @@ namespace BotSociety.Core.Data;
 /// </summary>
 public sealed partial class DatabaseInitializer(
     IDbContextFactory<BotSocietyDb> dbFactory,
+    SqlDialect dialect,
+    IOptions<DatabaseOptions> databaseOptions,
     PersonaCatalog personas,
     TimeProvider time,
     IOptions<SocietyOptions> societyOptions,
@@ -40,11 +44,21 @@ public sealed partial class DatabaseInitializer(
         // Read the personas first: a broken file should fail start before the database is touched.
         var catalog = personas.LoadAll();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await db.Database.MigrateAsync(cancellationToken);
+        try
+        {
+            await db.Database.MigrateAsync(cancellationToken);
+        }
+        catch (Exception ex) when (dialect.IsUnreachable(ex))
+        {
+            throw new DatabaseStartupException(dialect.DescribeUnreachable(ex, databaseOptions.Value), ex);
+        }
 
-        // WAL lets the API read while a heartbeat writes; the mode is stored in the file, so setting it once sticks.
-        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        await dialect.PrepareAsync(db, cancellationToken);
 
+        // Instances of the app may start side by side on one PostgreSQL: the first to take the writers' lock seeds the
+        // society, and the others, after it commits, find its bots and its index instead of adding them again.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await dialect.LockWritersAsync(db.Database.GetDbConnection(), transaction.GetDbTransaction(), cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
         var settings = await db.SocietySettings.FindAsync([SocietySettings.SingletonId], cancellationToken);
         if (settings is null)
@@ -68,8 +82,9 @@ public sealed partial class DatabaseInitializer(
 
         var woken = await WakeBotsNoLongerCappedAsync(db, now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
-        var indexed = await OfflineCorpusSearch.EnsureIndexedAsync(db, cancellationToken);
+        var indexed = await OfflineCorpusSearch.EnsureIndexedAsync(db, transaction.GetDbTransaction(), cancellationToken);
         var backfilled = await ReadModelBackfill.EnsureAsync(db, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         if (backfilled > 0)
         {
             LogBackfilled(backfilled);
@@ -120,6 +135,9 @@ public sealed partial class DatabaseInitializer(
     [LoggerMessage(Level = LogLevel.Information, Message = "Database ready: {Added} bots added from personas, {Indexed} corpus articles indexed, {Woken} capped bots woken by raised caps")]
     private partial void LogReady(int added, int indexed, int woken);
 }
+
+/// <summary>The database cannot be used at all (unreachable server, refused login, unopenable file); the message is one line for the operator.</summary>
+public sealed class DatabaseStartupException(string message, Exception inner) : Exception(message, inner);
 
 /// <summary>Runs <see cref="DatabaseInitializer"/> as the host starts, before timers and HTTP begin.</summary>
 internal sealed class DatabaseInitializerService(DatabaseInitializer initializer) : IHostedService

@@ -8,7 +8,8 @@ namespace BotSociety.Core.Data;
 /// <summary>
 /// Fills the read models kept beside the activity log (activity counts, reputation points) for a database whose
 /// log was written before they existed. Runs at start, once: afterwards every row keeps them up to date as it is
-/// written (HeartbeatWriter.RecordActivityAsync). Provider-neutral EF, so it moves with the data.
+/// written (HeartbeatWriter.RecordActivityAsync). Provider-neutral EF, so it moves with the data; it runs inside the
+/// start's transaction, so a stopped start leaves nothing half-filled.
 /// </summary>
 internal static class ReadModelBackfill
 {
@@ -22,7 +23,6 @@ internal static class ReadModelBackfill
             return 0;
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var counts = await db.ActivityLog.GroupBy(a => new { a.BotId, a.Action })
             .Select(g => new ActivityCount { BotId = g.Key.BotId, Action = g.Key.Action, Count = g.LongCount() })
             .ToListAsync(ct);
@@ -55,7 +55,6 @@ internal static class ReadModelBackfill
 
         db.ReputationBuckets.AddRange(points.Values);
         await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
         return read;
     }
 

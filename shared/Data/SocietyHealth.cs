@@ -1,5 +1,7 @@
 using System.Reflection;
+using BotSociety.Core.Data.Dialects;
 using BotSociety.Core.Realtime;
+using BotSociety.Core.Simulation;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -7,20 +9,23 @@ namespace BotSociety.Core.Data;
 
 /// <summary>
 /// What <c>/api/health</c> reports. The status follows the database alone: a live stream that lost events
-/// degrades dashboards (they fall back to polling) but not the society, so it is reported, not judged.
+/// degrades dashboards (they fall back to polling) but not the society, and poisoned heartbeat batches are retried
+/// by later ticks, so both are reported, not judged.
 /// </summary>
 public sealed record HealthReport(
     string Status, bool DatabaseReachable, bool MigrationsApplied, IReadOnlyList<string> PendingMigrations, string WorkerVersion, string? Error,
-    RealtimeStatus Realtime);
+    RealtimeStatus Realtime, HeartbeatQueueReport Queue);
 
 /// <summary>Checks that the database answers and is fully migrated, and says how the live stream fares.</summary>
-public sealed class SocietyHealth(IDbContextFactory<BotSocietyDb> dbFactory, RealtimeCounters realtime, IOptions<RealtimeOptions> realtimeOptions)
+public sealed class SocietyHealth(
+    IDbContextFactory<BotSocietyDb> dbFactory, SqlDialect dialect, RealtimeCounters realtime, IOptions<RealtimeOptions> realtimeOptions, HeartbeatQueueStatus queue)
 {
     private static readonly string Version =
         typeof(SocietyHealth).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
     public async Task<HealthReport> CheckAsync(CancellationToken cancellationToken)
     {
+        var queueReport = await queue.CheckAsync(cancellationToken);
         try
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -28,11 +33,11 @@ public sealed class SocietyHealth(IDbContextFactory<BotSocietyDb> dbFactory, Rea
             var pending = reachable ? (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList() : [];
             var healthy = reachable && pending.Count == 0;
             return new HealthReport(healthy ? "healthy" : "unhealthy", reachable, reachable && pending.Count == 0, pending, Version,
-                reachable ? null : "the database cannot be opened", Realtime());
+                reachable ? null : $"the {dialect.Name} database cannot be opened", Realtime(), queueReport);
         }
-        catch (Exception ex) when (ex is InvalidOperationException or Microsoft.Data.Sqlite.SqliteException)
+        catch (Exception ex) when (ex is InvalidOperationException or System.Data.Common.DbException)
         {
-            return new HealthReport("unhealthy", false, false, [], Version, ex.Message, Realtime());
+            return new HealthReport("unhealthy", false, false, [], Version, ex.Message, Realtime(), queueReport);
         }
     }
 

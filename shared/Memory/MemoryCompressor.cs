@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using BotSociety.Core.Bots;
 using BotSociety.Core.Data;
+using BotSociety.Core.Data.Dialects;
 using BotSociety.Core.Llm;
 using BotSociety.Core.Realtime;
 using BotSociety.Core.Simulation;
@@ -21,6 +22,8 @@ namespace BotSociety.Core.Memory;
 /// </summary>
 public sealed partial class MemoryCompressor(
     IDbContextFactory<BotSocietyDb> dbFactory,
+    SqlDialect dialect,
+    SocietyInstance instance,
     IChatClientProvider models,
     ModelCost pricing,
     IEventPublisher publisher,
@@ -125,6 +128,9 @@ public sealed partial class MemoryCompressor(
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+
+        // Heartbeats on other instances write this bot's memory and reputation too; the summary takes its turn with them.
+        await dialect.LockWritersAsync(db.Database.GetDbConnection(), transaction.GetDbTransaction(), ct);
         var reputation = await db.Bots.Where(b => b.Id == bot.Id).Select(b => b.ReputationScore).SingleAsync(ct);
         var details = new JsonObject
         {
@@ -136,6 +142,7 @@ public sealed partial class MemoryCompressor(
             ["model_provider"] = model.Provider,
             ["simulated"] = ModelProviders.IsSimulated(model.Provider),
             ["reputation_score"] = reputation,
+            ["instance"] = instance.Id,
         };
         var activity = new ActivityLogEntry
         {

@@ -57,7 +57,7 @@ public sealed partial class BraveWebSearch(
         var counted = o.DailyRequestCap > 0 && await db.Database.ExecuteSqlAsync(
             $"""
             INSERT INTO web_search_days (provider, day, requests) VALUES ({ProviderName}, {today}, 1)
-            ON CONFLICT (provider, day) DO UPDATE SET requests = requests + 1 WHERE web_search_days.requests < {o.DailyRequestCap}
+            ON CONFLICT (provider, day) DO UPDATE SET requests = web_search_days.requests + 1 WHERE web_search_days.requests < {o.DailyRequestCap}
             """, cancellationToken) > 0;
         if (!counted)
         {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using BotSociety.Core.Data;
+using BotSociety.Core.Data.Dialects;
 using BotSociety.Core.Llm;
 using BotSociety.Core.Realtime;
 using BotSociety.Core.Usage;
@@ -10,12 +11,17 @@ using Microsoft.Extensions.Options;
 namespace BotSociety.Core.Simulation;
 
 /// <summary>
-/// Runs one tick of the society: picks the bots that are due, asks each one's model for an action,
-/// and applies the answers one transaction per bot. Model calls run in parallel; writes run one at a
-/// time in due order, so the outcome does not depend on which model answered first.
+/// Runs the society's heartbeats. Each due bot is first claimed in the database (atomically, so instances sharing one
+/// PostgreSQL never take the same bot), then its model is asked for an action, and the answers are applied in due
+/// order, all in one transaction. Model calls run in parallel; writes run one at a time, so the outcome does not
+/// depend on which model answered first. Inline, one tick claims and runs its bots; with queue dispatch the tick only
+/// claims them in batches (<see cref="DispatchAsync"/>) and each queued batch runs wherever it is taken
+/// (<see cref="RunBatchAsync"/>).
 /// </summary>
 public sealed partial class HeartbeatEngine(
     IDbContextFactory<BotSocietyDb> dbFactory,
+    SqlDialect dialect,
+    SocietyInstance instance,
     FeedLoader feeds,
     HeartbeatPlanner planner,
     TickApplier applier,
@@ -28,6 +34,7 @@ public sealed partial class HeartbeatEngine(
 {
     private readonly SemaphoreSlim gate = new(1, 1);
 
+    /// <summary>One inline tick: claims the due bots (up to Society:MaxBotsPerTick) and runs them.</summary>
     public async Task<TickReport> RunTickAsync(CancellationToken cancellationToken)
     {
         // A timer may fire while a slow tick is still running; the second one yields rather than doubling heartbeats.
@@ -39,7 +46,17 @@ public sealed partial class HeartbeatEngine(
 
         try
         {
-            return await RunLockedAsync(cancellationToken);
+            var loadStarted = Stopwatch.GetTimestamp();
+            var tick = await StartTickAsync(cancellationToken);
+            if (tick is not { } number)
+            {
+                return TickReport.Nothing(await TickCountAsync(cancellationToken));
+            }
+
+            var claim = await ClaimAsync(societyOptions.Value.MaxBotsPerTick, cancellationToken);
+            return claim is null
+                ? TickReport.Nothing(number)
+                : await RunClaimedAsync(claim, number, loadStarted, cancellationToken);
         }
         finally
         {
@@ -47,33 +64,191 @@ public sealed partial class HeartbeatEngine(
         }
     }
 
-    private async Task<TickReport> RunLockedAsync(CancellationToken ct)
+    /// <summary>
+    /// One tick of queue dispatch: claims the due bots in batches of Society:QueueBatchSize, each batch under a claim of
+    /// its own, and returns them for the queue. Nothing else happens here; the batches run where they are dequeued.
+    /// </summary>
+    public async Task<IReadOnlyList<HeartbeatBatch>> DispatchAsync(CancellationToken cancellationToken)
     {
-        var options = societyOptions.Value;
-        var now = time.GetUtcNow().UtcDateTime;
-        var today = DateOnly.FromDateTime(now);
+        if (!await gate.WaitAsync(0, cancellationToken))
+        {
+            LogTickSkipped();
+            return [];
+        }
 
-        // Stopwatch, not TimeProvider: these figures measure this machine's work, not the society's clock.
+        try
+        {
+            if (await StartTickAsync(cancellationToken) is not { } number)
+            {
+                return [];
+            }
+
+            var options = societyOptions.Value;
+            var batches = new List<HeartbeatBatch>();
+            var left = options.MaxBotsPerTick;
+            while (left > 0)
+            {
+                var claim = await ClaimAsync(Math.Min(left, options.QueueBatchSize), cancellationToken);
+                if (claim is null)
+                {
+                    break;
+                }
+
+                batches.Add(new HeartbeatBatch(claim.Id, claim.BotIds, number, claim.At));
+                left -= claim.BotIds.Count;
+                if (claim.BotIds.Count < options.QueueBatchSize)
+                {
+                    break;
+                }
+            }
+
+            var claimed = batches.Sum(b => b.Bots.Count);
+            LogDispatched(number, claimed, batches.Count);
+            return batches;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Runs one queued batch: renews its claim on the bots that are still its own and runs them. A bot that no longer
+    /// exists, or whose claim lapsed and passed to a later tick, is skipped and logged; the rest act once.
+    /// </summary>
+    public async Task<TickReport> RunBatchAsync(HeartbeatBatch batch, CancellationToken cancellationToken)
+    {
         var loadStarted = Stopwatch.GetTimestamp();
+        var now = time.GetUtcNow().UtcDateTime;
+        var until = now.AddSeconds(societyOptions.Value.ClaimSeconds);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var held = await db.Bots.Where(b => b.ClaimedBy == batch.Claim)
+            .ExecuteUpdateAsync(s => s.SetProperty(b => b.ClaimedUntil, until), cancellationToken);
+        var mine = await db.Bots.AsNoTracking().Where(b => b.ClaimedBy == batch.Claim).Select(b => b.Id).ToListAsync(cancellationToken);
+        var missing = batch.Bots.Except(mine).ToList();
+        if (missing.Count > 0)
+        {
+            var existing = await db.Bots.AsNoTracking().Where(b => missing.Contains(b.Id)).Select(b => b.Id).ToListAsync(cancellationToken);
+            foreach (var gone in missing.Except(existing))
+            {
+                LogBotGone(gone, batch.Claim);
+            }
+
+            if (existing.Count > 0)
+            {
+                LogClaimsLost(existing.Count, batch.Claim, string.Join(",", existing));
+            }
+        }
+
+        if (held == 0)
+        {
+            return TickReport.Nothing(batch.Tick);
+        }
+
+        var pace = await db.SocietySettings.AsNoTracking().Select(s => s.Pace).SingleAsync(cancellationToken);
+        if (pace == Pace.Paused)
+        {
+            // Paused after the batch was queued: the bots stay due and are claimed again when the society resumes.
+            await ReleaseAsync(batch.Claim, cancellationToken);
+            return TickReport.Nothing(batch.Tick);
+        }
+
+        return await RunClaimedAsync(new Claim(batch.Claim, mine, now), batch.Tick, loadStarted, cancellationToken);
+    }
+
+    /// <summary>The bots of one claim: its id (written into each bot's <c>claimed_by</c>), the bots, when it was made.</summary>
+    private sealed record Claim(string Id, IReadOnlyList<int> BotIds, DateTime At);
+
+    /// <summary>Counts the tick unless the society is paused; returns its number, or null when paused.</summary>
+    private async Task<long?> StartTickAsync(CancellationToken ct)
+    {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var settings = await db.SocietySettings.SingleAsync(ct);
         if (settings.Pace == Pace.Paused)
         {
-            return TickReport.Nothing(settings.TickCount);
+            return null;
         }
 
         settings.TickCount++;
-        settings.UpdatedAt = now;
+        settings.UpdatedAt = time.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(ct);
+        return settings.TickCount;
+    }
 
+    private async Task<long> TickCountAsync(CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.SocietySettings.AsNoTracking().Select(s => s.TickCount).SingleAsync(ct);
+    }
+
+    /// <summary>
+    /// Claims up to <paramref name="limit"/> due bots, most overdue first, in one statement: a bot is due when it is
+    /// not paused, its time has come, and no live claim holds it. Two instances claiming at once get different bots
+    /// (SQLite has one writer; PostgreSQL's rows are locked and passed over with SKIP LOCKED).
+    /// </summary>
+    private async Task<Claim?> ClaimAsync(int limit, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var id = TextCut.Cut($"{instance.Id}/{Guid.NewGuid():N}", 200);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            UPDATE bots SET claimed_by = @claim, claimed_until = @until
+            WHERE id IN (SELECT id FROM bots
+                         WHERE is_paused = @paused AND next_heartbeat_at <= @now AND (claimed_until IS NULL OR claimed_until <= @now)
+                         ORDER BY next_heartbeat_at, id LIMIT @limit{dialect.SkipLockedRows})
+            RETURNING id
+            """;
+        SqlDialect.Add(command, "@claim", id);
+        SqlDialect.Add(command, "@until", now.AddSeconds(societyOptions.Value.ClaimSeconds));
+        SqlDialect.Add(command, "@paused", false);
+        SqlDialect.Add(command, "@now", now);
+        SqlDialect.Add(command, "@limit", limit);
+        var ids = new List<int>();
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                ids.Add(reader.GetInt32(0));
+            }
+        }
+
+        return ids.Count == 0 ? null : new Claim(id, ids, now);
+    }
+
+    /// <summary>Gives up what is left of a claim, so its bots are due again at once rather than when it lapses.</summary>
+    private async Task ReleaseAsync(string claim, CancellationToken ct)
+    {
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            await db.Bots.Where(b => b.ClaimedBy == claim)
+                .ExecuteUpdateAsync(s => s.SetProperty(b => b.ClaimedBy, (string?)null).SetProperty(b => b.ClaimedUntil, (DateTime?)null), ct);
+        }
+        catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException)
+        {
+            // The claim lapses by itself after Society:ClaimSeconds.
+            LogReleaseFailed(ex, claim);
+        }
+    }
+
+    private async Task<TickReport> RunClaimedAsync(Claim claim, long tick, long loadStarted, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var today = DateOnly.FromDateTime(now);
+
+        // Stopwatch, not TimeProvider: these figures measure this machine's work, not the society's clock.
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var settings = await db.SocietySettings.AsNoTracking().SingleAsync(ct);
         var due = await db.Bots.AsNoTracking()
-            .Where(b => !b.IsPaused && b.NextHeartbeatAt <= now)
+            .Where(b => b.ClaimedBy == claim.Id)
             .OrderBy(b => b.NextHeartbeatAt).ThenBy(b => b.Id)
-            .Take(options.MaxBotsPerTick)
             .ToListAsync(ct);
         if (due.Count == 0)
         {
-            return TickReport.Nothing(settings.TickCount);
+            return TickReport.Nothing(tick);
         }
 
         var dueIds = due.Select(b => b.Id).ToList();
@@ -88,7 +263,7 @@ public sealed partial class HeartbeatEngine(
         var plans = new HeartbeatPlan[contexts.Count];
         await Parallel.ForEachAsync(
             Enumerable.Range(0, contexts.Count),
-            new ParallelOptions { MaxDegreeOfParallelism = options.ModelConcurrency, CancellationToken = ct },
+            new ParallelOptions { MaxDegreeOfParallelism = societyOptions.Value.ModelConcurrency, CancellationToken = ct },
             async (i, token) => plans[i] = await PlanSafelyAsync(contexts[i], caps[contexts[i].Bot.Id], settings.Seed, token));
         var planByBot = plans.ToDictionary(p => p.Context.Bot.Id);
 
@@ -96,13 +271,14 @@ public sealed partial class HeartbeatEngine(
         IReadOnlyList<AppliedHeartbeat> applied;
         try
         {
-            applied = await applier.ApplyAsync(db, due, planByBot, caps, settings.Seed, settings.Pace, now, ct);
+            applied = await applier.ApplyAsync(db, claim.Id, due, planByBot, caps, settings.Seed, settings.Pace, now, ct);
         }
         catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException)
         {
-            // The tick's transaction rolled back whole: nothing of it was written, and every bot is still due.
-            LogTickFailed(ex, settings.TickCount);
-            return new TickReport(settings.TickCount, due.Count, 0, due.Count, 0, false, []);
+            // The transaction rolled back whole: nothing of it was written, and every bot is still due.
+            LogTickFailed(ex, tick);
+            await ReleaseAsync(claim.Id, CancellationToken.None);
+            return new TickReport(tick, due.Count, 0, due.Count, 0, false, []);
         }
 
         // The commit is shared by the tick's heartbeats; each carries its part of it.
@@ -127,8 +303,8 @@ public sealed partial class HeartbeatEngine(
         var acted = applied.Count(a => a.Succeeded);
         var failed = applied.Count(a => a.Action == ActivityActions.HeartbeatFailed);
         var capped = applied.Count(a => a.Action == ActivityActions.UsageCapped);
-        LogTick(settings.TickCount, due.Count, acted, failed, capped);
-        return new TickReport(settings.TickCount, due.Count, acted, failed, capped, false, outcomes);
+        LogTick(tick, due.Count, acted, failed, capped);
+        return new TickReport(tick, due.Count, acted, failed, capped, false, outcomes);
     }
 
     /// <summary>The planner never throws for a model's failure; a defect of ours fails one heartbeat too, not the whole tick.</summary>
@@ -187,6 +363,18 @@ public sealed partial class HeartbeatEngine(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Tick {Tick} could not be saved and was rolled back; its bots stay due")]
     private partial void LogTickFailed(Exception exception, long tick);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Tick {Tick}: {Bots} due bots claimed and queued in {Batches} batches")]
+    private partial void LogDispatched(long tick, int bots, int batches);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Bot {BotId} of batch {Claim} no longer exists; skipped")]
+    private partial void LogBotGone(int botId, string claim);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} bots of batch {Claim} are no longer claimed by it (their claim lapsed and a later tick took them, or they acted); skipped: {BotIds}")]
+    private partial void LogClaimsLost(int count, string claim, string botIds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The claim {Claim} could not be released; its bots wait until it lapses")]
+    private partial void LogReleaseFailed(Exception exception, string claim);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A tick was requested while the previous one is still running; skipped")]
     private partial void LogTickSkipped();

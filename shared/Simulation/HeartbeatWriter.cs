@@ -9,7 +9,7 @@ namespace BotSociety.Core.Simulation;
 /// The heartbeat's writes as prepared SQL statements on the tick's connection and transaction.
 /// EF Core costs about 0.2 ms per statement here, and a heartbeat writes about ten rows; reused prepared
 /// commands cost a third of that, which is what lets a tick of thousands of bots fit in seconds.
-/// The SQL is plain (INSERT … RETURNING, ON CONFLICT upsert, SAVEPOINT), which PostgreSQL also speaks,
+/// The SQL is plain (INSERT … RETURNING, ON CONFLICT upsert, SAVEPOINT), the same text on SQLite and PostgreSQL,
 /// and the column names are the ones the EF model maps (snake_case).
 /// </summary>
 internal sealed class HeartbeatWriter(DbConnection connection, DbTransaction transaction) : IAsyncDisposable
@@ -111,10 +111,15 @@ internal sealed class HeartbeatWriter(DbConnection connection, DbTransaction tra
     public Task UpdateReputationAsync(int botId, double score, CancellationToken ct) =>
         NonQueryAsync("UPDATE bots SET reputation_score = @p1 WHERE id = @p0", ct, botId, score);
 
+    /// <summary>The bot's next due time; its claim ends with it, since this heartbeat is done.</summary>
     public Task UpdateScheduleAsync(int botId, long heartbeatCount, DateTime? lastHeartbeatAt, DateTime next, DateOnly? cappedOn, CancellationToken ct) =>
         NonQueryAsync(
-            "UPDATE bots SET heartbeat_count = @p1, last_heartbeat_at = @p2, next_heartbeat_at = @p3, capped_on = @p4 WHERE id = @p0",
+            "UPDATE bots SET heartbeat_count = @p1, last_heartbeat_at = @p2, next_heartbeat_at = @p3, capped_on = @p4, claimed_by = NULL, claimed_until = NULL WHERE id = @p0",
             ct, botId, heartbeatCount, lastHeartbeatAt, next, cappedOn);
+
+    /// <summary>Ends what is left of a claim (bots that were paused, skipped or lost meanwhile): they are due again at once.</summary>
+    public Task ReleaseClaimAsync(string claim, CancellationToken ct) =>
+        NonQueryAsync("UPDATE bots SET claimed_by = NULL, claimed_until = NULL WHERE claimed_by = @p0", ct, claim);
 
     /// <summary>Adds a call to the day's usage; a null cost (an unpriced model) counts as an unpriced call, not as $0.</summary>
     public Task AddUsageAsync(int botId, DateOnly day, Usage.TokenUsage usage, double? cost, CancellationToken ct) =>
@@ -122,10 +127,12 @@ internal sealed class HeartbeatWriter(DbConnection connection, DbTransaction tra
             """
             INSERT INTO daily_usage (bot_id, day, input_tokens, output_tokens, cached_input_tokens, estimated_cost_usd, unpriced_calls, calls)
             VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, 1)
-            ON CONFLICT (bot_id, day) DO UPDATE SET input_tokens = input_tokens + excluded.input_tokens,
-                output_tokens = output_tokens + excluded.output_tokens, cached_input_tokens = cached_input_tokens + excluded.cached_input_tokens,
-                estimated_cost_usd = estimated_cost_usd + excluded.estimated_cost_usd, unpriced_calls = unpriced_calls + excluded.unpriced_calls,
-                calls = calls + 1
+            ON CONFLICT (bot_id, day) DO UPDATE SET input_tokens = daily_usage.input_tokens + excluded.input_tokens,
+                output_tokens = daily_usage.output_tokens + excluded.output_tokens,
+                cached_input_tokens = daily_usage.cached_input_tokens + excluded.cached_input_tokens,
+                estimated_cost_usd = daily_usage.estimated_cost_usd + excluded.estimated_cost_usd,
+                unpriced_calls = daily_usage.unpriced_calls + excluded.unpriced_calls,
+                calls = daily_usage.calls + 1
             """,
             ct, botId, day, usage.InputTokens, usage.OutputTokens, usage.CachedInputTokens, cost ?? 0, cost is null ? 1 : 0);
 
@@ -140,7 +147,8 @@ internal sealed class HeartbeatWriter(DbConnection connection, DbTransaction tra
     private Task<int> ExecuteAsync(string sql, CancellationToken ct) => NonQueryAsync(sql, ct);
 
     // SQLite answers synchronously; its async methods only wrap the same call in a task, so the writes run
-    // synchronously and skip that wrapping (measured: a few percent of a heartbeat).
+    // synchronously and skip that wrapping (measured: a few percent of a heartbeat). On PostgreSQL a tick's writes
+    // are one connection's serial work too, so a thread waiting on the socket costs what an awaited one would.
     private Task<int> NonQueryAsync(string sql, CancellationToken ct, params object?[] values)
     {
         ct.ThrowIfCancellationRequested();
@@ -175,9 +183,6 @@ internal sealed class HeartbeatWriter(DbConnection connection, DbTransaction tra
             command.Parameters[i].Value = values[i] switch
             {
                 null => DBNull.Value,
-                DateTime d => d,
-                DateOnly d => d,
-                bool b => b ? 1 : 0,
                 var v => v,
             };
         }

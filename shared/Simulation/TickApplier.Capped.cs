@@ -41,6 +41,7 @@ public sealed partial class TickApplier
             ["cost_cap_source"] = status.CostCapSource,
             ["resumes_at"] = tick.Today.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc).ToString("O", CultureInfo.InvariantCulture),
             ["reputation_score"] = bot.ReputationScore,
+            ["instance"] = tick.Instance,
         };
         var activity = new ActivityLogEntry
         {

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using BotSociety.Core.Bots;
 using BotSociety.Core.Data;
+using BotSociety.Core.Data.Dialects;
 using BotSociety.Core.Llm;
 using BotSociety.Core.Memory;
 using BotSociety.Core.Realtime;
@@ -26,32 +27,52 @@ public sealed record AppliedHeartbeat(int BotId, string Action, bool Succeeded, 
 /// and either all stay or all roll back; the tick's transaction commits them together. Events are
 /// returned only for what was committed.
 /// </summary>
-public sealed partial class TickApplier(ISearchProvider search, IOptions<MemoryOptions> memoryOptions, ILogger<TickApplier> logger)
+public sealed partial class TickApplier(
+    ISearchProvider search, SqlDialect dialect, SocietyInstance instance, IOptions<MemoryOptions> memoryOptions, ILogger<TickApplier> logger)
 {
     public const int MaxTitleLength = 200;
     public const int MaxBodyLength = 2000;
     public const int MaxQueryLength = 200;
 
+    /// <summary>
+    /// Applies the heartbeats of one claim. Only a bot the claim still holds acts: its claim is checked inside the
+    /// transaction, after the writers' lock, so a claim that lapsed and passed to another instance meanwhile loses.
+    /// Whatever the claim still holds at the end (paused, lost, skipped bots) is released with the commit.
+    /// </summary>
     public async Task<IReadOnlyList<AppliedHeartbeat>> ApplyAsync(
-        BotSocietyDb db, IReadOnlyList<Bot> due, IReadOnlyDictionary<int, HeartbeatPlan> plans, IReadOnlyDictionary<int, CapStatus> caps,
+        BotSocietyDb db, string claim, IReadOnlyList<Bot> due, IReadOnlyDictionary<int, HeartbeatPlan> plans, IReadOnlyDictionary<int, CapStatus> caps,
         long societySeed, Pace pace, DateTime now, CancellationToken ct)
     {
         var capped = due.Where(b => !plans.ContainsKey(b.Id)).ToList();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var state = await TickState.LoadAsync(db, plans.Values.ToList(), capped, ct);
         var connection = db.Database.GetDbConnection();
+        await dialect.LockWritersAsync(connection, transaction.GetDbTransaction(), ct);
+        var state = await TickState.LoadAsync(db, plans.Values.ToList(), capped, ct);
         var results = new List<AppliedHeartbeat>(due.Count);
         await using (var writer = new HeartbeatWriter(connection, transaction.GetDbTransaction()))
         {
-            var tick = new Tick(writer, state, societySeed, pace, now);
+            var tick = new Tick(writer, state, societySeed, pace, now, instance.Id);
             foreach (var bot in due)
             {
                 var started = Stopwatch.GetTimestamp();
-                var applied = plans.TryGetValue(bot.Id, out var plan)
-                    ? await ApplyOneAsync(db, tick, plan, plans, capped, ct)
-                    : await RecordCappedAsync(tick, bot.Id, caps[bot.Id], ct);
+                AppliedHeartbeat applied;
+                if (tick.State.Bots.TryGetValue(bot.Id, out var current) && current.ClaimedBy != claim)
+                {
+                    // Another claim took this bot since (ours lapsed), or it already acted: it must not act twice.
+                    LogClaimLost(bot.Id, claim);
+                    applied = new AppliedHeartbeat(bot.Id, "skipped", false, null, TimeSpan.Zero);
+                }
+                else
+                {
+                    applied = plans.TryGetValue(bot.Id, out var plan)
+                        ? await ApplyOneAsync(db, tick, plan, plans, capped, ct)
+                        : await RecordCappedAsync(tick, bot.Id, caps[bot.Id], ct);
+                }
+
                 results.Add(applied with { ApplyTime = Stopwatch.GetElapsedTime(started) });
             }
+
+            await writer.ReleaseClaimAsync(claim, ct);
         }
 
         await transaction.CommitAsync(ct);
@@ -59,7 +80,7 @@ public sealed partial class TickApplier(ISearchProvider search, IOptions<MemoryO
     }
 
     /// <summary>The tick being applied; its state is replaced if a failed heartbeat forces a re-read.</summary>
-    private sealed class Tick(HeartbeatWriter writer, TickState state, long seed, Pace pace, DateTime now)
+    private sealed class Tick(HeartbeatWriter writer, TickState state, long seed, Pace pace, DateTime now, string instance)
     {
         public HeartbeatWriter Writer { get; } = writer;
         public TickState State { get; set; } = state;
@@ -67,6 +88,9 @@ public sealed partial class TickApplier(ISearchProvider search, IOptions<MemoryO
         public Pace Pace { get; } = pace;
         public DateTime Now { get; } = now;
         public DateOnly Today { get; } = DateOnly.FromDateTime(now);
+
+        /// <summary>The app instance applying the tick, written into each activity's details.</summary>
+        public string Instance { get; } = instance;
     }
 
     private async Task<AppliedHeartbeat> ApplyOneAsync(
@@ -305,6 +329,7 @@ public sealed partial class TickApplier(ISearchProvider search, IOptions<MemoryO
         }
 
         details["reputation_score"] = bot.ReputationScore;
+        details["instance"] = tick.Instance;
         var cost = plan.CostUsd ?? 0;
         var activity = new ActivityLogEntry
         {
@@ -377,6 +402,9 @@ public sealed partial class TickApplier(ISearchProvider search, IOptions<MemoryO
             new DateTimeOffset(activity.CreatedAt, TimeSpan.Zero));
 
     private static string NewEventId(DateTime now) => Guid.CreateVersion7(new DateTimeOffset(now, TimeSpan.Zero)).ToString();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Bot {BotId} is no longer held by claim {Claim} (it lapsed and another claim took the bot, or the bot already acted); not applied here")]
+    private partial void LogClaimLost(int botId, string claim);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Bot {BotId}'s {Action} could not be saved; it was rolled back")]
     private partial void LogApplyFailed(Exception exception, int botId, string action);

@@ -114,6 +114,9 @@ internal sealed class BotState(Bot bot)
     public long HeartbeatCount { get; set; } = bot.HeartbeatCount;
     public DateTime? LastHeartbeatAt { get; set; } = bot.LastHeartbeatAt;
     public DateOnly? CappedOn { get; set; } = bot.CappedOn;
+
+    /// <summary>The claim that holds the bot as the tick's transaction reads it.</summary>
+    public string? ClaimedBy { get; } = bot.ClaimedBy;
 }
 
 internal sealed record ThreadState(int Id, int AuthorId, string Topic, string Title)

@@ -1,10 +1,9 @@
 using System.Globalization;
-using System.Text.Json;
 using BotSociety.Core.Bots;
 using BotSociety.Core.Data;
+using BotSociety.Core.Data.Dialects;
 using BotSociety.Core.Reputation;
 using BotSociety.Core.Simulation;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace BotSociety.Core.Usage;
@@ -146,7 +145,7 @@ public sealed record ReputationHistoryQuery(int? BotId, DateTime? Since, int Lim
 }
 
 /// <summary>Read side of the dashboard's statistics: totals, actions, usage per day and reputation over time.</summary>
-public sealed class StatsQueries(IDbContextFactory<BotSocietyDb> dbFactory, TimeProvider time)
+public sealed class StatsQueries(IDbContextFactory<BotSocietyDb> dbFactory, SqlDialect dialect, TimeProvider time)
 {
     public async Task<SocietyStats> GetAsync(CancellationToken cancellationToken)
     {
@@ -248,7 +247,7 @@ public sealed class StatsQueries(IDbContextFactory<BotSocietyDb> dbFactory, Time
     /// runs async reads synchronously anyway, its docs advising against them: the all-bots answer's 2,000 points took
     /// 8-11 ms that way and take 2-4 ms so, in process on bench/api.sh's society.
     /// </summary>
-    private static void ReadPoints(
+    private void ReadPoints(
         BotSocietyDb db, List<DateTime> slots, List<(int BotId, DateTime Bucket)> newest, ReputationHistoryQuery query,
         Dictionary<int, List<ReputationPoint>> points)
     {
@@ -260,26 +259,7 @@ public sealed class StatsQueries(IDbContextFactory<BotSocietyDb> dbFactory, Time
         db.Database.OpenConnection();
         try
         {
-            using var command = ((SqliteConnection)db.Database.GetDbConnection()).CreateCommand();
-            var filters = (query.BotId is null ? "" : " AND bot_id = $bot") + (query.Since is null ? "" : " AND at >= $since");
-            command.CommandText = $"""
-                SELECT bot_id, at, score FROM reputation_buckets WHERE bucket IN (SELECT value FROM json_each($slots)){filters}
-                UNION ALL
-                SELECT b.bot_id, b.at, b.score FROM json_each($newest) AS n
-                JOIN reputation_buckets AS b ON b.bot_id = n.value ->> 0 AND b.bucket = n.value ->> 1
-                """;
-            command.Parameters.AddWithValue("$slots", JsonSerializer.Serialize(slots.Select(StoredText)));
-            command.Parameters.AddWithValue("$newest", JsonSerializer.Serialize(newest.Select(n => new object[] { n.BotId, StoredText(n.Bucket) })));
-            if (query.BotId is { } botId)
-            {
-                command.Parameters.AddWithValue("$bot", botId);
-            }
-
-            if (query.Since is { } since)
-            {
-                command.Parameters.AddWithValue("$since", since);
-            }
-
+            using var command = dialect.ReputationPointsCommand(db.Database.GetDbConnection(), slots, newest, query.BotId, query.Since);
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
@@ -296,18 +276,12 @@ public sealed class StatsQueries(IDbContextFactory<BotSocietyDb> dbFactory, Time
     }
 
     /// <summary>
-    /// An instant as SQLite holds it (EF Core and Microsoft.Data.Sqlite write the same text), for instants inside a
-    /// JSON parameter, where the driver does not format them: comparisons with stored text are then the index's own.
-    /// </summary>
-    private static string StoredText(DateTime instant) => instant.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture);
-
-    /// <summary>
     /// Buckets are ten-minute slots shared by every bot, so the sample is chosen among slots and only the chosen
     /// slots' rows are read. The slots are found by index seeks, never by reading every bucket (a week of 200 bots
     /// is 200,000 of them): the range's first and last, then <paramref name="count"/> evenly spaced instants across
     /// it, each moved to the first slot at or after it, so a society that was stopped for a while gets no empty slots.
     /// </summary>
-    private static async Task<List<DateTime>> SampleSlotsAsync(
+    private async Task<List<DateTime>> SampleSlotsAsync(
         BotSocietyDb db, IQueryable<ReputationBucket> buckets, ReputationHistoryQuery query, int count, CancellationToken cancellationToken)
     {
         var first = await buckets.MinAsync(p => (DateTime?)p.Bucket, cancellationToken);
@@ -324,17 +298,8 @@ public sealed class StatsQueries(IDbContextFactory<BotSocietyDb> dbFactory, Time
                 .Select(p => p.Bucket).Distinct().OrderBy(b => b).ToListAsync(cancellationToken);
         }
 
-        var grid = SpacedIndexes(slotCount, count).Select(i => StoredText(from.AddTicks(i * ReputationBucket.BucketLength.Ticks)));
-        var instants = JsonSerializer.Serialize(grid);
-        var slots = query.BotId is { } botId
-            ? db.Database.SqlQuery<DateTime>($"""
-                SELECT DISTINCT (SELECT min(b.bucket) FROM reputation_buckets b WHERE b.bot_id = {botId} AND b.bucket >= g.value) AS Value
-                FROM json_each({instants}) AS g
-                """)
-            : db.Database.SqlQuery<DateTime>($"""
-                SELECT DISTINCT (SELECT min(b.bucket) FROM reputation_buckets b WHERE b.bucket >= g.value) AS Value
-                FROM json_each({instants}) AS g
-                """);
+        var grid = SpacedIndexes(slotCount, count).Select(i => from.AddTicks(i * ReputationBucket.BucketLength.Ticks)).ToList();
+        var slots = dialect.FirstSlotsAtOrAfter(db, grid, query.BotId);
         return [.. (await slots.ToListAsync(cancellationToken)).Order()];
     }
 

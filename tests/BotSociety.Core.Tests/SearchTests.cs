@@ -1,6 +1,7 @@
 using BotSociety.Core.Data;
 using BotSociety.Core.Search;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BotSociety.Core.Tests;
@@ -83,15 +84,24 @@ public sealed class SearchTests
 
         await using var db = society.Db();
         Assert.Equal(articles.Count, await CorpusRowsAsync(db));
-        Assert.Equal(0, await OfflineCorpusSearch.EnsureIndexedAsync(db, CancellationToken.None));
+        Assert.Equal(0, await IndexAsync(db));
 
         // A changed corpus (here: an article missing from the index) is indexed again, in full.
         await db.Database.ExecuteSqlRawAsync("DELETE FROM corpus_fts WHERE article_id = 'tea-06'");
         Assert.Equal(articles.Count - 1, await CorpusRowsAsync(db));
-        Assert.Equal(articles.Count, await OfflineCorpusSearch.EnsureIndexedAsync(db, CancellationToken.None));
+        Assert.Equal(articles.Count, await IndexAsync(db));
         Assert.Equal(articles.Count, await CorpusRowsAsync(db));
         var search = society.Services.GetRequiredService<ISearchProvider>();
         Assert.Contains(await search.SearchAsync("oolong gongfu", 3, CancellationToken.None), r => r.Source == "offline-corpus/tea-06");
+    }
+
+    /// <summary>Indexes the corpus in a transaction of its own, as start does inside its own.</summary>
+    private static async Task<int> IndexAsync(BotSocietyDb db)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        var indexed = await OfflineCorpusSearch.EnsureIndexedAsync(db, transaction.GetDbTransaction(), CancellationToken.None);
+        await transaction.CommitAsync();
+        return indexed;
     }
 
     private static Task<int> CorpusRowsAsync(BotSocietyDb db) =>

@@ -15,6 +15,10 @@ internal sealed class BotConfiguration : IEntityTypeConfiguration<Bot>
         builder.Property(b => b.Name).HasMaxLength(64);
         builder.HasIndex(b => b.Name).IsUnique();
         builder.Property(b => b.PersonaKey).HasMaxLength(64);
+        builder.Property(b => b.ClaimedBy).HasMaxLength(200);
+
+        // A batch finds its bots by its claim.
+        builder.HasIndex(b => b.ClaimedBy);
 
         // personality_config is one JSON document, as the plan stores it; compared by content for change tracking.
         builder.Property(b => b.PersonalityConfig)

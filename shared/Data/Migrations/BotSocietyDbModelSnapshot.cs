@@ -28,6 +28,15 @@ namespace BotSociety.Core.Data.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("capped_on");
 
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("claimed_by");
+
+                    b.Property<DateTime?>("ClaimedUntil")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("claimed_until");
+
                     b.Property<int>("ConfigVersion")
                         .HasColumnType("INTEGER")
                         .HasColumnName("config_version");
@@ -86,6 +95,8 @@ namespace BotSociety.Core.Data.Migrations
                         .HasColumnName("reputation_score");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ClaimedBy");
 
                     b.HasIndex("Name")
                         .IsUnique();

@@ -1,7 +1,7 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
-namespace BotSociety.Core.Data;
+namespace BotSociety.Core.Data.Dialects;
 
 /// <summary>
 /// Per-connection SQLite settings. With WAL, <c>synchronous=NORMAL</c> keeps the file consistent on a crash

@@ -1,0 +1,60 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+
+namespace BotSociety.Core.Data.Dialects;
+
+/// <summary>
+/// Everything that differs between the society's two databases, in one place: how EF Core connects, the few SQL
+/// statements that are not the same text on both, and how their parameters are passed. The rest of the data layer is
+/// provider-neutral EF Core or plain SQL both speak (<c>INSERT … RETURNING</c>, <c>ON CONFLICT</c>, savepoints).
+/// </summary>
+public abstract class SqlDialect
+{
+    /// <summary>The provider's name as <c>Database:Provider</c> spells it.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>Points EF Core at the database (provider, connection, migrations set).</summary>
+    internal abstract void Configure(DbContextOptionsBuilder options, DatabaseOptions settings);
+
+    /// <summary>Once per start, after migrations: settings the database keeps (SQLite's WAL journal).</summary>
+    internal abstract Task PrepareAsync(BotSocietyDb db, CancellationToken ct);
+
+    /// <summary>
+    /// Makes the caller the society's only writer of heartbeats until <paramref name="transaction"/> ends. Heartbeats
+    /// read scores and counts and write them back, so two instances applying at once would lose each other's updates.
+    /// Model calls still run side by side on every instance; only the milliseconds of applying take turns.
+    /// </summary>
+    internal abstract Task LockWritersAsync(DbConnection connection, DbTransaction transaction, CancellationToken ct);
+
+    /// <summary>Appended to the claim's row selection: rows another instance is claiming right now are passed over, not waited for.</summary>
+    internal abstract string SkipLockedRows { get; }
+
+    /// <summary>The offline corpus search for <paramref name="query"/>, or null when the query has no searchable word.</summary>
+    internal abstract DbCommand? SearchCommand(DbConnection connection, string query, int limit);
+
+    /// <summary>
+    /// The reputation points of the chosen ten-minute slots (optionally of one bot and since an instant), and of each
+    /// listed bot's newest bucket, as rows of (bot_id, at, score).
+    /// </summary>
+    internal abstract DbCommand ReputationPointsCommand(
+        DbConnection connection, IReadOnlyList<DateTime> slots, IReadOnlyList<(int BotId, DateTime Bucket)> newest, int? botId, DateTime? since);
+
+    /// <summary>For each instant of <paramref name="grid"/>, the first bucket at or after it (of one bot, or of any), distinct.</summary>
+    internal abstract IQueryable<DateTime> FirstSlotsAtOrAfter(BotSocietyDb db, IReadOnlyList<DateTime> grid, int? botId);
+
+    /// <summary>True for the faults that mean the database could not be reached or opened at all (as opposed to a bad statement).</summary>
+    internal abstract bool IsUnreachable(Exception exception);
+
+    /// <summary>One line for an operator when the database cannot be reached at start: the setting to look at and the cause.</summary>
+    internal abstract string DescribeUnreachable(Exception exception, DatabaseOptions settings);
+
+    /// <summary>Adds a positional parameter (<c>@p0</c>, <c>@p1</c>, …) to a command.</summary>
+    internal static DbParameter Add(DbCommand command, string name, object? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
+        return parameter;
+    }
+}

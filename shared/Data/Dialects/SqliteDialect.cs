@@ -1,0 +1,144 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace BotSociety.Core.Data.Dialects;
+
+/// <summary>
+/// SQLite: one file, one writer at a time (a write transaction begins IMMEDIATE, so the file's own lock orders
+/// writers), FTS5 for the corpus, JSON text for list parameters.
+/// </summary>
+internal sealed partial class SqliteDialect : SqlDialect
+{
+    public override string Name => DatabaseOptions.Sqlite;
+
+    internal override void Configure(DbContextOptionsBuilder options, DatabaseOptions settings)
+    {
+        var path = Path.GetFullPath(settings.Path);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var connection = new SqliteConnectionStringBuilder { DataSource = path, DefaultTimeout = 30, Pooling = true };
+        options.UseSqlite(connection.ToString()).AddInterceptors(new SqlitePragmaInterceptor());
+    }
+
+    // WAL lets the API read while a heartbeat writes; the mode is stored in the file, so setting it once sticks.
+    internal override Task PrepareAsync(BotSocietyDb db, CancellationToken ct) => db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+
+    // Microsoft.Data.Sqlite begins transactions IMMEDIATE: holding one already makes this connection the only writer.
+    internal override Task LockWritersAsync(DbConnection connection, DbTransaction transaction, CancellationToken ct) => Task.CompletedTask;
+
+    internal override string SkipLockedRows => "";
+
+    internal override DbCommand? SearchCommand(DbConnection connection, string query, int limit)
+    {
+        var match = ToMatchExpression(query);
+        if (match.Length == 0)
+        {
+            return null;
+        }
+
+        var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT article_id, topic, title, snippet(corpus_fts, 3, '', '', '…', 24), -bm25(corpus_fts, 0.0, 0.5, 4.0, 1.0) AS score
+            FROM corpus_fts WHERE corpus_fts MATCH @match
+            ORDER BY bm25(corpus_fts, 0.0, 0.5, 4.0, 1.0), article_id LIMIT @limit
+            """;
+        Add(command, "@match", match);
+        Add(command, "@limit", limit);
+        return command;
+    }
+
+    internal override DbCommand ReputationPointsCommand(
+        DbConnection connection, IReadOnlyList<DateTime> slots, IReadOnlyList<(int BotId, DateTime Bucket)> newest, int? botId, DateTime? since)
+    {
+        var command = connection.CreateCommand();
+        var filters = (botId is null ? "" : " AND bot_id = @bot") + (since is null ? "" : " AND at >= @since");
+        command.CommandText = $"""
+            SELECT bot_id, at, score FROM reputation_buckets WHERE bucket IN (SELECT value FROM json_each(@slots)){filters}
+            UNION ALL
+            SELECT b.bot_id, b.at, b.score FROM json_each(@newest) AS n
+            JOIN reputation_buckets AS b ON b.bot_id = n.value ->> 0 AND b.bucket = n.value ->> 1
+            """;
+        Add(command, "@slots", JsonSerializer.Serialize(slots.Select(StoredText)));
+        Add(command, "@newest", JsonSerializer.Serialize(newest.Select(n => new object[] { n.BotId, StoredText(n.Bucket) })));
+        if (botId is { } bot)
+        {
+            Add(command, "@bot", bot);
+        }
+
+        if (since is { } from)
+        {
+            Add(command, "@since", from);
+        }
+
+        return command;
+    }
+
+    internal override IQueryable<DateTime> FirstSlotsAtOrAfter(BotSocietyDb db, IReadOnlyList<DateTime> grid, int? botId)
+    {
+        var instants = JsonSerializer.Serialize(grid.Select(StoredText));
+        return botId is { } bot
+            ? db.Database.SqlQuery<DateTime>($"""
+                SELECT DISTINCT (SELECT min(b.bucket) FROM reputation_buckets b WHERE b.bot_id = {bot} AND b.bucket >= g.value) AS Value
+                FROM json_each({instants}) AS g
+                """)
+            : db.Database.SqlQuery<DateTime>($"""
+                SELECT DISTINCT (SELECT min(b.bucket) FROM reputation_buckets b WHERE b.bucket >= g.value) AS Value
+                FROM json_each({instants}) AS g
+                """);
+    }
+
+    internal override bool IsUnreachable(Exception exception) =>
+        exception is SqliteException { SqliteErrorCode: 14 or 26 } // SQLITE_CANTOPEN, SQLITE_NOTADB
+        || exception is UnauthorizedAccessException or DirectoryNotFoundException;
+
+    internal override string DescribeUnreachable(Exception exception, DatabaseOptions settings) =>
+        $"Database:Path: cannot open the SQLite file '{Path.GetFullPath(settings.Path)}': {exception.GetBaseException().Message}";
+
+    /// <summary>
+    /// An instant as SQLite holds it (EF Core and Microsoft.Data.Sqlite write the same text), for instants inside a
+    /// JSON parameter, where the driver does not format them: comparisons with stored text are then the index's own.
+    /// </summary>
+    private static string StoredText(DateTime instant) => instant.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Turns free text into a safe FTS5 expression: words become quoted prefix terms joined by OR, so
+    /// model-written queries can never inject FTS syntax and partial words still match.
+    /// </summary>
+    internal static string ToMatchExpression(string query)
+    {
+        var builder = new StringBuilder();
+        foreach (var term in SearchTerms.Of(query))
+        {
+            if (builder.Length > 0)
+            {
+                builder.Append(" OR ");
+            }
+
+            builder.Append('"').Append(term).Append("\"*");
+        }
+
+        return builder.ToString();
+    }
+}
+
+/// <summary>The words of a search query both dialects search for: letters and digits only, no stop words, at most twelve.</summary>
+internal static partial class SearchTerms
+{
+    private static readonly HashSet<string> StopWords =
+        ["the", "and", "for", "with", "what", "how", "why", "are", "is", "of", "to", "in", "on", "a", "an", "does", "do", "about"];
+
+    public static List<string> Of(string query) =>
+        Word().Matches(query.ToLowerInvariant())
+            .Select(m => m.Value)
+            .Where(w => w.Length > 1 && !StopWords.Contains(w))
+            .Distinct()
+            .Take(12)
+            .ToList();
+
+    [GeneratedRegex(@"[\p{L}\p{N}]+")]
+    private static partial Regex Word();
+}
