@@ -121,5 +121,13 @@ public sealed class FunctionsOverHttpTests(DevHostFixture fixture) : IClassFixtu
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
+    [Fact]
+    public async Task WithoutStorageTheQueueTriggerSaysItIsNotListeningAndWhy()
+    {
+        await fixture.DevHost.WaitForLineAsync("Queue trigger RunHeartbeats is not listening on queue 'heartbeats': app setting 'AzureWebJobsStorage' is not set");
+
+        Assert.Equal(1, fixture.DevHost.CountLines("is not listening"));
+    }
+
     private static Uri Relative(string path) => new(path, UriKind.Relative);
 }

@@ -34,3 +34,15 @@ internal sealed class ListLoggerFactory(ListLogger logger) : ILoggerFactory
     {
     }
 }
+
+/// <summary>A typed logger writing to a <see cref="ListLogger"/>, for classes that take an <see cref="ILogger{T}"/>.</summary>
+internal sealed class ListLogger<T>(ListLogger inner) : ILogger<T>
+{
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => inner.BeginScope(state);
+
+    public bool IsEnabled(LogLevel logLevel) => inner.IsEnabled(logLevel);
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+        inner.Log(logLevel, eventId, state, exception, formatter);
+}
