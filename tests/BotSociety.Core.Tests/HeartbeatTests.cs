@@ -101,10 +101,19 @@ public sealed class HeartbeatTests
         {
             // A real database failure at the heartbeat's activity row, after its thread and before its memory,
             // usage and schedule: the disk is full as far as this transaction can tell.
-            await setup.Database.ExecuteSqlRawAsync("""
-                CREATE TRIGGER inject_failure BEFORE INSERT ON activity_log WHEN NEW.action <> 'heartbeat_failed'
-                BEGIN SELECT RAISE(ABORT, 'Injected failure: the disk is full'); END;
-                """);
+            await setup.Database.ExecuteSqlRawAsync(TestDatabase.IsPostgres
+                ? """
+                  CREATE FUNCTION inject_failure() RETURNS trigger LANGUAGE plpgsql AS $$
+                  BEGIN
+                      IF NEW.action <> 'heartbeat_failed' THEN RAISE EXCEPTION 'Injected failure: the disk is full'; END IF;
+                      RETURN NEW;
+                  END $$;
+                  CREATE TRIGGER inject_failure BEFORE INSERT ON activity_log FOR EACH ROW EXECUTE FUNCTION inject_failure();
+                  """
+                : """
+                  CREATE TRIGGER inject_failure BEFORE INSERT ON activity_log WHEN NEW.action <> 'heartbeat_failed'
+                  BEGIN SELECT RAISE(ABORT, 'Injected failure: the disk is full'); END;
+                  """);
         }
 
         await society.OnlyDueAsync("Ada");
@@ -218,10 +227,13 @@ public sealed class HeartbeatTests
             await using var db = first.Db();
             activity = await db.ActivityLog.CountAsync();
             threads = await db.Threads.CountAsync();
-            Assert.Equal("wal", await JournalModeAsync(db));
+            if (!TestDatabase.IsPostgres)
+            {
+                Assert.Equal("wal", await JournalModeAsync(db));
+            }
         }
 
-        Assert.True(File.Exists(Path.Combine(folder, "society.db")));
+        Assert.True(await TestDatabase.IsCreatedAsync(folder));
         await using var second = await TestSociety.StartAsync(folder: folder);
         await using var reopened = second.Db();
         Assert.Equal(activity, await reopened.ActivityLog.CountAsync());
@@ -229,6 +241,7 @@ public sealed class HeartbeatTests
         Assert.Equal(8, await reopened.Bots.CountAsync());
         Assert.Empty(await reopened.Database.GetPendingMigrationsAsync());
         Directory.Delete(folder, recursive: true);
+        await TestDatabase.DropAsync(folder);
     }
 
     private static async Task<string> JournalModeAsync(BotSocietyDb db)

@@ -94,12 +94,13 @@ public sealed class PersonaTests
                 settings: new Dictionary<string, string?> { ["Society:PersonasDirectory"] = personasPath }));
 
             // A broken persona stops start before the database is touched.
-            Assert.False(File.Exists(Path.Combine(folder, "society.db")), "no database is created");
+            Assert.False(await TestDatabase.IsCreatedAsync(folder), "no database is created");
             return error;
         }
         finally
         {
             Directory.Delete(folder, recursive: true);
+            await TestDatabase.DropAsync(folder);
         }
     }
 

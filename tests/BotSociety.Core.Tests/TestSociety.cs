@@ -13,7 +13,8 @@ namespace BotSociety.Core.Tests;
 
 /// <summary>
 /// One fresh society per test: the real composition (<see cref="BotSocietyCoreExtensions.AddBotSocietyCore"/>),
-/// a real SQLite file in a temporary folder migrated at start, and a fake clock.
+/// a real database migrated at start (a SQLite file in a temporary folder, or a PostgreSQL database of its own when
+/// <see cref="TestDatabase.ServerVariable"/> is set), and a fake clock.
 /// </summary>
 internal sealed class TestSociety : IAsyncDisposable
 {
@@ -48,11 +49,9 @@ internal sealed class TestSociety : IAsyncDisposable
         folder ??= Directory.CreateTempSubdirectory("botsociety-test-").FullName;
         clock ??= new FakeTimeProvider(Start);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Testing" });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Database:Path"] = Path.Combine(folder, "society.db"),
-            ["Society:Seed"] = "7",
-        });
+        var database = await TestDatabase.SettingsAsync(folder);
+        database["Society:Seed"] = "7";
+        builder.Configuration.AddInMemoryCollection(database);
         if (settings is not null)
         {
             builder.Configuration.AddInMemoryCollection(settings);
@@ -103,6 +102,8 @@ internal sealed class TestSociety : IAsyncDisposable
         {
             return;
         }
+
+        await TestDatabase.DropAsync(Folder);
 
         try
         {
