@@ -1,4 +1,5 @@
 using BotSociety.DevHost.Rpc;
+using BotSociety.DevHost.Storage;
 using BotSociety.DevHost.Worker;
 
 namespace BotSociety.DevHost.Timers;
@@ -6,7 +7,9 @@ namespace BotSociety.DevHost.Timers;
 /// <summary>
 /// Fires one timer function on its schedule. Like the Functions host it never runs two invocations of the same
 /// timer at once: a tick that comes while the previous run is still going is skipped (and logged), and an admin
-/// "run now" waits for the running invocation to finish.
+/// "run now" waits for the running invocation to finish. Given a <see cref="ScheduleMonitor"/> (a timer that is a
+/// singleton across devhosts, with <c>useMonitor</c> on), it starts from the stored status, runs a missed
+/// occurrence at once with <c>IsPastDue</c>, and records each scheduled run, as the Timers extension's listener does.
 /// </summary>
 internal sealed partial class TimerRunner(TimerDefinition timer, IFunctionInvoker invoker, TimeProvider timeProvider, ILogger logger) : IDisposable
 {
@@ -33,15 +36,40 @@ internal sealed partial class TimerRunner(TimerDefinition timer, IFunctionInvoke
     /// <summary>Scheduled occurrences skipped because the previous run was still going.</summary>
     public int SkippedTicks => Volatile.Read(ref skippedTicks);
 
-    public async Task RunAsync(CancellationToken cancellationToken)
+    public async Task RunAsync(CancellationToken cancellationToken, ScheduleMonitor? monitor = null)
     {
         var zone = timeProvider.LocalTimeZone;
         var now = timeProvider.GetUtcNow();
         var upcoming = SetNext(timer.Schedule.NextAfter(now, zone));
-        LogScheduled(logger, timer.FunctionName, timer.Schedule.Expression, upcoming);
-        if (timer.RunOnStartup)
+        var pastDue = TimeSpan.Zero;
+        monitor = timer.UseMonitor ? monitor : null;
+        if (monitor is not null)
         {
-            Fire(now, isPastDue: false);
+            try
+            {
+                var (stored, overdue) = await monitor.CheckPastDueAsync(timer.FunctionName, now, timer.Schedule, zone, cancellationToken);
+                lock (status)
+                {
+                    last = stored.Last == ScheduleStatus.Never ? last : stored.Last;
+                }
+
+                pastDue = overdue;
+            }
+            catch (Exception e) when (StorageErrors.IsStorageFailure(e, cancellationToken))
+            {
+                LogStatusFailed(logger, timer.FunctionName, StorageAccount.Describe(e));
+            }
+        }
+
+        LogScheduled(logger, timer.FunctionName, timer.Schedule.Expression, upcoming);
+        if (pastDue > TimeSpan.Zero)
+        {
+            LogPastDue(logger, timer.FunctionName, pastDue.TotalSeconds);
+            Fire(now, isPastDue: true, monitor);
+        }
+        else if (timer.RunOnStartup)
+        {
+            Fire(now, isPastDue: false, monitor);
         }
 
         while (upcoming is { } due)
@@ -56,7 +84,7 @@ internal sealed partial class TimerRunner(TimerDefinition timer, IFunctionInvoke
             var interval = (timer.Schedule.NextAfter(due, zone) ?? due) - due;
             upcoming = SetNext(timer.Schedule.NextAfter(now, zone));
             Interlocked.Increment(ref ticks);
-            Fire(due, isPastDue: now - due > interval);
+            Fire(due, isPastDue: now - due > interval, monitor);
         }
 
         LogNeverFires(logger, timer.FunctionName, timer.Schedule.Expression);
@@ -79,7 +107,7 @@ internal sealed partial class TimerRunner(TimerDefinition timer, IFunctionInvoke
 
     public void Dispose() => running.Dispose();
 
-    private void Fire(DateTimeOffset due, bool isPastDue)
+    private void Fire(DateTimeOffset due, bool isPastDue, ScheduleMonitor? monitor)
     {
         if (!running.Wait(0))
         {
@@ -88,14 +116,18 @@ internal sealed partial class TimerRunner(TimerDefinition timer, IFunctionInvoke
             return;
         }
 
-        _ = RunHeldAsync(due, isPastDue);
+        _ = RunHeldAsync(due, isPastDue, monitor);
     }
 
-    private async Task RunHeldAsync(DateTimeOffset due, bool isPastDue)
+    private async Task RunHeldAsync(DateTimeOffset due, bool isPastDue, ScheduleMonitor? monitor)
     {
         try
         {
             await InvokeAsync(due, isPastDue, CancellationToken.None);
+            if (monitor is not null)
+            {
+                await RecordAsync(monitor, due);
+            }
         }
         catch (WorkerUnavailableException e)
         {
@@ -104,6 +136,20 @@ internal sealed partial class TimerRunner(TimerDefinition timer, IFunctionInvoke
         finally
         {
             running.Release();
+        }
+    }
+
+    // Best effort, as in the host: a status that is not written only means a possible extra past-due run later.
+    private async Task RecordAsync(ScheduleMonitor monitor, DateTimeOffset ran)
+    {
+        try
+        {
+            var next = timer.Schedule.NextAfter(ran, timeProvider.LocalTimeZone) ?? DateTimeOffset.MaxValue;
+            await monitor.UpdateAsync(timer.FunctionName, new ScheduleStatus(ran, next, ran), CancellationToken.None);
+        }
+        catch (Exception e) when (StorageErrors.IsStorageFailure(e, CancellationToken.None))
+        {
+            LogStatusFailed(logger, timer.FunctionName, StorageAccount.Describe(e));
         }
     }
 
@@ -138,6 +184,12 @@ internal sealed partial class TimerRunner(TimerDefinition timer, IFunctionInvoke
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Timer {Function} runs on '{Expression}'; next at {Next:O}")]
     private static partial void LogScheduled(ILogger logger, string function, string expression, DateTimeOffset? next);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Timer {Function}: missed an occurrence {Seconds:0} s ago (schedule status in storage); running it now as past due")]
+    private static partial void LogPastDue(ILogger logger, string function, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Timer {Function}: its schedule status could not be read or written: {Reason}")]
+    private static partial void LogStatusFailed(ILogger logger, string function, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Timer {Function}: the schedule '{Expression}' has no further occurrence")]
     private static partial void LogNeverFires(ILogger logger, string function, string expression);

@@ -55,6 +55,24 @@ internal sealed partial class TimerSchedule
         return new TimerSchedule(expression, cron);
     }
 
+    /// <summary>
+    /// True for a schedule like <c>*/10 * * * * *</c>: every field but the seconds is a wildcard and it fires more
+    /// than once in a minute (the Timers extension's ShouldDisableScheduleMonitor).
+    /// </summary>
+    public bool FiresMoreThanOnceAMinute
+    {
+        get
+        {
+            if (!Expression.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).All(f => f == "*"))
+            {
+                return false;
+            }
+
+            var start = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Unspecified);
+            return cron.GetNextOccurrences(start, start.AddMinutes(1)).Skip(1).Any();
+        }
+    }
+
     /// <summary>The first occurrence strictly after <paramref name="instant"/>, in wall-clock time of <paramref name="zone"/>; null when the schedule never fires.</summary>
     public DateTimeOffset? NextAfter(DateTimeOffset instant, TimeZoneInfo zone)
     {

@@ -60,7 +60,13 @@ internal sealed partial class TimerScheduler(
                     return runner.RunAsync(stoppingToken);
                 }
 
-                var singleton = new TimerSingleton(runner, TimerLock.For(account, storage.HostId, t.FunctionName, storage.TimerLease), storage.TimerLease, timeProvider, logger);
+                var singleton = new TimerSingleton(
+                    runner,
+                    TimerLock.For(account, storage.HostId, t.FunctionName, storage.TimerLease),
+                    ScheduleMonitor.For(account, storage.HostId),
+                    storage.TimerLease,
+                    timeProvider,
+                    logger);
                 singletons[t.FunctionName] = singleton;
                 return singleton.RunAsync(stoppingToken);
             }));

@@ -7,9 +7,11 @@ namespace BotSociety.DevHost.Timers;
 /// the timer listener only on the instance that holds the listener lock. The holder renews the lease at half its
 /// period; the others try to take it every quarter period, so when the holder dies (even by SIGKILL) one of them
 /// fires the timer within about a lease and a quarter. A schedule (re)started on taking the lock honours
-/// <c>runOnStartup</c>, as the listener's start does. devhost stopping gives the lease up at once.
+/// <c>runOnStartup</c> and the stored schedule status, as the listener's start does. devhost stopping gives the
+/// lease up at once.
 /// </summary>
-internal sealed partial class TimerSingleton(TimerRunner runner, TimerLock timerLock, TimeSpan lease, TimeProvider timeProvider, ILogger logger)
+internal sealed partial class TimerSingleton(
+    TimerRunner runner, TimerLock timerLock, ScheduleMonitor? monitor, TimeSpan lease, TimeProvider timeProvider, ILogger logger)
 {
     private static readonly TimeSpan ReleaseTimeout = TimeSpan.FromSeconds(5);
 
@@ -43,7 +45,7 @@ internal sealed partial class TimerSingleton(TimerRunner runner, TimerLock timer
             holding = true;
             LogHolder(logger, function, timerLock.BlobName, lease.TotalSeconds);
             using var held = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            var schedule = runner.RunAsync(held.Token);
+            var schedule = runner.RunAsync(held.Token, monitor);
             var lost = await HoldAsync(stoppingToken);
             await held.CancelAsync();
             try

@@ -38,9 +38,15 @@ internal sealed class FunctionBinding(JsonElement raw)
     public string? GetString(string property) =>
         TryGet(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
-    public bool GetBoolean(string property) =>
-        TryGet(property, out var value) && (value.ValueKind == JsonValueKind.True
-            || (value.ValueKind == JsonValueKind.String && bool.TryParse(value.GetString(), out var parsed) && parsed));
+    /// <summary>The property as true or false (a JSON boolean or its text); <paramref name="fallback"/> when absent or neither.</summary>
+    public bool GetBoolean(string property, bool fallback = false) =>
+        !TryGet(property, out var value) ? fallback : value.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            JsonValueKind.String when bool.TryParse(value.GetString(), out var parsed) => parsed,
+            _ => fallback,
+        };
 
     public IReadOnlyList<string> GetStrings(string property) =>
         TryGet(property, out var value) && value.ValueKind == JsonValueKind.Array

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
 using Azure.Storage.Blobs.Models;
 using BotSociety.DevHost.Settings;
 using BotSociety.DevHost.Tests.Unit;
@@ -87,6 +89,35 @@ public sealed class TimerLeaseTests(Azurite azurite) : IClassFixture<Azurite>, I
     }
 
     [Fact]
+    public async Task MissedOccurrenceRunsAtOnceAsPastDueAndTheRunIsRecordedInTheScheduleStatus()
+    {
+        // An hourly timer whose last run, on some other devhost, was two hours ago: the last hour was missed.
+        var now = DateTimeOffset.UtcNow;
+        var lastHour = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero);
+        var container = azurite.Blobs.GetBlobContainerClient("azure-webjobs-hosts");
+        await container.CreateIfNotExistsAsync();
+        var status = container.GetBlobClient($"timers/{hostId}/Host.Functions.Heartbeat/status");
+        await status.UploadAsync(BinaryData.FromString(
+            $$"""{"Last":"{{Iso(lastHour.AddHours(-1))}}","Next":"{{Iso(lastHour)}}","LastUpdated":"{{Iso(lastHour.AddHours(-1))}}"}"""), overwrite: true);
+
+        var (holder, invoker, run) = Start("0 0 * * * *", withMonitor: true);
+
+        await Wait.UntilAsync(() => !invoker.Requests.IsEmpty, TimeSpan.FromSeconds(10), () => $"the missed occurrence did not run:\n{string.Join('\n', log.Lines)}");
+        using (var timerInfo = JsonDocument.Parse(invoker.Requests.Single().InputData[0].Data.Json))
+        {
+            Assert.True(timerInfo.RootElement.GetProperty("IsPastDue").GetBoolean());
+            Assert.Equal(lastHour.AddHours(-1), timerInfo.RootElement.GetProperty("ScheduleStatus").GetProperty("Last").GetDateTimeOffset());
+        }
+
+        await Wait.UntilAsync(async () => Recorded(await status.DownloadContentAsync()) > now.AddSeconds(-1), TimeSpan.FromSeconds(10), () => "the run was not recorded");
+        using var recorded = JsonDocument.Parse((await status.DownloadContentAsync()).Value.Content.ToString());
+        Assert.Equal(lastHour.AddHours(1), recorded.RootElement.GetProperty("Next").GetDateTimeOffset().ToUniversalTime());
+
+        await holder.Stop.CancelAsync();
+        await run;
+    }
+
+    [Fact]
     public void LockBlobIsNamedAsTheHostNamesItsTimerListenerLock()
     {
         Assert.Equal("locks/myhost/Host.Functions.Heartbeat.Listener", TimerLock.BlobNameFor("myhost", "Heartbeat"));
@@ -100,13 +131,23 @@ public sealed class TimerLeaseTests(Azurite azurite) : IClassFixture<Azurite>, I
         }
     }
 
+    private static string Iso(DateTimeOffset instant) => instant.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture);
+
+    private static DateTimeOffset Recorded(Azure.Response<BlobDownloadResult> status)
+    {
+        using var json = JsonDocument.Parse(status.Value.Content.ToString());
+        return json.RootElement.GetProperty("Last").GetDateTimeOffset();
+    }
+
     /// <summary>One devhost's timer: an every-second Heartbeat behind the lock, with its own invoker.</summary>
-    private ((TimerSingleton Holder, CancellationTokenSource Stop), ScriptedInvoker Invoker, Task Run) Start()
+    private ((TimerSingleton Holder, CancellationTokenSource Stop), ScriptedInvoker Invoker, Task Run) Start(string schedule = "* * * * * *", bool withMonitor = false)
     {
         var invoker = new ScriptedInvoker();
-        var runner = new TimerRunner(TimerDefinition.From(TestFunctions.Timer("Heartbeat", "* * * * * *"), new AppSettings(new Dictionary<string, string>())),
+        var account = TestStorage.Account(azurite);
+        var runner = new TimerRunner(TimerDefinition.From(TestFunctions.Timer("Heartbeat", schedule), new AppSettings(new Dictionary<string, string>())),
             invoker, TimeProvider.System, log);
-        var singleton = new TimerSingleton(runner, TimerLock.For(TestStorage.Account(azurite), hostId, "Heartbeat", Lease), Lease, TimeProvider.System, log);
+        var singleton = new TimerSingleton(
+            runner, TimerLock.For(account, hostId, "Heartbeat", Lease), withMonitor ? ScheduleMonitor.For(account, hostId) : null, Lease, TimeProvider.System, log);
         var stop = new CancellationTokenSource();
         disposables.Add(stop);
         disposables.Add(runner);

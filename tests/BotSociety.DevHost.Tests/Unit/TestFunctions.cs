@@ -18,6 +18,9 @@ internal static class TestFunctions
     public static WorkerFunction Timer(string name, string schedule, bool runOnStartup = false) =>
         Function(name, $$$"""{"name":"timer","direction":"In","type":"timerTrigger","schedule":"{{{schedule}}}","runOnStartup":{{{(runOnStartup ? "true" : "false")}}},"properties":{}}""");
 
+    public static WorkerFunction MonitoredTimer(string name, string schedule, bool useMonitor) =>
+        Function(name, $$$"""{"name":"timer","direction":"In","type":"timerTrigger","schedule":"{{{schedule}}}","useMonitor":{{{(useMonitor ? "true" : "false")}}},"properties":{}}""");
+
     public static WorkerFunction Queue(string name, string queueName, string? connection = null) =>
         Function(name, $$$"""{"name":"message","direction":"In","type":"queueTrigger","dataType":"String","queueName":"{{{queueName}}}"{{{Connection(connection)}}},"properties":{}}""");
 

@@ -83,4 +83,19 @@ public sealed class TimerScheduleTests
 
         Assert.Equal(new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero), schedule.NextAfter(Midnight.AddDays(3), TimeZoneInfo.Utc));
     }
+
+    [Theory]
+    [InlineData("*/10 * * * * *", null, false)]
+    [InlineData("* * * * * *", null, false)]
+    [InlineData("0 * * * * *", null, true)]
+    [InlineData("0 */5 * * * *", null, true)]
+    [InlineData("0 0 * * * *", false, false)]
+    public void ScheduleStatusIsKeptUnlessTheTimerFiresMoreThanOnceAMinuteOrOptsOut(string schedule, bool? useMonitor, bool kept)
+    {
+        var binding = useMonitor is null
+            ? TestFunctions.Timer("Timer", schedule)
+            : TestFunctions.MonitoredTimer("Timer", schedule, useMonitor.Value);
+
+        Assert.Equal(kept, TimerDefinition.From(binding, new AppSettings(new Dictionary<string, string>())).UseMonitor);
+    }
 }
