@@ -13,6 +13,9 @@ public sealed class DatabaseOptions : IValidatableObject
     public const string Sqlite = "sqlite";
     public const string Postgres = "postgres";
 
+    /// <summary>The assembly of the PostgreSQL migration set (project <c>migrations-postgres/</c>), loaded by name.</summary>
+    public const string PostgresMigrationsAssembly = "BotSociety.Migrations.Postgres";
+
     /// <summary><c>sqlite</c> (default) or <c>postgres</c>.</summary>
     public string Provider { get; set; } = Sqlite;
 

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using BotSociety.Core.Data;
-using BotSociety.Core.Data.Dialects;
 using BotSociety.Core.Search;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -113,7 +112,7 @@ internal static class TestDatabase
             // Unpooled: a database with a connection open cannot be copied.
             var connection = new NpgsqlConnectionStringBuilder(server) { Database = name, Pooling = false }.ConnectionString;
             var options = new DbContextOptionsBuilder<BotSocietyDb>()
-                .UseNpgsql(connection, npgsql => npgsql.MigrationsAssembly(PostgresDialect.MigrationsAssembly)).Options;
+                .UseNpgsql(connection, npgsql => npgsql.MigrationsAssembly(DatabaseOptions.PostgresMigrationsAssembly)).Options;
             await using (var db = new BotSocietyDb(options))
             {
                 await db.Database.MigrateAsync();

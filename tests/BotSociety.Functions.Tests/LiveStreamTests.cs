@@ -7,22 +7,24 @@ using BotSociety.DevHost.Tests.EndToEnd;
 namespace BotSociety.Functions.Tests;
 
 /// <summary>
-/// The live stream as ./run.sh gives it: devhost mounts the relay on its own port, the worker publishes every
-/// heartbeat to it, and a client that connected with the address from /api/negotiate receives each one.
+/// The live stream as ./run.sh gives it: devhost mounts the relay on its own port (the connection string names that
+/// port), the worker publishes every heartbeat to it, and a client that connected with the address from
+/// /api/negotiate receives each one.
 /// </summary>
-public sealed class LiveStreamTests : IAsyncLifetime, IDisposable
+public sealed class LiveStreamTests : IAsyncLifetime
 {
-    // The settings name port 7071; devhost runs on a free port and must tell the worker and the client its own.
-    private readonly SocietyFolder society = new(extraValues: new Dictionary<string, string>
-    {
-        ["Realtime__ConnectionString"] = "Endpoint=http://localhost:7071;AccessKey=live-stream-test-key-0123456789abcdef;Version=1.0;",
-    });
-
+    private SocietyDatabase? society;
     private DevHostProcess? devHost;
 
     public async Task InitializeAsync()
     {
-        devHost = DevHostProcess.Start(society.SettingsPath);
+        // The connection string names devhost's own address, so devhost mounts the relay and the worker publishes to it.
+        var port = DevHostProcess.FreePort();
+        society = await SocietyDatabase.CreateAsync(new Dictionary<string, string>
+        {
+            ["Realtime__ConnectionString"] = $"Endpoint=http://localhost;Port={port};AccessKey=live-stream-test-key-0123456789abcdef;Version=1.0;",
+        });
+        devHost = DevHostProcess.StartOnPort(port, society.Folder.SettingsPath);
         await devHost.WaitUntilHealthyAsync();
     }
 
@@ -43,7 +45,7 @@ public sealed class LiveStreamTests : IAsyncLifetime, IDisposable
             Assert.Equal("connected", connected.RootElement.GetProperty("event").GetString());
         }
 
-        await PopulatedSociety.MakeEveryBotDueAsync(society.DatabasePath);
+        await society!.MakeEveryBotDueAsync();
         using var run = await http.PostAsync(new Uri("/admin/functions/Heartbeat", UriKind.Relative), content: null);
         Assert.Equal(HttpStatusCode.Accepted, run.StatusCode);
 
@@ -83,9 +85,12 @@ public sealed class LiveStreamTests : IAsyncLifetime, IDisposable
         {
             await devHost.DisposeAsync();
         }
-    }
 
-    public void Dispose() => society.Dispose();
+        if (society is not null)
+        {
+            await society.DisposeAsync();
+        }
+    }
 
     private static async Task<JsonDocument> ReceiveAsync(ClientWebSocket socket)
     {

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json;
 using BotSociety.DevHost.Tests.EndToEnd;
 using BotSociety.Functions.Tests.Contract;
-using Microsoft.Data.Sqlite;
 
 namespace BotSociety.Functions.Tests;
 
@@ -16,7 +15,7 @@ public sealed class PopulatedSociety : IAsyncLifetime, IDisposable
     // Enough ticks for every kind of row, few enough that the whole feed fits one page of 200.
     private const int MaxTicks = 12;
 
-    private readonly SocietyFolder folder = new();
+    private SocietyDatabase? database;
     private DevHostProcess? devHost;
     private HttpClient? http;
     private ApiContract? contract;
@@ -30,7 +29,8 @@ public sealed class PopulatedSociety : IAsyncLifetime, IDisposable
 
     public async Task InitializeAsync()
     {
-        devHost = DevHostProcess.Start(folder.SettingsPath);
+        database = await SocietyDatabase.CreateAsync();
+        devHost = DevHostProcess.Start(database.Folder.SettingsPath);
         await devHost.WaitUntilHealthyAsync();
         contract = new ApiContract(await devHost.Http.GetStringAsync(new Uri("/api/openapi/v3.json", UriKind.Relative)));
         http = new HttpClient(new ContractCheckingHandler(() => Contract)) { BaseAddress = devHost.Http.BaseAddress, Timeout = devHost.Http.Timeout };
@@ -52,21 +52,8 @@ public sealed class PopulatedSociety : IAsyncLifetime, IDisposable
         Assert.Fail($"{MaxTicks} ticks did not give threads, replies, votes and follows: {last.RootElement.GetProperty("totals")}");
     }
 
-    /// <summary>
-    /// Bots fall due seconds to minutes apart by the real clock; moving every due time into the past (as the core
-    /// tests' OnlyDueAsync does) lets each admin-run tick make every bot act.
-    /// </summary>
-    public Task MakeEveryBotDueAsync() => MakeEveryBotDueAsync(folder.DatabasePath);
-
-    /// <summary>The same for any society's database file.</summary>
-    internal static async Task MakeEveryBotDueAsync(string databasePath)
-    {
-        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = databasePath, DefaultTimeout = 30 }.ToString());
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE bots SET next_heartbeat_at = '2000-01-01 00:00:00'";
-        await command.ExecuteNonQueryAsync();
-    }
+    /// <summary>Makes every bot due, so the next admin-run tick makes each one act.</summary>
+    public Task MakeEveryBotDueAsync() => database!.MakeEveryBotDueAsync();
 
     /// <summary>Runs a timer function now through devhost's admin API.</summary>
     public async Task RunAsync(string function)
@@ -111,8 +98,13 @@ public sealed class PopulatedSociety : IAsyncLifetime, IDisposable
         {
             await devHost.DisposeAsync();
         }
+
+        // The worker is gone by then, so its database can go.
+        if (database is not null)
+        {
+            await database.DisposeAsync();
+        }
     }
 
-    // After DisposeAsync: the worker is gone by then, so its database can be deleted.
-    public void Dispose() => folder.Dispose();
+    public void Dispose() => http?.Dispose();
 }

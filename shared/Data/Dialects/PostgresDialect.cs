@@ -12,8 +12,7 @@ namespace BotSociety.Core.Data.Dialects;
 /// </summary>
 internal sealed class PostgresDialect : SqlDialect
 {
-    /// <summary>The assembly of the PostgreSQL migration set (project <c>migrations-postgres/</c>).</summary>
-    public const string MigrationsAssembly = "BotSociety.Migrations.Postgres";
+    public const string MigrationsAssembly = DatabaseOptions.PostgresMigrationsAssembly;
 
     // Any fixed number, the same in every instance: the key of the society's one writers' lock.
     private const long WritersLockKey = 0x426f74536f6369; // "BotSoci"
