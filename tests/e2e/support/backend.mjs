@@ -2,7 +2,7 @@
 // database, the relay it mounts for the live stream, and the built dashboard it serves. Every process is ours and
 // is stopped by its pid.
 import { spawn, execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -80,11 +80,17 @@ export async function startBackend({ days = 1, env: extra = {} } = {}) {
   const processes = [];
   const env = { Database__Path: database, Usage__DefaultDailyTokenCap: '10000000', ...extra };
 
-  // The live stream: devhost mounts the relay on its own port, as local.settings.sample.json asks. With
-  // E2E_NO_RELAY=1 the connection string is emptied, so negotiate answers 503 and the dashboard polls.
-  if (process.env.E2E_NO_RELAY) env.Realtime__ConnectionString = '';
-
+  // The live stream: devhost mounts the relay when the connection string names devhost's own address, so the
+  // sample's key is kept and its port made this devhost's, as run.sh does. With E2E_NO_RELAY=1 the connection string
+  // is emptied, so negotiate answers 503 and the dashboard polls.
   const port = await freePort();
+  if (process.env.E2E_NO_RELAY) {
+    env.Realtime__ConnectionString = '';
+  } else if (!('Realtime__ConnectionString' in extra)) {
+    const sample = JSON.parse(readFileSync(path.join(repo, 'local.settings.sample.json'), 'utf8')).Values.Realtime__ConnectionString;
+    env.Realtime__ConnectionString = sample.replace(/Endpoint=[^;]*;/, `Endpoint=http://localhost:${port};`);
+  }
+
   const args = [devhostDll, '--script-root', 'functions/bin/Release/net10.0', '--settings', 'local.settings.sample.json', '--port', String(port)];
   args.push('--static-root', dist);
   const devhost = start('devhost', 'dotnet', args, env);
