@@ -37,10 +37,6 @@ internal sealed partial class QueueListener(
 
     private TimeSpan backoff;
     private bool storageFailing;
-    private int received;
-
-    /// <summary>Messages received so far (every delivery counts, retries too).</summary>
-    public int Received => Volatile.Read(ref received);
 
     public async Task RunAsync(CancellationToken stoppingToken)
     {
@@ -73,7 +69,6 @@ internal sealed partial class QueueListener(
                 }
 
                 backoff = TimeSpan.Zero;
-                Interlocked.Add(ref received, batch.Length);
                 running.RemoveAll(t => t.IsCompleted);
                 running.AddRange(batch.Select(ProcessAsync));
                 while (running.Count > threshold)

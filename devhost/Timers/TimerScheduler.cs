@@ -19,7 +19,6 @@ internal sealed partial class TimerScheduler(
     ILogger<TimerScheduler> logger) : BackgroundService
 {
     private readonly ConcurrentDictionary<string, TimerRunner> runners = new(StringComparer.OrdinalIgnoreCase);
-    private readonly ConcurrentDictionary<string, TimerSingleton> singletons = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The runner of a timer function, shared by its schedule and the admin API so neither overlaps the other.</summary>
     public TimerRunner? Find(string functionName)
@@ -27,9 +26,6 @@ internal sealed partial class TimerScheduler(
         var timer = catalog.Timers.FirstOrDefault(t => t.FunctionName.Equals(functionName, StringComparison.OrdinalIgnoreCase));
         return timer is null ? null : runners.GetOrAdd(timer.FunctionName, _ => new TimerRunner(timer, invoker, timeProvider, logger));
     }
-
-    /// <summary>True when this devhost fires the timer: it holds the timer's lock, or no lock is in use.</summary>
-    public bool Fires(string functionName) => !singletons.TryGetValue(functionName, out var singleton) || singleton.IsHolder;
 
     public override void Dispose()
     {
@@ -60,15 +56,13 @@ internal sealed partial class TimerScheduler(
                     return runner.RunAsync(stoppingToken);
                 }
 
-                var singleton = new TimerSingleton(
+                return new TimerSingleton(
                     runner,
                     TimerLock.For(account, storage.HostId, t.FunctionName, storage.TimerLease),
                     ScheduleMonitor.For(account, storage.HostId),
                     storage.TimerLease,
                     timeProvider,
-                    logger);
-                singletons[t.FunctionName] = singleton;
-                return singleton.RunAsync(stoppingToken);
+                    logger).RunAsync(stoppingToken);
             }));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
