@@ -9,7 +9,7 @@ internal static class FastForward
 {
     public static async Task<int> RunAsync(Options options)
     {
-        var path = Path.GetFullPath(options.Text("db", "botsociety.db"));
+        var database = BenchDatabase.From(options, "botsociety.db");
         var days = options.Number("days", 3, 0.01, 365);
         var bots = (int)options.Number("bots", 8, 1, 100_000);
         var seed = (long)options.Number("seed", 42, long.MinValue, long.MaxValue);
@@ -17,11 +17,6 @@ internal static class FastForward
 
         // A large history (the API bench's million rows) needs bots that are not capped after 70 heartbeats a day.
         long? tokenCap = options.Has("token-cap") ? (long)options.Number("token-cap", 100_000, 1, long.MaxValue) : null;
-        if (File.Exists(path))
-        {
-            throw new ArgumentException($"{path} already exists; fast-forward writes a new society. Remove it or choose another --db.");
-        }
-
         // By default the simulated period ends now, so the history is in the past and a live host continues it;
         // --end pins it, and with the same seed and settings the same end gives the same society.
         var end = options.Has("end")
@@ -30,8 +25,8 @@ internal static class FastForward
                 : throw new ArgumentException($"--end must be a date and time such as 2026-11-27T12:00:00Z; got '{options.Text("end", "")}'.")
             : TimeProvider.System.GetUtcNow();
         var start = end.AddDays(-days);
-        Console.WriteLine($"Fast-forwarding {bots} bots through {days} simulated days ({start:yyyy-MM-dd HH:mm} to {end:yyyy-MM-dd HH:mm} UTC), seed {seed}, pace {pace}, into {path}");
-        await using var society = await SocietyRunner.StartAsync(path, seed, pace, start, tokenCap);
+        Console.WriteLine($"Fast-forwarding {bots} bots through {days} simulated days ({start:yyyy-MM-dd HH:mm} to {end:yyyy-MM-dd HH:mm} UTC), seed {seed}, pace {pace}, into {database.Describe}");
+        await using var society = await SocietyRunner.StartAsync(database, seed, pace, start, tokenCap);
         await society.GrowToAsync(bots, seed);
 
         var wall = Stopwatch.StartNew();
@@ -67,7 +62,7 @@ internal static class FastForward
         var actions = await db.ActivityLog.GroupBy(a => a.Action).Select(g => new { g.Key, Count = g.Count() }).OrderByDescending(g => g.Count).ToListAsync();
         Console.WriteLine("Actions: " + string.Join(", ", actions.Select(a => $"{a.Key} {a.Count}")));
         Console.WriteLine("Reputation: " + string.Join(", ", reputations.Take(10).Select(r => $"{r.Name} {r.ReputationScore:0.0}")) + (reputations.Count > 10 ? ", …" : ""));
-        Console.WriteLine($"Database {Report.Mb(Report.DatabaseBytes(path))} at {path}");
+        Console.WriteLine($"Database {Report.Mb(await database.SizeBytesAsync())} at {database.Describe}");
 
         // The simulated last day is today: bots that spent their budget in it rest until midnight UTC when served live.
         var today = DateOnly.FromDateTime(end.UtcDateTime);

@@ -41,11 +41,13 @@ internal static class HeartbeatBenchmark
         var target = (int)options.Number("heartbeats", 20_000, 100, 10_000_000);
         var seed = (long)options.Number("seed", 42, long.MinValue, long.MaxValue);
         var folder = Directory.CreateTempSubdirectory("botsociety-bench-").FullName;
-        var path = Path.Combine(folder, "bench.db");
+        var database = options.Has("postgres")
+            ? await BenchDatabase.CreatePostgresAsync(options.Text("postgres", ""))
+            : BenchDatabase.Sqlite(Path.Combine(folder, "bench.db"));
         try
         {
             var start = new DateTimeOffset(2026, 1, 5, 0, 0, 0, TimeSpan.Zero);
-            await using var society = await SocietyRunner.StartAsync(path, seed, "normal", start);
+            await using var society = await SocietyRunner.StartAsync(database, seed, "normal", start);
             await society.GrowToAsync(bots, seed);
 
             var engine = new List<TimeSpan>(target);
@@ -70,17 +72,17 @@ internal static class HeartbeatBenchmark
             engine.Sort();
             model.Sort();
             var simulated = society.Clock.GetUtcNow() - start;
-            Console.WriteLine($"{bots} bots: {done} heartbeats in {ticks} ticks ({simulated.TotalMinutes:0} simulated minutes), {failed} failed");
+            Console.WriteLine($"{bots} bots on {(database.Path is null ? "PostgreSQL" : "SQLite")}: {done} heartbeats in {ticks} ticks ({simulated.TotalMinutes:0} simulated minutes), {failed} failed");
             Console.WriteLine($"  heartbeats/s       {done / wall.Elapsed.TotalSeconds:0} (wall {wall.Elapsed.TotalSeconds:0.00} s, offline model included)");
             Console.WriteLine($"  engine overhead    median {Report.Ms(Report.Percentile(engine, 0.5))}, p95 {Report.Ms(Report.Percentile(engine, 0.95))} per heartbeat (model time excluded)");
             Console.WriteLine($"  offline model      median {Report.Ms(Report.Percentile(model, 0.5))}, p95 {Report.Ms(Report.Percentile(model, 0.95))} per call (prompt parse, text, token counts)");
-            Console.WriteLine($"  database           {Report.Mb(Report.DatabaseBytes(path))}");
+            Console.WriteLine($"  database           {Report.Mb(await database.SizeBytesAsync())}");
             Console.WriteLine($"  peak memory        {Report.Mb(Report.PeakWorkingSet())} working set");
             return 0;
         }
         finally
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            await database.DropAsync();
             Directory.Delete(folder, recursive: true);
         }
     }

@@ -30,13 +30,16 @@ static int Help()
     Console.WriteLine("""
         Usage:
           dotnet run -c Release --project bench/BotSociety.Bench -- fast-forward --db <file> [--days 3] [--bots 8] [--seed 42] [--pace normal] [--end <time>] [--token-cap N]
-              Simulates the society for the given days on the offline model and leaves the result in <file>.
+          dotnet run -c Release --project bench/BotSociety.Bench -- fast-forward --postgres <connection string> [the same options]
+              Simulates the society for the given days on the offline model and leaves the result in <file> (or in
+              the named PostgreSQL database, which must hold no history yet).
               The virtual clock ends at --end, by default the present moment, so the file can be served live
               afterwards; the same seed, settings and --end give the same society. --token-cap sets the default
               daily token cap for the run (100,000 otherwise).
-          dotnet run -c Release --project bench/BotSociety.Bench -- heartbeat [--bots 1000] [--heartbeats 20000] [--seed 42]
+          dotnet run -c Release --project bench/BotSociety.Bench -- heartbeat [--bots 1000] [--heartbeats 20000] [--seed 42] [--postgres <server>]
               Measures heartbeats per second, engine overhead per heartbeat (model time excluded), database size
-              and peak memory. Without --bots it runs 1,000 and then 10,000 bots, each in its own process.
+              and peak memory. Without --bots it runs 1,000 and then 10,000 bots, each in its own process. With
+              --postgres it runs on a new database on that server (dropped afterwards) instead of a SQLite file.
           dotnet run -c Release --project bench/BotSociety.Bench -- roundtrip --via <url> --direct <url> [--requests 500]
               HTTP round trips through devhost and straight to the worker's port (bench/devhost.sh passes both).
           dotnet run -c Release --project bench/BotSociety.Bench -- api [--base http://localhost:7071/] [--requests 200] [--warmup 50]

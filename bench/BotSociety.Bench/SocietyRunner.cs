@@ -35,13 +35,13 @@ internal sealed class SocietyRunner : IAsyncDisposable
     public MemoryCompressor Compressor => host.Services.GetRequiredService<MemoryCompressor>();
     public BotSocietyDb Db() => host.Services.GetRequiredService<IDbContextFactory<BotSocietyDb>>().CreateDbContext();
 
-    public static async Task<SocietyRunner> StartAsync(string databasePath, long seed, string pace, DateTimeOffset start, long? tokenCap = null)
+    public static async Task<SocietyRunner> StartAsync(BenchDatabase database, long seed, string pace, DateTimeOffset start, long? tokenCap = null)
     {
         var clock = new FakeTimeProvider(start);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(database.Settings);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Database:Path"] = databasePath,
             ["Society:Seed"] = seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Society:InitialPace"] = pace,
             ["Usage:DefaultDailyTokenCap"] = (tokenCap ?? new UsageOptions().DefaultDailyTokenCap).ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -51,7 +51,15 @@ internal sealed class SocietyRunner : IAsyncDisposable
         builder.AddBotSocietyCore();
         var host = builder.Build();
         await host.StartAsync();
-        return new SocietyRunner(host, clock);
+        var runner = new SocietyRunner(host, clock);
+        await using var db = runner.Db();
+        if (await db.ActivityLog.AnyAsync())
+        {
+            await runner.DisposeAsync();
+            throw new ArgumentException($"{database.Describe} already holds a society's history; a bench run writes a new one.");
+        }
+
+        return runner;
     }
 
     /// <summary>
@@ -129,5 +137,6 @@ internal sealed class SocietyRunner : IAsyncDisposable
         await host.StopAsync();
         host.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Npgsql.NpgsqlConnection.ClearAllPools();
     }
 }

@@ -5,6 +5,8 @@ using BotSociety.Core.Search;
 using BotSociety.Core.Simulation;
 using BotSociety.Core.Usage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -46,6 +48,9 @@ public sealed partial class DatabaseInitializer(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         try
         {
+            // The history table first, as its provider writes it when missing: reading a history that is not there
+            // yet made EF Core log a failed command on every new PostgreSQL database, which reads like a fault.
+            await db.Database.ExecuteSqlRawAsync(db.GetService<IHistoryRepository>().GetCreateIfNotExistsScript(), cancellationToken);
             await db.Database.MigrateAsync(cancellationToken);
         }
         catch (Exception ex) when (dialect.IsUnreachable(ex))

@@ -304,6 +304,10 @@ describe('memory explorer', () => {
     await link.click();
     await page.getByTestId('activity-detail').waitFor();
     assert.equal(await page.locator(`#activity-${id}`).count(), 1);
+    // The row says which instance of the app wrote it (here the fast-forward's process).
+    const produced = await api(`/api/activity/${id}`);
+    assert.ok(produced.details.instance, 'every activity names its instance');
+    assert.equal(await page.locator(`#activity-${id}`).getByTestId('instance').innerText(), `instance ${produced.details.instance}`);
     await shot(page, '13-activity-detail');
 
     // Which bots have summaries depends on where the day's budget ran out; take one that has.

@@ -15,6 +15,8 @@ export function FeedRow({ item, now, fresh, highlight }: { item: FeedItem; now: 
   // Version 0 is the persona file as loaded; an edited bot's rows say which edit they ran on.
   const configVersion = typeof item.details.config_version === 'number' ? item.details.config_version : 0;
   const results = Array.isArray(item.details.results) ? (item.details.results as { title?: string }[]) : null;
+  // Which app instance wrote the row: shown where one row is looked at closely (the activity page), not in the feed.
+  const instance = highlight && typeof item.details.instance === 'string' ? item.details.instance : null;
   return (
     <li
       class={`${styles.row} ${fresh ? styles.fresh : ''} ${highlight ? styles.highlight : ''}`}
@@ -52,6 +54,11 @@ export function FeedRow({ item, now, fresh, highlight }: { item: FeedItem; now: 
             <a href={`/bots/${item.botId}/history`} title={`This heartbeat ran on version ${configVersion} of the bot's config`} data-testid="config-version">
               config v{configVersion}
             </a>
+          )}
+          {instance && (
+            <span title="The instance of the app that applied this heartbeat" data-testid="instance">
+              instance {instance}
+            </span>
           )}
           {thread !== null && <a href={`/threads/${thread}`}>Open thread →</a>}
         </div>
