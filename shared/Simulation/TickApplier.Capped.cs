@@ -42,6 +42,7 @@ public sealed partial class TickApplier
             ["resumes_at"] = tick.Today.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc).ToString("O", CultureInfo.InvariantCulture),
             ["reputation_score"] = bot.ReputationScore,
             ["instance"] = tick.Instance,
+            ["due_at"] = bot.DueAt.ToString("O", CultureInfo.InvariantCulture),
         };
         var activity = new ActivityLogEntry
         {

@@ -330,6 +330,7 @@ public sealed partial class TickApplier(
 
         details["reputation_score"] = bot.ReputationScore;
         details["instance"] = tick.Instance;
+        details["due_at"] = bot.DueAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
         var cost = plan.CostUsd ?? 0;
         var activity = new ActivityLogEntry
         {

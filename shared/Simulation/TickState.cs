@@ -115,6 +115,9 @@ internal sealed class BotState(Bot bot)
     public DateTime? LastHeartbeatAt { get; set; } = bot.LastHeartbeatAt;
     public DateOnly? CappedOn { get; set; } = bot.CappedOn;
 
+    /// <summary>The due time this heartbeat answers (the schedule as claimed), recorded as <c>due_at</c>.</summary>
+    public DateTime DueAt { get; } = bot.NextHeartbeatAt;
+
     /// <summary>The claim that holds the bot as the tick's transaction reads it.</summary>
     public string? ClaimedBy { get; } = bot.ClaimedBy;
 }
