@@ -102,8 +102,13 @@ public sealed partial class HeartbeatEngine(
                 }
             }
 
+            // A tick with nobody due says nothing, as an inline one does: at a 10-second schedule that is most ticks.
             var claimed = batches.Sum(b => b.Bots.Count);
-            LogDispatched(number, claimed, batches.Count);
+            if (claimed > 0)
+            {
+                LogDispatched(number, claimed, batches.Count);
+            }
+
             return batches;
         }
         finally
