@@ -9,7 +9,11 @@ public sealed class QueueTriggerEndToEndTests(Azurite azurite) : IClassFixture<A
     [Fact]
     public async Task GarbageOnTheQueueEndsInPoisonWithTheFunctionsErrorAndDevHostKeepsServing()
     {
-        using var society = new SocietyFolder(extraValues: new Dictionary<string, string> { ["AzureWebJobsStorage"] = azurite.ConnectionString });
+        using var society = new SocietyFolder(extraValues: new Dictionary<string, string>
+        {
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["Society__Dispatch"] = "queue",
+        });
         await using var devHost = DevHostProcess.Start(society.SettingsPath);
         await devHost.WaitUntilHealthyAsync();
         await devHost.WaitForLineAsync("Queue trigger RunHeartbeats listens on queue 'heartbeats'");
@@ -28,7 +32,14 @@ public sealed class QueueTriggerEndToEndTests(Azurite azurite) : IClassFixture<A
         Assert.Equal(1, devHost.CountLines("MaxDequeueCount of 5. Moving message to queue 'heartbeats-poison'"));
         Assert.Equal(1, devHost.CountLines("is not base64 text"));
 
+        // The app says why it refused the batch, and the operator's health report counts what ended in poison.
+        Assert.Equal(5, devHost.CountLines("A heartbeat queue message was refused: the heartbeat batch message is not valid batch JSON"));
         using var health = await devHost.Http.GetAsync(new Uri("/api/health", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        using var report = System.Text.Json.JsonDocument.Parse(await health.Content.ReadAsStringAsync());
+        var queueReport = report.RootElement.GetProperty("queue");
+        Assert.Equal("queue", queueReport.GetProperty("dispatch").GetString());
+        Assert.Equal(2, queueReport.GetProperty("poison").GetInt64());
+        Assert.Equal(0, queueReport.GetProperty("pending").GetInt64());
     }
 }
