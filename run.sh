@@ -241,9 +241,9 @@ if [[ $postgres -eq 1 ]]; then
 
   # PostgreSQL: the society's database, kept in $data/postgres. pg.sh says what went wrong on stderr.
   say "Starting PostgreSQL…"
+  pg_started=1   # before the start: Ctrl-C during it can leave a server running (stopping none is no error)
   pg_out="$("$pg" start "$pg_data" --database botsociety 9>&-)" \
     || fail "PostgreSQL did not start (above; its log: $pg_data/postgres.log). Nothing else was started."
-  pg_started=1
   pg_connection="$(sed -n 's/^CONNECTION=//p' <<<"$pg_out")"
 
   # Azurite: the queue of heartbeat batches and the timers' blob leases. Without --disableTelemetry it would try to
