@@ -1,15 +1,21 @@
+# shellcheck shell=bash disable=SC2154  # $repo is the sourcing script's
 # Sourced by the bench scripts: devhost (worker, mounted relay) on a society's database with the sample
 # settings, stopped and its folder removed when the script exits. The caller's exported variables reach the worker.
 #   start_devhost <work folder> <database> <port>   then   pace <paused|slow|normal|fast>
+# <database> is the SQLite file, or with Database__Provider=postgres exported the Npgsql connection string. A function
+# after_devhost, when the caller defines one, runs at exit after devhost has stopped.
 
 start_devhost() {
   local work="$1" database="$2"
   devhost_port="$3"
-  Database__Path="$database" dotnet "$repo/devhost/bin/Release/net10.0/BotSociety.DevHost.dll" \
+  local setting=Database__Path
+  [[ "${Database__Provider:-sqlite}" == postgres ]] && setting=Database__ConnectionString
+  # env execs dotnet, so $! is devhost's own process.
+  env "$setting=$database" dotnet "$repo/devhost/bin/Release/net10.0/BotSociety.DevHost.dll" \
     --script-root "$repo/functions/bin/Release/net10.0" --settings "$repo/local.settings.sample.json" \
     --port "$devhost_port" > "$work/devhost.log" 2>&1 &
   devhost_pid=$!
-  trap 'kill -TERM "$devhost_pid" 2>/dev/null || true; wait "$devhost_pid" 2>/dev/null || true; rm -rf "'"$work"'"' EXIT
+  trap 'kill -TERM "$devhost_pid" 2>/dev/null || true; wait "$devhost_pid" 2>/dev/null || true; rm -rf "'"$work"'"; if declare -F after_devhost > /dev/null; then after_devhost; fi' EXIT
 
   # A database from before the read models gets them filled at start (a million rows: tens of seconds).
   for _ in $(seq 1 600); do

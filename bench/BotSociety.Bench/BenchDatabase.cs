@@ -47,6 +47,18 @@ internal sealed class BenchDatabase
         return new BenchDatabase(null, connection);
     }
 
+    /// <summary>The database of a society that already exists (<c>--db</c> or <c>--postgres</c>), for commands that read or steer it.</summary>
+    public static BenchDatabase Existing(Options options)
+    {
+        if (options.Has("postgres"))
+        {
+            return From(options, "");
+        }
+
+        var path = System.IO.Path.GetFullPath(options.Text("db", "botsociety.db"));
+        return File.Exists(path) ? Sqlite(path) : throw new ArgumentException($"{path} does not exist; give the society's file with --db, or --postgres.");
+    }
+
     /// <summary>A fresh PostgreSQL database on the server of <paramref name="server"/>, dropped by <see cref="DropAsync"/>.</summary>
     public static async Task<BenchDatabase> CreatePostgresAsync(string server)
     {

@@ -6,6 +6,8 @@ using BotSociety.Bench;
 //   fast-forward  make a society's history (the demo's starting state) on the offline model
 //   heartbeat     the heartbeat benchmark: figures for 1,000 and 10,000 bots
 //   roundtrip     HTTP through devhost against the worker's own port (bench/devhost.sh)
+//   api           latency of the dashboard's endpoints of a running app (bench/api.sh)
+//   drain         how fast a running app works off a burst of due bots (bench/scale.sh)
 var command = args.FirstOrDefault() ?? "help";
 var options = Options.Parse(args.Skip(1).ToArray());
 try
@@ -16,6 +18,7 @@ try
         "heartbeat" => options.Has("bots") ? await HeartbeatBenchmark.RunAsync(options) : await HeartbeatBenchmark.RunEachSizeAsync(options),
         "roundtrip" => await RoundTrip.RunAsync(options),
         "api" => await ApiLatency.RunAsync(options),
+        "drain" => await Drain.RunAsync(options),
         _ => Help(),
     };
 }
@@ -44,7 +47,13 @@ static int Help()
               HTTP round trips through devhost and straight to the worker's port (bench/devhost.sh passes both).
           dotnet run -c Release --project bench/BotSociety.Bench -- api [--base http://localhost:7071/] [--requests 200] [--warmup 50]
               p50/p95 latency of each dashboard endpoint of a running app (bench/api.sh makes a 1,000,000-row
-              society of 200 bots and serves it first).
+              society of 200 bots and serves it first; BENCH_PROVIDER=postgres does it on PostgreSQL).
+          dotnet run -c Release --project bench/BotSociety.Bench -- drain (--db <file> | --postgres <connection string>) [--bots N] [--timeout 300] [--label text]
+              Against an app running on that database: makes the first N bots (all by default) due at once and waits
+              until each has an activity row answering that due time; prints heartbeats/s (bots / seconds from due to
+              the last row seen), first row, due-to-done p50/p95 and the rows per instance (bench/scale.sh runs it).
+          dotnet run -c Release --project bench/BotSociety.Bench -- drain (--db <file> | --postgres <connection string>) --park true
+              Makes nobody due (next heartbeat in 2999), before an app starts on a kept society.
         """);
     return 1;
 }
