@@ -1,0 +1,74 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using BotSociety.DevHost.Tests.EndToEnd;
+
+namespace BotSociety.ScaleOut.Tests;
+
+/// <summary>
+/// The built functions app as a script root of its own: a link to every file of functions/bin/Release/net10.0 but
+/// host.json, which is the app's with <c>extensions.queues</c> set as an operator scaling out would set it.
+/// <para>
+/// Why: with the app's host.json (the extension's defaults: batchSize 16, newBatchThreshold 16 on two cores,
+/// maxPollingInterval 1 minute), the devhost that fills the queue is woken by its own writes and takes every batch
+/// at once, while the other polls an empty queue at most once a minute: measured with 200 bots at the fast pace, the
+/// second instance ran no batch in two minutes. One batch at a time per instance (a second one fetched only when one
+/// is running) and a poll every quarter second let both instances share the batches.
+/// </para>
+/// </summary>
+internal sealed class QueueTunedApp : IDisposable
+{
+    public const int BatchSize = 1;
+    public const int NewBatchThreshold = 1;
+    public const string MaxPollingInterval = "00:00:00.250";
+
+    private readonly DirectoryInfo folder = Directory.CreateTempSubdirectory("botsociety-scale-out-app-");
+
+    public QueueTunedApp()
+    {
+        BuiltArtefacts.EnsureBuilt();
+        foreach (var entry in new DirectoryInfo(BuiltArtefacts.FunctionsApp).EnumerateFileSystemInfos())
+        {
+            // local.settings.json too stays behind: the devhosts are given the test's settings file.
+            if (entry.Name is not ("host.json" or "local.settings.json"))
+            {
+                File.CreateSymbolicLink(Path.Combine(folder.FullName, entry.Name), entry.FullName);
+            }
+        }
+
+        var hostJson = JsonNode.Parse(File.ReadAllText(Path.Combine(BuiltArtefacts.FunctionsApp, "host.json")))!.AsObject();
+        var extensions = hostJson["extensions"] as JsonObject ?? [];
+        hostJson["extensions"] = extensions;
+        extensions["queues"] = new JsonObject
+        {
+            ["batchSize"] = BatchSize,
+            ["newBatchThreshold"] = NewBatchThreshold,
+            ["maxPollingInterval"] = MaxPollingInterval,
+        };
+        File.WriteAllText(HostJsonPath, hostJson.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    public string ScriptRoot => folder.FullName;
+
+    public string HostJsonPath => Path.Combine(folder.FullName, "host.json");
+
+    public void Dispose()
+    {
+        try
+        {
+            // The links one by one (a link to a folder is removed as a file), never what they point at.
+            foreach (var entry in folder.EnumerateFileSystemInfos())
+            {
+                if (entry.LinkTarget is not null)
+                {
+                    File.Delete(entry.FullName);
+                }
+            }
+
+            folder.Delete(recursive: true);
+        }
+        catch (IOException)
+        {
+            // The OS cleans temporary folders.
+        }
+    }
+}
