@@ -6,8 +6,9 @@ using Microsoft.EntityFrameworkCore;
 namespace BotSociety.Core.Search;
 
 /// <summary>
-/// Searches the shipped corpus: SQLite's FTS5 ranked by bm25, or PostgreSQL's full-text search ranked by ts_rank with
-/// the same weights (the dialect holds each query; each provider's migrations create its <c>corpus_fts</c>).
+/// Searches the shipped corpus, ranked by BM25 with FTS5's parameters on both databases (SQLite's FTS5 itself; on
+/// PostgreSQL the same formula over a token table the dialect fills), with one tokenizer and one snippet in
+/// <see cref="CorpusText"/>, so both give the same answers. Each provider's migrations create its <c>corpus_fts</c>.
 /// </summary>
 public sealed class OfflineCorpusSearch(IDbContextFactory<BotSocietyDb> dbFactory, SqlDialect dialect) : ISearchProvider
 {
@@ -17,21 +18,22 @@ public sealed class OfflineCorpusSearch(IDbContextFactory<BotSocietyDb> dbFactor
 
     public async Task<IReadOnlyList<SearchResult>> SearchAsync(string query, int limit, CancellationToken cancellationToken)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        await using var command = dialect.SearchCommand(db.Database.GetDbConnection(), query, limit);
-        if (command is null)
+        var terms = SearchTerms.Of(query);
+        if (terms.Count == 0)
         {
             return [];
         }
 
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        await using var command = dialect.SearchCommand(db.Database.GetDbConnection(), terms, limit);
         var results = new List<SearchResult>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             results.Add(new SearchResult(
                 Title: reader.GetString(2),
-                Snippet: reader.GetString(3),
+                Snippet: CorpusText.Snippet(reader.GetString(3), terms),
                 Source: SourcePrefix + reader.GetString(0),
                 Topic: reader.GetString(1),
                 // Higher is better on both databases (SQLite's bm25 is negated in its query).
@@ -45,14 +47,14 @@ public sealed class OfflineCorpusSearch(IDbContextFactory<BotSocietyDb> dbFactor
     /// Loads the corpus into the index when it is empty or its article count changed (a new release of the corpus),
     /// inside the caller's transaction.
     /// </summary>
-    public static async Task<int> EnsureIndexedAsync(BotSocietyDb db, System.Data.Common.DbTransaction transaction, CancellationToken cancellationToken)
+    public static async Task<int> EnsureIndexedAsync(BotSocietyDb db, SqlDialect dialect, System.Data.Common.DbTransaction transaction, CancellationToken cancellationToken)
     {
         var articles = CorpusArticle.LoadEmbedded();
         var connection = db.Database.GetDbConnection();
         await using (var count = connection.CreateCommand())
         {
             count.Transaction = transaction;
-            count.CommandText = "SELECT count(*) FROM corpus_fts";
+            count.CommandText = dialect.IndexedArticlesSql;
             if (Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) == articles.Count)
             {
                 return 0;
@@ -79,6 +81,7 @@ public sealed class OfflineCorpusSearch(IDbContextFactory<BotSocietyDb> dbFactor
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        await dialect.IndexTokensAsync(connection, transaction, articles, cancellationToken);
         return articles.Count;
     }
 }

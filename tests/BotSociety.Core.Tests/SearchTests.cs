@@ -1,4 +1,5 @@
 using BotSociety.Core.Data;
+using BotSociety.Core.Data.Dialects;
 using BotSociety.Core.Search;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -84,22 +85,84 @@ public sealed class SearchTests
 
         await using var db = society.Db();
         Assert.Equal(articles.Count, await CorpusRowsAsync(db));
-        Assert.Equal(0, await IndexAsync(db));
+        Assert.Equal(0, await IndexAsync(db, society.Services.GetRequiredService<SqlDialect>()));
 
         // A changed corpus (here: an article missing from the index) is indexed again, in full.
         await db.Database.ExecuteSqlRawAsync("DELETE FROM corpus_fts WHERE article_id = 'tea-06'");
         Assert.Equal(articles.Count - 1, await CorpusRowsAsync(db));
-        Assert.Equal(articles.Count, await IndexAsync(db));
+        Assert.Equal(articles.Count, await IndexAsync(db, society.Services.GetRequiredService<SqlDialect>()));
         Assert.Equal(articles.Count, await CorpusRowsAsync(db));
         var search = society.Services.GetRequiredService<ISearchProvider>();
         Assert.Contains(await search.SearchAsync("oolong gongfu", 3, CancellationToken.None), r => r.Source == "offline-corpus/tea-06");
     }
 
+    [Fact]
+    public async Task TheTokenizerIsFts5sOwnOnEveryWordOfTheCorpus()
+    {
+        // FTS5's index of the corpus, token by token, is the reference PostgreSQL's search is built on.
+        await using var society = await TestSociety.StartAsync(onSqlite: true);
+        await using var db = society.Db();
+        var connection = db.Database.GetDbConnection();
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            CREATE VIRTUAL TABLE temp.corpus_tokens USING fts5vocab(main, corpus_fts, 'instance');
+            SELECT f.article_id, v.col, v.term FROM temp.corpus_tokens v JOIN corpus_fts f ON f.rowid = v.doc ORDER BY f.article_id, v.col, v.offset
+            """;
+        var indexed = new Dictionary<(string, string), List<string>>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                var key = (reader.GetString(0), reader.GetString(1));
+                indexed[key] = indexed.GetValueOrDefault(key) ?? [];
+                indexed[key].Add(reader.GetString(2));
+            }
+        }
+
+        var tokens = 0;
+        foreach (var article in CorpusArticle.LoadEmbedded())
+        {
+            foreach (var (column, text) in (ReadOnlySpan<(string, string)>)[("topic", article.Topic), ("title", article.Title), ("body", article.Body)])
+            {
+                var ours = CorpusText.Tokens(text).Select(t => t.Token).ToList();
+                Assert.Equal(indexed.GetValueOrDefault((article.Id, column)) ?? [], ours);
+                tokens += ours.Count;
+            }
+        }
+
+        Assert.True(tokens > 30_000, $"the corpus has {tokens} tokens");
+    }
+
+    [Fact]
+    public async Task TheSearchAnswersAlikeOnSqliteAndOnTheSuitesDatabase()
+    {
+        // In ./test.sh's PostgreSQL run the suite's database is PostgreSQL: the same query gives the same articles in
+        // the same order with the same snippets as SQLite's FTS5 (in the SQLite run, two societies agree).
+        await using var sqlite = await TestSociety.StartAsync(onSqlite: true);
+        await using var suite = await TestSociety.StartAsync();
+        var reference = sqlite.Services.GetRequiredService<ISearchProvider>();
+        var other = suite.Services.GetRequiredService<ISearchProvider>();
+        var queries = CorpusArticle.LoadEmbedded().Where((_, i) => i % 3 == 0).Select(a => a.Title)
+            .Concat(["oolong gongfu", "how do queues scale", "black holes", "chess openings", "climate policy carbon", "retro games", "unit tests and test doubles"])
+            .ToList();
+
+        foreach (var query in queries)
+        {
+            var expected = await reference.SearchAsync(query, 3, CancellationToken.None);
+            var actual = await other.SearchAsync(query, 3, CancellationToken.None);
+
+            Assert.NotEmpty(expected);
+            Assert.Equal(expected.Select(r => (r.Source, r.Title, r.Topic, r.Snippet)), actual.Select(r => (r.Source, r.Title, r.Topic, r.Snippet)));
+            Assert.Equal(expected.Select(r => r.Score), actual.Select(r => r.Score), (a, b) => Math.Abs(a - b) < 1e-9);
+        }
+    }
+
     /// <summary>Indexes the corpus in a transaction of its own, as start does inside its own.</summary>
-    private static async Task<int> IndexAsync(BotSocietyDb db)
+    private static async Task<int> IndexAsync(BotSocietyDb db, SqlDialect dialect)
     {
         await using var transaction = await db.Database.BeginTransactionAsync();
-        var indexed = await OfflineCorpusSearch.EnsureIndexedAsync(db, transaction.GetDbTransaction(), CancellationToken.None);
+        var indexed = await OfflineCorpusSearch.EnsureIndexedAsync(db, dialect, transaction.GetDbTransaction(), CancellationToken.None);
         await transaction.CommitAsync();
         return indexed;
     }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using BotSociety.Core.Data;
+using BotSociety.Core.Data.Dialects;
 using BotSociety.Core.Search;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -117,7 +118,7 @@ internal static class TestDatabase
             {
                 await db.Database.MigrateAsync();
                 await using var transaction = await db.Database.BeginTransactionAsync();
-                await OfflineCorpusSearch.EnsureIndexedAsync(db, transaction.GetDbTransaction(), CancellationToken.None);
+                await OfflineCorpusSearch.EnsureIndexedAsync(db, SqlDialect.For(new DatabaseOptions { Provider = DatabaseOptions.Postgres }), transaction.GetDbTransaction(), CancellationToken.None);
                 await transaction.CommitAsync();
             }
 

@@ -43,13 +43,15 @@ internal sealed class TestSociety : IAsyncDisposable
         Action<IServiceCollection>? services = null,
         IDictionary<string, string?>? settings = null,
         string? folder = null,
-        FakeTimeProvider? clock = null)
+        FakeTimeProvider? clock = null,
+        bool onSqlite = false)
     {
         var ownsFolder = folder is null;
         folder ??= Directory.CreateTempSubdirectory("botsociety-test-").FullName;
         clock ??= new FakeTimeProvider(Start);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Testing" });
-        var database = await TestDatabase.SettingsAsync(folder);
+        // onSqlite: a SQLite file even in the suite's PostgreSQL run, for a test that compares the two.
+        var database = onSqlite ? new Dictionary<string, string?> { ["Database:Path"] = Path.Combine(folder, "society.db") } : await TestDatabase.SettingsAsync(folder);
         database["Society:Seed"] = "7";
         builder.Configuration.AddInMemoryCollection(database);
         if (settings is not null)

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Net.Sockets;
+using BotSociety.Core.Search;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -7,8 +8,8 @@ namespace BotSociety.Core.Data.Dialects;
 
 /// <summary>
 /// PostgreSQL: many instances of the app on one database. Writers of heartbeats take turns on an advisory lock,
-/// claims pass over rows another instance holds (<c>SKIP LOCKED</c>), the corpus is searched with full-text search,
-/// and list parameters are arrays. Its migrations live in their own assembly, as EF Core documents for several providers.
+/// claims pass over rows another instance holds (<c>SKIP LOCKED</c>), the corpus is searched with FTS5's BM25 over
+/// a token table, and list parameters are arrays. Its migrations live in their own assembly, as EF Core documents for several providers.
 /// </summary>
 internal sealed class PostgresDialect : SqlDialect
 {
@@ -47,29 +48,78 @@ internal sealed class PostgresDialect : SqlDialect
     internal override string SkipLockedRows => " FOR UPDATE SKIP LOCKED";
 
     /// <summary>
-    /// The same words as SQLite's search, as prefix terms joined by OR; the weights follow its bm25 ones (title 4,
-    /// body 1, topic 0.5) through setweight A, B and C of the stored vector.
+    /// FTS5's bm25 written out in SQL over the tokens <see cref="IndexTokensAsync"/> stores (the same tokenizer as FTS5's):
+    /// per query word (two words with one stem count twice, as two FTS5 phrases do), its weighted count in each article
+    /// (topic 0.5, title 4, body 1), its IDF over
+    /// the articles holding it (floored at 1e-6 as FTS5 does), k1 1.2, b 0.75, and each article's length in tokens
+    /// against the average. So both databases rank the same articles the same way.
     /// </summary>
-    internal override DbCommand? SearchCommand(DbConnection connection, string query, int limit)
+    internal override DbCommand SearchCommand(DbConnection connection, IReadOnlyList<string> terms, int limit)
     {
-        var terms = SearchTerms.Of(query);
-        if (terms.Count == 0)
-        {
-            return null;
-        }
-
         var command = connection.CreateCommand();
         command.CommandText = """
-            SELECT article_id, topic, title,
-                   ts_headline('english', body, q, 'StartSel="", StopSel="", MaxWords=24, MinWords=12, MaxFragments=1, FragmentDelimiter=" … "'),
-                   ts_rank('{0.1, 0.125, 0.25, 1.0}', search, q)::float8 AS score
-            FROM corpus_fts, to_tsquery('english', @match) AS q
-            WHERE search @@ q
-            ORDER BY score DESC, article_id LIMIT @limit
+            WITH q AS (SELECT term, phrase FROM unnest(@terms) WITH ORDINALITY AS p(term, phrase)),
+            hits AS (
+                SELECT q.phrase, t.article_id,
+                       sum(t.tf * CASE t.col WHEN 1 THEN 0.5 WHEN 2 THEN 4.0 WHEN 3 THEN 1.0 ELSE 0.0 END)::float8 AS freq
+                FROM q JOIN corpus_terms t ON t.term LIKE q.term || '%'
+                GROUP BY q.phrase, t.article_id),
+            stats AS (SELECT count(*)::float8 AS n, avg(tokens)::float8 AS avgdl FROM corpus_fts),
+            idf AS (
+                SELECT h.phrase, greatest(ln((s.n - count(*) + 0.5) / (count(*) + 0.5)), 1e-6) AS idf
+                FROM hits h CROSS JOIN stats s GROUP BY h.phrase, s.n)
+            SELECT d.article_id, d.topic, d.title, d.body,
+                   sum(i.idf * (h.freq * 2.2) / (h.freq + 1.2 * (0.25 + 0.75 * d.tokens / s.avgdl))) AS score
+            FROM hits h JOIN idf i ON i.phrase = h.phrase JOIN corpus_fts d ON d.article_id = h.article_id CROSS JOIN stats s
+            GROUP BY d.article_id, d.topic, d.title, d.body
+            ORDER BY score DESC, d.article_id LIMIT @limit
             """;
-        Add(command, "@match", string.Join(" | ", terms.Select(t => t + ":*")));
+        Add(command, "@terms", CorpusText.Stems(terms).ToArray());
         Add(command, "@limit", limit);
         return command;
+    }
+
+    // An article counts as indexed once its tokens are: a database migrated before the token table is indexed again.
+    internal override string IndexedArticlesSql => "SELECT count(*) FROM corpus_fts WHERE tokens > 0";
+
+    /// <summary>Each article's token counts per column (1 topic, 2 title, 3 body) and its length, as FTS5 keeps them.</summary>
+    internal override async Task IndexTokensAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<CorpusArticle> articles, CancellationToken ct)
+    {
+        var (terms, ids, columns, counts, lengths) = (new List<string>(), new List<string>(), new List<short>(), new List<int>(), new List<int>());
+        foreach (var article in articles)
+        {
+            var length = 0;
+            // Column 0, the article id, is stored but not searched (FTS5's UNINDEXED): no tokens, no length.
+            string[] fields = ["", article.Topic, article.Title, article.Body];
+            for (short column = 1; column < fields.Length; column++)
+            {
+                var tokens = CorpusText.Tokens(fields[column]);
+                length += tokens.Count;
+                foreach (var group in tokens.GroupBy(t => t.Token, StringComparer.Ordinal))
+                {
+                    terms.Add(group.Key);
+                    ids.Add(article.Id);
+                    columns.Add(column);
+                    counts.Add(group.Count());
+                }
+            }
+
+            lengths.Add(length);
+        }
+
+        await using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = """
+            INSERT INTO corpus_terms (term, article_id, col, tf) SELECT * FROM unnest(@terms, @ids, @columns, @counts);
+            UPDATE corpus_fts SET tokens = x.length FROM unnest(@articles, @lengths) AS x(id, length) WHERE corpus_fts.article_id = x.id;
+            """;
+        Add(insert, "@terms", terms.ToArray());
+        Add(insert, "@ids", ids.ToArray());
+        Add(insert, "@columns", columns.ToArray());
+        Add(insert, "@counts", counts.ToArray());
+        Add(insert, "@articles", articles.Select(a => a.Id).ToArray());
+        Add(insert, "@lengths", lengths.ToArray());
+        await insert.ExecuteNonQueryAsync(ct);
     }
 
     internal override DbCommand ReputationPointsCommand(

@@ -10,6 +10,9 @@ namespace BotSociety.Core.Data.Dialects;
 /// </summary>
 public abstract class SqlDialect
 {
+    /// <summary>The dialect of <c>Database:Provider</c>.</summary>
+    public static SqlDialect For(DatabaseOptions options) => options.IsPostgres ? new PostgresDialect() : new SqliteDialect();
+
     /// <summary>The provider's name as <c>Database:Provider</c> spells it.</summary>
     public abstract string Name { get; }
 
@@ -29,8 +32,19 @@ public abstract class SqlDialect
     /// <summary>Appended to the claim's row selection: rows another instance is claiming right now are passed over, not waited for.</summary>
     internal abstract string SkipLockedRows { get; }
 
-    /// <summary>The offline corpus search for <paramref name="query"/>, or null when the query has no searchable word.</summary>
-    internal abstract DbCommand? SearchCommand(DbConnection connection, string query, int limit);
+    /// <summary>
+    /// The offline corpus search for the query's <paramref name="terms"/> (each a token prefix, any of them may match),
+    /// best first, as rows of (article_id, topic, title, body, score): BM25 with FTS5's parameters and column weights
+    /// (topic 0.5, title 4, body 1) on both databases, ties in article order.
+    /// </summary>
+    internal abstract DbCommand SearchCommand(DbConnection connection, IReadOnlyList<string> terms, int limit);
+
+    /// <summary>SQL that counts the articles indexed for search (a changed count means the corpus is indexed again).</summary>
+    internal virtual string IndexedArticlesSql => "SELECT count(*) FROM corpus_fts";
+
+    /// <summary>Writes what the search needs beyond the article rows (PostgreSQL's token counts); SQLite's FTS5 keeps its own.</summary>
+    internal virtual Task IndexTokensAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<Search.CorpusArticle> articles, CancellationToken ct) =>
+        Task.CompletedTask;
 
     /// <summary>
     /// The reputation points of the chosen ten-minute slots (optionally of one bot and since an instant), and of each

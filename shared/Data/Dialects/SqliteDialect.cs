@@ -1,9 +1,9 @@
 using System.Data.Common;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
+using BotSociety.Core.Search;
 using Microsoft.EntityFrameworkCore;
 
 namespace BotSociety.Core.Data.Dialects;
@@ -32,21 +32,15 @@ internal sealed partial class SqliteDialect : SqlDialect
 
     internal override string SkipLockedRows => "";
 
-    internal override DbCommand? SearchCommand(DbConnection connection, string query, int limit)
+    internal override DbCommand SearchCommand(DbConnection connection, IReadOnlyList<string> terms, int limit)
     {
-        var match = ToMatchExpression(query);
-        if (match.Length == 0)
-        {
-            return null;
-        }
-
         var command = connection.CreateCommand();
         command.CommandText = """
-            SELECT article_id, topic, title, snippet(corpus_fts, 3, '', '', '…', 24), -bm25(corpus_fts, 0.0, 0.5, 4.0, 1.0) AS score
+            SELECT article_id, topic, title, body, -bm25(corpus_fts, 0.0, 0.5, 4.0, 1.0) AS score
             FROM corpus_fts WHERE corpus_fts MATCH @match
             ORDER BY bm25(corpus_fts, 0.0, 0.5, 4.0, 1.0), article_id LIMIT @limit
             """;
-        Add(command, "@match", match);
+        Add(command, "@match", ToMatchExpression(terms));
         Add(command, "@limit", limit);
         return command;
     }
@@ -105,24 +99,10 @@ internal sealed partial class SqliteDialect : SqlDialect
     private static string StoredText(DateTime instant) => instant.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// Turns free text into a safe FTS5 expression: words become quoted prefix terms joined by OR, so
-    /// model-written queries can never inject FTS syntax and partial words still match.
+    /// Turns the query's words into a safe FTS5 expression: quoted prefix terms joined by OR, so model-written
+    /// queries can never inject FTS syntax and partial words still match.
     /// </summary>
-    internal static string ToMatchExpression(string query)
-    {
-        var builder = new StringBuilder();
-        foreach (var term in SearchTerms.Of(query))
-        {
-            if (builder.Length > 0)
-            {
-                builder.Append(" OR ");
-            }
-
-            builder.Append('"').Append(term).Append("\"*");
-        }
-
-        return builder.ToString();
-    }
+    internal static string ToMatchExpression(IReadOnlyList<string> terms) => string.Join(" OR ", terms.Select(t => $"\"{t}\"*"));
 }
 
 /// <summary>The words of a search query both dialects search for: letters and digits only, no stop words, at most twelve.</summary>
@@ -133,7 +113,7 @@ internal static partial class SearchTerms
 
     public static List<string> Of(string query) =>
         Word().Matches(query.ToLowerInvariant())
-            .Select(m => m.Value)
+            .Select(m => CorpusText.Fold(m.Value))
             .Where(w => w.Length > 1 && !StopWords.Contains(w))
             .Distinct()
             .Take(12)
