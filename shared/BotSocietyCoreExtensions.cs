@@ -42,7 +42,7 @@ public static class BotSocietyCoreExtensions
         services.AddSingleton<SocietyInstance>();
 
         // SQLite or PostgreSQL, as Database:Provider says; every difference between the two lives in the dialect.
-        services.AddSingleton<SqlDialect>(sp => sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.IsPostgres ? new PostgresDialect() : new SqliteDialect());
+        services.AddSingleton(sp => SqlDialect.For(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value));
         services.AddPooledDbContextFactory<BotSocietyDb>((sp, options) =>
         {
             sp.GetRequiredService<SqlDialect>().Configure(options, sp.GetRequiredService<IOptions<DatabaseOptions>>().Value);

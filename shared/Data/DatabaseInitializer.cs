@@ -87,7 +87,7 @@ public sealed partial class DatabaseInitializer(
 
         var woken = await WakeBotsNoLongerCappedAsync(db, now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
-        var indexed = await OfflineCorpusSearch.EnsureIndexedAsync(db, transaction.GetDbTransaction(), cancellationToken);
+        var indexed = await OfflineCorpusSearch.EnsureIndexedAsync(db, dialect, transaction.GetDbTransaction(), cancellationToken);
         var backfilled = await ReadModelBackfill.EnsureAsync(db, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         if (backfilled > 0)
