@@ -13,11 +13,11 @@ namespace BotSociety.ScaleOut.Tests;
 /// <summary>
 /// One scale-out run, shared by the tests of <see cref="ScaleOutTests"/>: a throwaway PostgreSQL, an Azurite, and two
 /// devhosts running the real worker on them with queue dispatch, whose society (made by the app as they start) is grown
-/// to 200 bots at the fast pace, all due at once. Both run heartbeat batches until every bot has acted and each has a share; then the devhost holding the Heartbeat
-/// timer's lease is killed with SIGKILL right after a tick queued its batches, and the survivor carries on alone
-/// until anything the kill stranded would show as overdue; then the society is paused and drained. What an operator
-/// would see along the way is recorded here; the tests assert on it and on the database left behind. Every process
-/// is stopped in <see cref="DisposeAsync"/>, whatever happened.
+/// to 200 bots at the fast pace, all due at once. Both run heartbeat batches until every bot has acted and each has a
+/// share; then the devhost holding the Heartbeat timer's lease is killed with SIGKILL while it runs a batch of a tick it
+/// has just queued, and the survivor carries on alone until anything the kill stranded would show as overdue; then the
+/// society is paused and drained. What an operator would see along the way is recorded here; the tests assert on it
+/// and on the database left behind. Every process is stopped in <see cref="DisposeAsync"/>, whatever happened.
 /// </summary>
 public sealed partial class ScaleOutRun : IAsyncLifetime, IDisposable
 {
@@ -75,6 +75,7 @@ public sealed partial class ScaleOutRun : IAsyncLifetime, IDisposable
     private DevHostProcess? first;
     private DevHostProcess? second;
     private DevHostProcess? survivorHost;
+    private DevHostProcess? frozen;
     private DateTime killedAt;
     private Exception? failure;
     private string stage = "not started";
@@ -196,6 +197,7 @@ public sealed partial class ScaleOutRun : IAsyncLifetime, IDisposable
 
     public async Task DisposeAsync()
     {
+        await ResumeAsync();
         foreach (var devHost in new[] { first, second })
         {
             if (devHost is not null)
@@ -275,16 +277,21 @@ public sealed partial class ScaleOutRun : IAsyncLifetime, IDisposable
         Killed = InstanceOf(holder);
         Survivor = InstanceOf(survivor);
         survivorHost = survivor;
-        await KillMidTickAsync(holder);
-        var kill = Stopwatch.StartNew();
-        await holder.WaitForExitAsync(TimeSpan.FromSeconds(10));
-        await using (var db = await OpenAsync())
+        var kill = await KillMidTickAsync(holder, survivor);
+        try
         {
+            await holder.WaitForExitAsync(TimeSpan.FromSeconds(10));
+            await using var db = await OpenAsync();
+
             // The last committed row first: a bot applied after it (by the survivor) is seen as acting after the kill.
             killedAt = await ScalarAsync<DateTime>(db, "SELECT now()");
             LastRowBeforeKill = await ScalarAsync<long>(db, "SELECT coalesce(max(id), 0) FROM activity_log");
             ClaimsAtKill = await ReadAsync(db, "SELECT id, claimed_by, claimed_until FROM bots WHERE claimed_by LIKE @prefix ORDER BY id",
                 r => (r.GetInt32(0), r.GetString(1), r.GetDateTime(2)), ("prefix", Killed + "/%"));
+        }
+        finally
+        {
+            await ResumeAsync();
         }
 
         KilledWorkerGone = await WaitAsync(() => Task.FromResult(!DevHostProcess.IsRunning(KilledWorkerPid)), TimeSpan.FromSeconds(10));
@@ -382,45 +389,69 @@ public sealed partial class ScaleOutRun : IAsyncLifetime, IDisposable
     }
 
     /// <summary>
-    /// Kills the holder in the middle of a tick: right after one of its ticks queued two batches or more, as soon as
-    /// the first of them is taken from the queue. Its own writes wake its listener at once while the other devhost polls
-    /// every quarter second, so the holder is most likely the one that took it: it dies running that batch, with the
-    /// claims of the whole tick outstanding.
+    /// Kills the holder in the middle of a tick: right after one of its ticks queued two batches or more, as soon as it
+    /// has taken one of them from the queue, so it dies running that batch with the claims of the whole tick
+    /// outstanding. The survivor is frozen (SIGSTOP) from just before that tick until after the kill, for the holder
+    /// to be the one that takes the batch: otherwise which devhost takes it first is a race. Returns a stopwatch started
+    /// at the kill, with the survivor still frozen (<see cref="ResumeAsync"/>).
     /// </summary>
-    private async Task KillMidTickAsync(DevHostProcess holder)
+    private async Task<Stopwatch> KillMidTickAsync(DevHostProcess holder, DevHostProcess survivor)
     {
         KilledWorkerPid = holder.LatestWorkerPid();
         var queue = azurite.Queues.GetQueueClient("heartbeats");
-        var seen = holder.CountLines(DispatchExecuted);
-        var ticks = holder.CountLines(DispatchedLine);
-        var waited = Stopwatch.StartNew();
-        while (waited.Elapsed < TimeSpan.FromSeconds(30))
+        var trying = Stopwatch.StartNew();
+        while (true)
         {
-            if (holder.CountLines(DispatchExecuted) > seen)
-            {
-                // devhost writes a timer's queue outputs before it logs the run as executed. A tick that found nobody
-                // due logs no line of its own.
-                seen = holder.CountLines(DispatchExecuted);
-                var newTick = holder.CountLines(DispatchedLine) > ticks;
-                ticks = holder.CountLines(DispatchedLine);
-                var lastTick = holder.Output.Split('\n').LastOrDefault(l => l.Contains(DispatchedLine, StringComparison.Ordinal));
-                if (newTick && lastTick is not null && Dispatched().Match(lastTick) is { Success: true } match
-                    && int.Parse(match.Groups["batches"].Value, CultureInfo.InvariantCulture) is var batches and >= 2)
-                {
-                    BatchesOfTheTickBeforeTheKill = batches;
-                    var taking = Stopwatch.StartNew();
-                    while ((await queue.PeekMessagesAsync(32)).Value.Length >= batches && taking.Elapsed < TimeSpan.FromSeconds(3))
-                    {
-                    }
+            // Right after one of the holder's ticks, so the next is at most a period away when the survivor stops.
+            var executed = holder.CountLines(DispatchExecuted);
+            await WaitBrieflyAsync(() => holder.CountLines(DispatchExecuted) > executed, TimeSpan.FromSeconds(10));
+            executed = holder.CountLines(DispatchExecuted);
+            var ticks = holder.CountLines(DispatchedLine);
+            await SignalAsync(survivor, "STOP");
+            frozen = survivor;
 
-                    break;
-                }
+            // devhost writes a timer's queue outputs before it logs the run as executed; a tick that finds nobody due
+            // logs no line of its own.
+            var batches = 0;
+            if (await WaitBrieflyAsync(() => holder.CountLines(DispatchExecuted) > executed, TimeSpan.FromSeconds(5))
+                && holder.CountLines(DispatchedLine) > ticks
+                && Dispatched().Match(holder.Output.Split('\n').Last(l => l.Contains(DispatchedLine, StringComparison.Ordinal))) is { Success: true } match)
+            {
+                batches = int.Parse(match.Groups["batches"].Value, CultureInfo.InvariantCulture);
             }
 
-            await Task.Delay(5);
-        }
+            if (batches >= 2 || trying.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                // With the survivor stopped, a message that leaves the queue is one the holder took (it runs two at most).
+                BatchesOfTheTickBeforeTheKill = batches;
+                var visible = (await queue.PeekMessagesAsync(32)).Value.Length;
+                var taking = Stopwatch.StartNew();
+                while (batches > 0 && (await queue.PeekMessagesAsync(32)).Value.Length >= visible && taking.Elapsed < TimeSpan.FromSeconds(3))
+                {
+                }
 
-        holder.KillHard();
+                holder.KillHard();
+                return Stopwatch.StartNew();
+            }
+
+            await ResumeAsync();
+        }
+    }
+
+    /// <summary>Lets the frozen survivor run again (SIGCONT).</summary>
+    private async Task ResumeAsync()
+    {
+        if (frozen is { } devHost)
+        {
+            frozen = null;
+            await SignalAsync(devHost, "CONT");
+        }
+    }
+
+    private static async Task SignalAsync(DevHostProcess devHost, string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", devHost.Pid.ToString(CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
     }
 
     private async Task WaitForTimerAsync(DevHostProcess survivor, int heldBefore, Stopwatch kill)
@@ -475,6 +506,23 @@ public sealed partial class ScaleOutRun : IAsyncLifetime, IDisposable
             }
 
             await Task.Delay(250);
+        }
+
+        return true;
+    }
+
+    /// <summary>Polls a condition on the devhosts' output closely: the moments it waits for last milliseconds.</summary>
+    private static async Task<bool> WaitBrieflyAsync(Func<bool> condition, TimeSpan timeout)
+    {
+        var waited = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (waited.Elapsed > timeout)
+            {
+                return false;
+            }
+
+            await Task.Delay(5);
         }
 
         return true;

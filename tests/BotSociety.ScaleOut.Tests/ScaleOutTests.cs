@@ -92,6 +92,8 @@ public sealed class ScaleOutTests(ScaleOutRun run, ITestOutputHelper output) : I
 
         Assert.True(run.KilledWorkerGone, $"the killed devhost's worker (pid {run.KilledWorkerPid}) is still running\n{run.Describe()}");
         Assert.True(run.ClaimsAtKill.Count > 0, $"the lease holder held no claims when it was killed, so nothing was taken over\n{run.Describe()}");
+        Assert.True(run.LeaseWaits > 0,
+            $"no bot of the killed instance waited for a lease to end: the kill caught no batch running on it, so no message was taken over\n{run.Describe()}");
         Assert.True(late.Count == 0 && run.TakeoverTime <= ScaleOutRun.TakeoverBound,
             $"the survivor ran the killed instance's bots after {run.TakeoverTime?.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) ?? "(never)"} s " +
             $"(bound {ScaleOutRun.TakeoverBound.TotalSeconds:0} s); not run: {string.Join(", ", late)}\n{run.Describe()}");
