@@ -85,10 +85,8 @@ public sealed class ScaleOutTests(ScaleOutRun run, ITestOutputHelper output) : I
             $"SELECT details::jsonb->>'instance', count(*) FROM activity_log WHERE {Heartbeats} AND id > @last GROUP BY 1 ORDER BY 1",
             r => (Instance: r.GetString(0), Rows: r.GetInt64(1)), ("last", run.LastRowBeforeKill));
         var late = run.ClaimsAtKill.Select(c => c.Bot).Distinct().Where(b => !run.TakeoverSeconds.ContainsKey(b)).ToList();
-        foreach (var figure in run.Figures)
-        {
-            output.WriteLine(figure);
-        }
+        // What happened around the kill, for whoever reads the results: the figures, then each process's own lines.
+        output.WriteLine(run.Describe());
 
         Assert.True(run.KilledWorkerGone, $"the killed devhost's worker (pid {run.KilledWorkerPid}) is still running\n{run.Describe()}");
         Assert.True(run.ClaimsAtKill.Count > 0, $"the lease holder held no claims when it was killed, so nothing was taken over\n{run.Describe()}");
