@@ -4,8 +4,8 @@
 #
 # The Core and Functions suites run twice: on SQLite, then against a throwaway PostgreSQL (tools/postgres/pg.sh,
 # its superuser's connection string in BOTSOCIETY_TEST_POSTGRES; the fixtures make a database per test). Suites
-# run side by side, at most TEST_JOBS at once (default 2): each has its own ports and folders. Each suite's output
-# is printed when it ends.
+# run in two lanes side by side (TEST_JOBS=1: one at a time): each has its own ports and folders. Each suite's
+# output is printed when it ends; one that runs past TEST_SUITE_LIMIT (default 15m) is stopped and counts as failed.
 set -uo pipefail
 cd "$(dirname "$0")" || exit 1
 root="$(pwd)"
@@ -14,7 +14,9 @@ results_dir=".test-results"
 rm -rf "$results_dir"
 mkdir -p "$results_dir"
 max_jobs="${TEST_JOBS:-2}"
-[[ "$max_jobs" =~ ^[1-9][0-9]*$ ]] || { echo "TEST_JOBS must be a positive number; got '$max_jobs'"; exit 2; }
+[[ "$max_jobs" =~ ^[12]$ ]] || { echo "TEST_JOBS must be 1 (one suite at a time) or 2; got '$max_jobs'"; exit 2; }
+# One suite's time limit (timeout(1)'s duration), far above any suite's time on two busy cores.
+suite_limit="${TEST_SUITE_LIMIT:-15m}"
 
 passed=0
 failed=0
@@ -31,7 +33,13 @@ pg_tmp=""
 cleanup() {
   local pid
   for pid in "${job_pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null; done
-  for pid in "${job_pids[@]}"; do wait "$pid" 2>/dev/null; done
+  # A process that outlives TERM by 10 s (one finishing its work first) is killed; the group must not outlive us.
+  for pid in "${job_pids[@]}"; do
+    for _ in $(seq 1 100); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL -- "-$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+  done
+  job_pids=()
   if [[ -n "$pg_tmp" ]]; then
     "$pg" stop "$pg_tmp/data" >/dev/null 2>&1
     rm -rf "$pg_tmp"
@@ -107,77 +115,104 @@ else
   status=1
 fi
 
-# The suites, longest first so two lanes end close together. Each line: a name, then the command. A .NET suite
-# writes <name>.trx; a node suite's log ends with "<name>: N passed, N failed"; vitest writes vitest.json.
+# The suites. A .NET suite writes <name>.trx; a node suite's log ends with "<name>: N passed, N failed"; vitest
+# writes vitest.json.
 dotnet_suite() {  # <trx name> <project> [env assignments]...
   local name="$1" project="$2"
   shift 2
   env "$@" dotnet test "$project" --configuration Release --no-build --logger "trx;LogFileName=$name.trx" \
     --results-directory "$results_dir" --nologo
 }
-suites=(
-  "e2e|tests/e2e/run.sh"
-  "BotSociety.Functions.Tests|dotnet_suite BotSociety.Functions.Tests tests/BotSociety.Functions.Tests/BotSociety.Functions.Tests.csproj"
+export -f dotnet_suite
+export results_dir
+declare -A command_of=(
+  [e2e]="tests/e2e/run.sh"
+  [deploy]="tests/deploy/run.sh"
+  [compat]="tests/compat/run.sh"
+  [vitest]="cd static-web && npx vitest run --reporter=default --reporter=json --outputFile=../$results_dir/vitest.json"
 )
-[[ -n "$pg_server" ]] && suites+=("BotSociety.Functions.Tests.postgres|dotnet_suite BotSociety.Functions.Tests.postgres tests/BotSociety.Functions.Tests/BotSociety.Functions.Tests.csproj BOTSOCIETY_TEST_POSTGRES=\"\$TEST_POSTGRES_SERVER\"")
-suites+=(
-  "deploy|tests/deploy/run.sh"
-  "BotSociety.Core.Tests|dotnet_suite BotSociety.Core.Tests tests/BotSociety.Core.Tests/BotSociety.Core.Tests.csproj"
-)
-[[ -n "$pg_server" ]] && suites+=("BotSociety.Core.Tests.postgres|dotnet_suite BotSociety.Core.Tests.postgres tests/BotSociety.Core.Tests/BotSociety.Core.Tests.csproj BOTSOCIETY_TEST_POSTGRES=\"\$TEST_POSTGRES_SERVER\"")
-suites+=(
-  "BotSociety.DevHost.Tests|dotnet_suite BotSociety.DevHost.Tests tests/BotSociety.DevHost.Tests/BotSociety.DevHost.Tests.csproj"
-  "compat|tests/compat/run.sh"
-  "BotSociety.Relay.Tests|dotnet_suite BotSociety.Relay.Tests tests/BotSociety.Relay.Tests/BotSociety.Relay.Tests.csproj"
-  "vitest|cd static-web && npx vitest run --reporter=default --reporter=json --outputFile=../$results_dir/vitest.json"
-)
-# A test project that is not in the list above (a new one) runs too, last.
 for project in tests/*/*.Tests.csproj; do
   name="$(basename "$project" .csproj)"
-  [[ " ${suites[*]} " == *" $name|"* ]] || suites+=("$name|dotnet_suite $name $project")
+  command_of[$name]="dotnet_suite $name $project"
 done
+if [[ -n "$pg_server" ]]; then
+  for name in BotSociety.Core.Tests BotSociety.Functions.Tests; do
+    command_of[$name.postgres]="dotnet_suite $name.postgres tests/$name/$name.csproj BOTSOCIETY_TEST_POSTGRES=\"\$TEST_POSTGRES_SERVER\""
+  done
+fi
 
-declare -A job_started=() job_status=()
+# Two lanes, each running its suites one after another, side by side. Measured on two cores: the browser suites
+# (e2e, deploy) time what the dashboard shows, so they share the machine with suites that mostly wait on processes
+# and timers (Functions, DevHost), never with the CPU-bound Core suite; the lanes end about together.
+lane_a=(e2e deploy compat BotSociety.Relay.Tests vitest)
+lane_b=(BotSociety.Functions.Tests)
+[[ -n "$pg_server" ]] && lane_b+=(BotSociety.Functions.Tests.postgres)
+lane_b+=(BotSociety.DevHost.Tests BotSociety.Core.Tests)
+[[ -n "$pg_server" ]] && lane_a+=(BotSociety.Core.Tests.postgres)
+# A test project in neither lane (a new one) runs last in lane b.
+for name in "${!command_of[@]}"; do
+  [[ " ${lane_a[*]} ${lane_b[*]} " == *" $name "* ]] || lane_b+=("$name")
+done
+# A listed suite whose project is gone is left out.
+for list in lane_a lane_b; do
+  declare -n lane_list="$list"
+  kept=()
+  for name in "${lane_list[@]}"; do [[ -n "${command_of[$name]:-}" ]] && kept+=("$name"); done
+  lane_list=("${kept[@]}")
+  unset -n lane_list
+done
+if [[ $max_jobs -eq 1 ]]; then
+  lanes=("${lane_a[*]} ${lane_b[*]}")
+else
+  lanes=("${lane_a[*]}" "${lane_b[*]}")
+fi
+read -r -a order <<<"${lanes[*]}"
+
+declare -A job_started=() job_status=() lane_of=()
+# Starts the next suite of lane $1, if any. setsid: the suite and everything it starts form one process group, which
+# an interrupt ends whole, and so does timeout when the suite outlives its limit (a hung suite must not hold the lane).
+start_next() {
+  local lane="$1" rest name
+  read -r name rest <<<"${lanes[$lane]}"
+  [[ -n "$name" ]] || return 0
+  lanes[lane]="$rest"
+  job_started[$name]=$SECONDS
+  lane_of[$name]=$lane
+  setsid timeout --kill-after=30 "$suite_limit" bash -c "${command_of[$name]}" > "$results_dir/$name.log" 2>&1 < /dev/null &
+  job_pids[$name]=$!
+}
 # Prints a finished suite's output: a .NET suite's and vitest's whole, a node suite's failures and summary.
 report() {
   local name="$1" log="$results_dir/$1.log"
   echo "== $name ($(( SECONDS - job_started[$1] )) s)"
+  if [[ "${job_status[$name]}" -eq 124 || "${job_status[$name]}" -eq 137 ]]; then
+    echo "$name ran longer than $suite_limit and was stopped (TEST_SUITE_LIMIT sets the limit)"
+  fi
   case "$name" in
     e2e|deploy|compat) grep -E "^(not ok|$name:)" "$log" || tail -20 "$log" ;;
     *) cat "$log" ;;
   esac
 }
-# Waits for one suite to end and reports it.
-reap() {
-  local done_pid name code=0
+for lane in "${!lanes[@]}"; do start_next "$lane"; done
+while [[ ${#job_pids[@]} -gt 0 ]]; do
+  code=0
   wait -n -p done_pid "${job_pids[@]}" || code=$?
   for name in "${!job_pids[@]}"; do
     if [[ "${job_pids[$name]}" == "$done_pid" ]]; then
       unset "job_pids[$name]"
       job_status[$name]=$code
       report "$name"
-      return
+      start_next "${lane_of[$name]}"
+      break
     fi
   done
-}
-export -f dotnet_suite
-export results_dir
-for entry in "${suites[@]}"; do
-  name="${entry%%|*}"
-  while [[ ${#job_pids[@]} -ge $max_jobs ]]; do reap; done
-  job_started[$name]=$SECONDS
-  # setsid: the suite and everything it starts form one process group, which an interrupt ends whole.
-  setsid bash -c "${entry#*|}" > "$results_dir/$name.log" 2>&1 < /dev/null &
-  job_pids[$name]=$!
 done
-while [[ ${#job_pids[@]} -gt 0 ]]; do reap; done
 
 cleanup
 
-# The counts, in the order of the list.
+# The counts.
 postgres_lines=()
-for entry in "${suites[@]}"; do
-  name="${entry%%|*}"
+for name in "${order[@]}"; do
   [[ "${job_status[$name]:-1}" -eq 0 ]] || status=1
   p=""
   f=""
