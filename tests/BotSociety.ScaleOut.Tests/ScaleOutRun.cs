@@ -5,7 +5,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using BotSociety.DevHost.Tests.EndToEnd;
-using BotSociety.DevHost.Tests.Storage;
 using Npgsql;
 
 namespace BotSociety.ScaleOut.Tests;
@@ -68,7 +67,7 @@ public sealed partial class ScaleOutRun : IAsyncLifetime, IDisposable
     private const string DispatchExecuted = "[Heartbeat] Executed (Succeeded";
     private const string DispatchedLine = "due bots claimed and queued in";
 
-    private Azurite azurite = new();
+    private readonly LocalAzurite azurite = new();
     private readonly List<string> figures = [];
     private LocalPostgres? postgres;
     private QueueTunedApp? app;
@@ -180,6 +179,7 @@ public sealed partial class ScaleOutRun : IAsyncLifetime, IDisposable
             }
         }
 
+        text.AppendLine("==== Azurite ====").AppendLine(azurite.Output);
         if (postgres is not null)
         {
             text.AppendLine("==== PostgreSQL ====").AppendLine(postgres.Output).AppendLine(postgres.LogTail());
@@ -234,16 +234,19 @@ public sealed partial class ScaleOutRun : IAsyncLifetime, IDisposable
     private async Task RunAsync()
     {
         stage = "starting PostgreSQL and Azurite";
+        var infrastructure = Stopwatch.StartNew();
         var starting = LocalPostgres.StartAsync();
         try
         {
-            await StartAzuriteAsync();
+            await azurite.StartAsync();
         }
         finally
         {
             // Kept even when Azurite fails, so DisposeAsync stops it.
             postgres = await starting;
         }
+
+        figures.Add($"PostgreSQL and Azurite started in {infrastructure.Elapsed.TotalSeconds:0.0} s");
 
         stage = "starting two devhosts";
         app = new QueueTunedApp();
@@ -316,7 +319,7 @@ public sealed partial class ScaleOutRun : IAsyncLifetime, IDisposable
         stage = "running on the survivor alone";
         // A bot the kill stranded is overdue by the time since the kill: the survivor runs on until that would exceed
         // the bound. Time itself is the condition here.
-        var left = OverdueBound + TimeSpan.FromSeconds(5) - kill.Elapsed;
+        var left = OverdueBound + TimeSpan.FromSeconds(1) - kill.Elapsed;
         if (left > TimeSpan.Zero)
         {
             await Task.Delay(left);
@@ -348,28 +351,6 @@ public sealed partial class ScaleOutRun : IAsyncLifetime, IDisposable
         stage = "done";
     }
 
-    /// <summary>
-    /// Starts Azurite, a second and third time if it does not say it listens within the fixture's 30 s: on a machine
-    /// busy with other suites (which start Azurites of their own) Node has been seen to take longer once.
-    /// </summary>
-    private async Task StartAzuriteAsync()
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await azurite.InitializeAsync();
-                return;
-            }
-            catch (InvalidOperationException e) when (attempt < 3)
-            {
-                figures.Add($"Azurite attempt {attempt} failed: {e.Message.Split('\n')[0]}");
-                azurite.Dispose();
-                azurite = new Azurite();
-            }
-        }
-    }
-
     private Dictionary<string, string> Settings() => new()
     {
         ["FUNCTIONS_WORKER_RUNTIME"] = "dotnet-isolated",
@@ -397,8 +378,8 @@ public sealed partial class ScaleOutRun : IAsyncLifetime, IDisposable
         new[] { first, second }.SingleOrDefault(d => d is not null && d.Output.Split('\n').LastOrDefault(l => LeaseLine().IsMatch(l))?.Contains(HoldsLease, StringComparison.Ordinal) == true);
 
     /// <summary>
-    /// Every bot has acted, the society has run on past its first round (twice as many heartbeats as bots), and each
-    /// instance has written at least its minimum share of the heartbeats.
+    /// Every bot has acted, the society has run on past its first round (half as many heartbeats again as bots), and
+    /// each instance has written at least its minimum share of the heartbeats.
     /// </summary>
     private async Task<bool> BothShareEveryBotAsync()
     {
@@ -407,7 +388,7 @@ public sealed partial class ScaleOutRun : IAsyncLifetime, IDisposable
         var shares = await ReadAsync(db, "SELECT details::jsonb->>'instance', count(*) FROM activity_log WHERE details::jsonb ? 'due_at' GROUP BY 1",
             r => (Instance: r.GetString(0), Rows: r.GetInt64(1)));
         var total = shares.Sum(s => s.Rows);
-        return acted == Bots && total >= 2 * Bots && Instances.All(i => shares.Any(s => s.Instance == i && s.Rows >= total * MinimumShare));
+        return acted == Bots && total >= 3 * Bots / 2 && Instances.All(i => shares.Any(s => s.Instance == i && s.Rows >= total * MinimumShare));
     }
 
     /// <summary>
