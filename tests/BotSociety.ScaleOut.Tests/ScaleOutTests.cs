@@ -51,7 +51,6 @@ public sealed class ScaleOutTests(ScaleOutRun run, ITestOutputHelper output) : I
 
         Assert.Equal(ScaleOutRun.Bots, bots);
         Assert.True(never.Count == 0, $"{never.Count} bots never acted: {string.Join(", ", never)}\n{run.Describe()}");
-        Assert.True(run.PhaseOneReached, $"every bot had not acted on both instances within the first phase\n{run.Describe()}");
         Assert.NotEmpty(run.MostOverdue);
         Assert.True(seconds <= ScaleOutRun.OverdueBound.TotalSeconds,
             $"bot {worst} was overdue by {seconds:0.0} s at the end, beyond the bound of {ScaleOutRun.OverdueBound.TotalSeconds:0} s " +
