@@ -233,17 +233,19 @@ run_variant() {
 say "Started $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 for v in $variants; do run_variant "$v"; done
 
-say "$bots bots, all due at once after a $warmup-bot warm-up; HeartbeatSchedule every second, MaxBotsPerTick 2000,"
-say "QueueBatchSize 25, ModelConcurrency 4, offline model, no live stream, queue polled at least every $queue_poll;"
+say "$bots bots, all due at once after a $warmup-bot warm-up; HeartbeatSchedule every second, MaxBotsPerTick ${Society__MaxBotsPerTick:-2000},"
+say "QueueBatchSize ${Society__QueueBatchSize:-25}, ModelConcurrency ${Society__ModelConcurrency:-4}, offline model, no live stream, queue polled at least every $queue_poll;"
 say "PostgreSQL 15 ($pg_note)."
-say "heartbeats/s = bots / seconds from due to the last row committed; CPU s = app (devhost + worker) / PostgreSQL / Azurite."
-printf '%-32s %12s %9s %9s %17s %14s %22s %6s\n' variant heartbeats/s "all done" "1st row" "due→done p50/p95" "per instance" "CPU s app/pg/azurite" load
+say "heartbeats/s = bots / seconds from due to the last row committed; CPU s = app (devhost + worker) / PostgreSQL / Azurite"
+say "during the burst, CPU/beat their sum per heartbeat (2 cores give 2,000 ms of CPU a second, shared with whatever else runs)."
+printf '%-32s %12s %9s %9s %17s %14s %22s %10s %6s\n' variant heartbeats/s "all done" "1st row" "due→done p50/p95" "per instance" "CPU s app/pg/azurite" "CPU/beat" load
 for r in "${results[@]}"; do
   IFS=$'\t' read -r label _ finished due seconds rate first p50 p95 failed split cpu load <<<"$r"
   note=""
   [[ "$finished" == "$due" ]] || note="  ($finished of $due done)"
   [[ "$failed" == 0 ]] || note="$note  ($failed failed)"
-  printf '%-32s %12s %8ss %8ss %17s %14s %22s %6s%s\n' "$label" "$rate" "$seconds" "$first" "$p50 / $p95 s" "${split//,/ + }" "$cpu" "$load" "$note"
+  per_beat="$(awk -v cpu="$cpu" -v n="$finished" 'BEGIN { split(cpu, c, " / "); printf "%.2f ms", (n > 0) ? (c[1] + c[2] + c[3]) * 1000 / n : 0 }')"
+  printf '%-32s %12s %8ss %8ss %17s %14s %22s %10s %6s%s\n' "$label" "$rate" "$seconds" "$first" "$p50 / $p95 s" "${split//,/ + }" "$cpu" "$per_beat" "$load" "$note"
 done
 
 if [[ "${SCALE_INPROCESS:-1}" != 0 ]]; then
