@@ -144,11 +144,11 @@ fi
 # Two lanes, each running its suites one after another, side by side. Measured on two cores: the browser suites
 # (e2e, deploy) time what the dashboard shows, so they share the machine with suites that mostly wait on processes
 # and timers (Functions, DevHost), never with the CPU-bound Core suite; the lanes end about together.
-lane_a=(e2e deploy compat BotSociety.Relay.Tests vitest)
+lane_a=(e2e deploy BotSociety.ScaleOut.Tests compat BotSociety.Relay.Tests vitest)
 lane_b=(BotSociety.Functions.Tests)
 [[ -n "$pg_server" ]] && lane_b+=(BotSociety.Functions.Tests.postgres)
 lane_b+=(BotSociety.DevHost.Tests BotSociety.Core.Tests)
-[[ -n "$pg_server" ]] && lane_a+=(BotSociety.Core.Tests.postgres)
+[[ -n "$pg_server" ]] && lane_b+=(BotSociety.Core.Tests.postgres)
 # A test project in neither lane (a new one) runs last in lane b.
 for name in "${!command_of[@]}"; do
   [[ " ${lane_a[*]} ${lane_b[*]} " == *" $name "* ]] || lane_b+=("$name")

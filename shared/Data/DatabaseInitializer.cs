@@ -50,8 +50,11 @@ public sealed partial class DatabaseInitializer(
         {
             // The history table first, as its provider writes it when missing: reading a history that is not there
             // yet made EF Core log a failed command on every new PostgreSQL database, which reads like a fault.
-            await db.Database.ExecuteSqlRawAsync(db.GetService<IHistoryRepository>().GetCreateIfNotExistsScript(), cancellationToken);
-            await db.Database.MigrateAsync(cancellationToken);
+            await using (await dialect.LockMigrationsAsync(db, cancellationToken))
+            {
+                await db.Database.ExecuteSqlRawAsync(db.GetService<IHistoryRepository>().GetCreateIfNotExistsScript(), cancellationToken);
+                await db.Database.MigrateAsync(cancellationToken);
+            }
         }
         catch (Exception ex) when (dialect.IsUnreachable(ex))
         {

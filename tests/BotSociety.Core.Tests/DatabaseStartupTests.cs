@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using BotSociety.Core.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace BotSociety.Core.Tests;
@@ -38,6 +40,41 @@ public sealed class DatabaseStartupTests
         }));
 
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task InstancesStartingAtOnceOnANewDatabaseMigrateAndSeedItOnce()
+    {
+        var folder = Directory.CreateTempSubdirectory("botsociety-test-").FullName;
+        try
+        {
+            await TestDatabase.CreateEmptyAsync(folder);
+            var starts = Enumerable.Range(0, 3).Select(_ => TestSociety.StartAsync(folder: folder)).ToList();
+            await Task.WhenAll(starts.Select(s => s.ContinueWith(_ => { }, TaskScheduler.Default)));
+            var societies = starts.Where(s => s.IsCompletedSuccessfully).Select(s => s.Result).ToList();
+            try
+            {
+                Assert.All(starts, s => Assert.Null(s.Exception));
+                await using var db = societies[0].Db();
+                var personas = societies[0].Services.GetRequiredService<BotSociety.Core.Bots.PersonaCatalog>().LoadAll();
+                Assert.Equal(personas.Count, await db.Bots.CountAsync());
+                Assert.Equal(personas.Count, await db.Bots.Select(b => b.PersonaKey).Distinct().CountAsync());
+                Assert.Equal(db.Database.GetMigrations().Count(), (await db.Database.GetAppliedMigrationsAsync()).Count());
+                Assert.Equal(1, await db.SocietySettings.CountAsync());
+            }
+            finally
+            {
+                foreach (var society in societies)
+                {
+                    await society.DisposeAsync();
+                }
+            }
+        }
+        finally
+        {
+            await TestDatabase.DropAsync(folder);
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     /// <summary>A loopback port nothing listens on: taken from the OS, then released.</summary>

@@ -51,6 +51,22 @@ internal static class TestDatabase
         };
     }
 
+    /// <summary>
+    /// Creates the folder's PostgreSQL database empty, not copied from the migrated template, for a test of what start
+    /// does to a new database. On SQLite a new file is already that.
+    /// </summary>
+    public static async Task CreateEmptyAsync(string folder)
+    {
+        if (Server is not { } server)
+        {
+            return;
+        }
+
+        await using var admin = await OpenAdminAsync(server);
+        await using var create = new NpgsqlCommand($"CREATE DATABASE \"{NameFor(folder)}\"", admin);
+        await create.ExecuteNonQueryAsync();
+    }
+
     /// <summary>The connection string of the folder's PostgreSQL database.</summary>
     public static string ConnectionString(string folder) =>
         new NpgsqlConnectionStringBuilder(Server) { Database = NameFor(folder) }.ConnectionString;

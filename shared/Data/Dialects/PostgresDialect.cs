@@ -18,6 +18,9 @@ internal sealed class PostgresDialect : SqlDialect
     // Any fixed number, the same in every instance: the key of the society's one writers' lock.
     private const long WritersLockKey = 0x426f74536f6369; // "BotSoci"
 
+    // Another fixed key, for the few seconds one instance migrates while the others wait.
+    private const long MigrationsLockKey = WritersLockKey + 1;
+
     public override string Name => DatabaseOptions.Postgres;
 
     internal override void Configure(DbContextOptionsBuilder options, DatabaseOptions settings)
@@ -35,6 +38,25 @@ internal sealed class PostgresDialect : SqlDialect
     }
 
     internal override Task PrepareAsync(BotSocietyDb db, CancellationToken ct) => Task.CompletedTask;
+
+    // A session lock on the context's own connection, opened here so that it stays open (EF Core leaves a connection
+    // it did not open alone) until the migrations are done and the lock is given back. Plain ADO.NET, not EF Core's
+    // execution strategy, so an unreachable server surfaces as Npgsql's own error, which start reports in one line.
+    internal override async Task<IAsyncDisposable> LockMigrationsAsync(BotSocietyDb db, CancellationToken ct)
+    {
+        var connection = db.Database.GetDbConnection();
+        await connection.OpenAsync(ct);
+        await AdvisoryAsync(connection, "pg_advisory_lock", ct);
+        return new MigrationsLock(connection);
+    }
+
+    private static async Task AdvisoryAsync(DbConnection connection, string function, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {function}(@key)";
+        Add(command, "@key", MigrationsLockKey);
+        await command.ExecuteNonQueryAsync(ct);
+    }
 
     internal override async Task LockWritersAsync(DbConnection connection, DbTransaction transaction, CancellationToken ct)
     {
@@ -186,4 +208,20 @@ internal sealed class PostgresDialect : SqlDialect
 
     /// <summary>timestamptz takes UTC instants only; every instant of this app is one, so the kind is only made explicit.</summary>
     private static DateTime Utc(DateTime instant) => DateTime.SpecifyKind(instant, DateTimeKind.Utc);
+
+    private sealed class MigrationsLock(DbConnection connection) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await AdvisoryAsync(connection, "pg_advisory_unlock", CancellationToken.None);
+            }
+            finally
+            {
+                // Closing also ends the session, which gives the lock back if the unlock itself failed.
+                await connection.CloseAsync();
+            }
+        }
+    }
 }

@@ -19,6 +19,14 @@ public abstract class SqlDialect
     /// <summary>Points EF Core at the database (provider, connection, migrations set).</summary>
     internal abstract void Configure(DbContextOptionsBuilder options, DatabaseOptions settings);
 
+    /// <summary>
+    /// Held while one instance migrates, so instances starting side by side apply each migration once. EF Core's own
+    /// migration lock on PostgreSQL ends with each migration's transaction: a second instance that read the history
+    /// before the first committed applied the same migration again and failed on objects already changed.
+    /// </summary>
+    internal virtual Task<IAsyncDisposable> LockMigrationsAsync(BotSocietyDb db, CancellationToken ct) =>
+        Task.FromResult<IAsyncDisposable>(NoLock.Instance);
+
     /// <summary>Once per start, after migrations: settings the database keeps (SQLite's WAL journal).</summary>
     internal abstract Task PrepareAsync(BotSocietyDb db, CancellationToken ct);
 
@@ -70,5 +78,12 @@ public abstract class SqlDialect
         parameter.Value = value ?? DBNull.Value;
         command.Parameters.Add(parameter);
         return parameter;
+    }
+
+    private sealed class NoLock : IAsyncDisposable
+    {
+        public static readonly NoLock Instance = new();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }
