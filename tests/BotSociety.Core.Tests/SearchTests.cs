@@ -63,6 +63,24 @@ public sealed class SearchTests
         Assert.Equal(CorpusArticle.LoadEmbedded().Count, await CorpusRowsAsync(db));
     }
 
+    [Theory]
+    [InlineData("tea", "teb")]
+    [InlineData("caf\u00e9", "caf\u00ea")]
+    [InlineData("z", "{")]
+    [InlineData("a\U0010FFFF", "b")]
+    [InlineData("\uD7FF", "\uE000")]
+    [InlineData("\U0010FFFF", "\U0010FFFF\U0010FFFF")]
+    public void APrefixMatchEndsJustAfterTheLastStringWithThePrefix(string prefix, string end)
+    {
+        // PostgreSQL's search matches a prefix as the index range [prefix, end): every word starting with the prefix
+        // sorts inside it, in code point order (text_pattern_ops compares UTF-8 bytes, which keeps that order).
+        Assert.Equal(end, PostgresDialect.PrefixEnd(prefix));
+        foreach (var word in (string[])[prefix, prefix + "a", prefix + "\u00ff", prefix + "\uFFFD"])
+        {
+            Assert.True(string.CompareOrdinal(word, end) < 0 || end.StartsWith(prefix, StringComparison.Ordinal), word);
+        }
+    }
+
     [Fact]
     public async Task SyntaxAroundRealWordsStillFindsThem()
     {

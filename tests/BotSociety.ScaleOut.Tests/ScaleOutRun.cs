@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using BotSociety.DevHost.Tests.EndToEnd;
+using BotSociety.DevHost.Tests.Storage;
 using Npgsql;
 
 namespace BotSociety.ScaleOut.Tests;
@@ -67,7 +68,7 @@ public sealed partial class ScaleOutRun : IAsyncLifetime, IDisposable
     private const string DispatchExecuted = "[Heartbeat] Executed (Succeeded";
     private const string DispatchedLine = "due bots claimed and queued in";
 
-    private readonly LocalAzurite azurite = new();
+    private readonly Azurite azurite = new();
     private readonly List<string> figures = [];
     private LocalPostgres? postgres;
     private QueueTunedApp? app;
@@ -238,7 +239,7 @@ public sealed partial class ScaleOutRun : IAsyncLifetime, IDisposable
         var starting = LocalPostgres.StartAsync();
         try
         {
-            await azurite.StartAsync();
+            await azurite.InitializeAsync();
         }
         finally
         {

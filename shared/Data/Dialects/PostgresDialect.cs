@@ -80,11 +80,12 @@ internal sealed class PostgresDialect : SqlDialect
     {
         var command = connection.CreateCommand();
         command.CommandText = """
-            WITH q AS (SELECT term, phrase FROM unnest(@terms) WITH ORDINALITY AS p(term, phrase)),
+            WITH q AS (SELECT term, term_end, phrase FROM unnest(@terms, @ends) WITH ORDINALITY AS p(term, term_end, phrase)),
             hits AS (
                 SELECT q.phrase, t.article_id,
                        sum(t.tf * CASE t.col WHEN 1 THEN 0.5 WHEN 2 THEN 4.0 WHEN 3 THEN 1.0 ELSE 0.0 END)::float8 AS freq
-                FROM q JOIN corpus_terms t ON t.term LIKE q.term || '%'
+                FROM q JOIN corpus_terms t
+                  ON t.term ~>=~ q.term AND t.term ~<~ q.term_end AND starts_with(t.term, q.term)
                 GROUP BY q.phrase, t.article_id),
             stats AS (SELECT count(*)::float8 AS n, avg(tokens)::float8 AS avgdl FROM corpus_fts),
             idf AS (
@@ -96,9 +97,38 @@ internal sealed class PostgresDialect : SqlDialect
             GROUP BY d.article_id, d.topic, d.title, d.body
             ORDER BY score DESC, d.article_id LIMIT @limit
             """;
-        Add(command, "@terms", CorpusText.Stems(terms).ToArray());
+        var stems = CorpusText.Stems(terms);
+        Add(command, "@terms", stems.ToArray());
+        Add(command, "@ends", stems.Select(PrefixEnd).ToArray());
         Add(command, "@limit", limit);
         return command;
+    }
+
+    /// <summary>
+    /// The first string after every string that starts with <paramref name="prefix"/> in code point order (its last
+    /// code point plus one), the upper bound of a prefix match written as a range of the terms' index: one short
+    /// scan per query word. <c>LIKE term || '%'</c> on a joined column cannot use the index and read every term of the
+    /// corpus for each word: 24 ms a search, most of a heartbeat's database time (bench heartbeat, 2,000 bots). A
+    /// prefix of U+10FFFF alone, which no word is, gets one more U+10FFFF: nothing sorts after it but its own repeats.
+    /// </summary>
+    internal static string PrefixEnd(string prefix)
+    {
+        var runes = prefix.EnumerateRunes().ToList();
+        for (var kept = runes.Count - 1; kept >= 0; kept--)
+        {
+            var next = runes[kept].Value + 1;
+            if (next == 0xD800)
+            {
+                next = 0xE000; // past the surrogates, which are not code points of text
+            }
+
+            if (next <= 0x10FFFF)
+            {
+                return string.Concat(runes.Take(kept).Select(r => r.ToString())) + char.ConvertFromUtf32(next);
+            }
+        }
+
+        return prefix + char.ConvertFromUtf32(0x10FFFF);
     }
 
     // An article counts as indexed once its tokens are: a database migrated before the token table is indexed again.
