@@ -180,19 +180,12 @@ if [[ $postgres -eq 1 ]]; then
       || { tail -30 "$npm_log" >&2; fail "npm ci failed in tools/azurite (errors above; log: $npm_log)."; }
   fi
 
-  # True when nothing accepts connections on localhost:$1.
-  port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+  source "$root/tools/ports.sh"
   taken_ports=()
-  # Sets $free to a free port below Linux's ephemeral range, apart from the instances' ports and those chosen before.
+  # Sets $free to a free port apart from the instances' ports and those chosen before.
   next_free_port() {
-    local candidate
-    for _ in $(seq 1 200); do
-      candidate=$(( 20000 + RANDOM % 12000 ))
-      if (( candidate >= port && candidate < port + instances )); then continue; fi
-      if [[ " ${taken_ports[*]} " == *" $candidate "* ]]; then continue; fi
-      if port_free "$candidate"; then taken_ports+=("$candidate"); free="$candidate"; return 0; fi
-    done
-    fail "found no free port between 20000 and 32000."
+    free="$(free_port "${taken_ports[@]}" $(seq "$port" $((port + instances - 1))))" || fail "found no free port between 20000 and 32000."
+    taken_ports+=("$free")
   }
   for ((i = 0; i < instances; i++)); do
     port_free $((port + i)) || fail "port $((port + i)) (instance $((i + 1))) is in use; set PORT to another first port."

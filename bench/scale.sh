@@ -107,16 +107,7 @@ if [[ "$(psql_do "select count(*) from pg_database where datname = '$pg_society'
   psql_do "alter database ${pg_society}_making rename to $pg_society"
 fi
 
-# True when nothing accepts connections on localhost:$1.
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() {
-  local candidate
-  for _ in $(seq 1 200); do
-    candidate=$(( 20000 + RANDOM % 12000 ))
-    if port_free "$candidate"; then echo "$candidate"; return 0; fi
-  done
-  fail "found no free port between 20000 and 32000"
-}
+source "$repo/tools/ports.sh"
 
 # CPU seconds (user + system) used so far by the given processes and all their descendants.
 cpu_seconds() {
@@ -133,7 +124,9 @@ cpu_seconds() {
 
 start_azurite() {
   local dir="$1" blob queue table
-  blob="$(free_port)"; queue="$(free_port)"; table="$(free_port)"
+  blob="$(free_port)" || fail "no free port for Azurite"
+  queue="$(free_port "$blob")" || fail "no free port for Azurite"
+  table="$(free_port "$blob" "$queue")" || fail "no free port for Azurite"
   mkdir -p "$dir/azurite"
   tools/azurite/node_modules/.bin/azurite --blobHost 127.0.0.1 --blobPort "$blob" --queueHost 127.0.0.1 --queuePort "$queue" \
     --tableHost 127.0.0.1 --tablePort "$table" --location "$dir/azurite" --skipApiVersionCheck --silent --disableTelemetry \

@@ -105,17 +105,8 @@ read_password() {
   tr -d '\n' <"$password_file"
 }
 
-# True when nothing accepts connections on 127.0.0.1:$1.
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-# A free port below Linux's ephemeral range, so it does not collide with ports the kernel hands out meanwhile.
-free_port() {
-  local candidate
-  for _ in $(seq 1 200); do
-    candidate=$(( 20000 + RANDOM % 12000 ))
-    if port_free "$candidate"; then echo "$candidate"; return 0; fi
-  done
-  fail "found no free port between 20000 and 32000"
-}
+# shellcheck source=tools/ports.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../ports.sh"
 
 print_lines() {
   local p="$1" pw server conn
@@ -210,7 +201,7 @@ start() {
     if [[ $fast -eq 1 ]]; then options+=(-c fsync=off -c full_page_writes=off -c synchronous_commit=off); fi
     local attempt started=0
     for attempt in 1 2 3 4 5; do
-      p="${port:-$(free_port)}"
+      p="${port:-$(free_port)}" || fail "no free port for PostgreSQL"
       if [[ -n "$port" ]] && ! port_free "$p"; then fail "port $p on 127.0.0.1 is taken"; fi
       # pg_ctl writes the server's log; -w waits until it accepts connections (or gives up after 60 s).
       if as_owner "$bin/pg_ctl" start -D "$data" -l "$log" -w -t 60 -s \
