@@ -42,9 +42,12 @@ public sealed class RelayOptions : IValidatableObject
     [Range(1, 3600)]
     public int KeepAliveTimeoutSeconds { get; set; } = 30;
 
-    /// <summary>Tolerated clock difference when checking a token's exp and nbf.</summary>
-    [Range(0, 3600)]
-    public int ClockSkewSeconds { get; set; } = 300;
+    /// <summary>
+    /// Tolerated clock difference when checking a token's exp and nbf. At most 30 s: a token is a credential for
+    /// its lifetime, and a longer grace (this was 300) accepted tokens minutes after they expired.
+    /// </summary>
+    [Range(0, 30)]
+    public int ClockSkewSeconds { get; set; } = 30;
 
     /// <summary>Test suites only: maps an endpoint that drops a connection without a close frame.</summary>
     public bool EnableTestEndpoints { get; set; }

@@ -175,7 +175,6 @@ public sealed partial class HeartbeatEngine(
         }
 
         settings.TickCount++;
-        settings.UpdatedAt = time.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(ct);
         return settings.TickCount;
     }

@@ -9,6 +9,8 @@ public sealed class SocietySettings
     public Pace Pace { get; set; } = Pace.Normal;
     public long Seed { get; set; }
     public long TickCount { get; set; }
+
+    /// <summary>When the pace last changed (or the society was made): <c>updated_at</c> of <c>/api/pace</c>. A tick leaves it.</summary>
     public DateTime UpdatedAt { get; set; }
 }
 

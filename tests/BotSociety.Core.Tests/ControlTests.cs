@@ -12,6 +12,26 @@ namespace BotSociety.Core.Tests;
 public sealed class ControlTests
 {
     [Fact]
+    public async Task ThePacesUpdatedAtMovesWhenThePaceChangesNotOnEveryTick()
+    {
+        await using var society = await StartAsync(new RecordingPublisher());
+        var pace = society.Services.GetRequiredService<PaceService>();
+        var started = (await pace.GetAsync(CancellationToken.None)).UpdatedAt;
+
+        for (var i = 0; i < 3; i++)
+        {
+            await society.TickAsync();
+        }
+
+        Assert.Equal(started, (await pace.GetAsync(CancellationToken.None)).UpdatedAt);
+        await pace.SetAsync(Body("""{"pace": "slow"}"""), CancellationToken.None);
+        var changed = (await pace.GetAsync(CancellationToken.None)).UpdatedAt;
+        Assert.Equal(society.Clock.GetUtcNow().UtcDateTime, changed);
+        await society.TickAsync();
+        Assert.Equal(changed, (await pace.GetAsync(CancellationToken.None)).UpdatedAt);
+    }
+
+    [Fact]
     public async Task PauseAndResumePublishOneEventEachWithTheSeedPayload()
     {
         var events = new RecordingPublisher();

@@ -34,6 +34,27 @@ public sealed class TokenTests
         Assert.Equal(401, await TestClient.RefusalStatusAsync(relay.WebSocketUri($"client/hubs/chat?access_token={token}")));
     }
 
+    [Theory]
+    [InlineData(120)]
+    [InlineData(35)]
+    public async Task ATokenPastItsExpiryByMoreThan30SecondsIsRefused(int secondsPast)
+    {
+        await using var relay = await RelayServer.StartAsync();
+        var token = Tokens.Create(new Uri(relay.BaseUri, "client/hubs/chat").ToString(), expires: TimeProvider.System.GetUtcNow().AddSeconds(-secondsPast));
+
+        Assert.Equal(401, await TestClient.RefusalStatusAsync(relay.WebSocketUri($"client/hubs/chat?access_token={token}")));
+    }
+
+    [Fact]
+    public async Task ATokenPastItsExpiryByLessThanTheClockSkewIsAccepted()
+    {
+        await using var relay = await RelayServer.StartAsync();
+        var token = Tokens.Create(new Uri(relay.BaseUri, "client/hubs/chat").ToString(), expires: TimeProvider.System.GetUtcNow().AddSeconds(-15));
+        await using var client = await TestClient.ConnectAsync(relay.WebSocketUri($"client/hubs/chat?access_token={token}"));
+
+        Assert.Equal("connected", (await client.ReceiveJsonAsync()).GetProperty("event").GetString());
+    }
+
     [Fact]
     public async Task TokenNotValidYetIsRefusedWith401()
     {
