@@ -12,6 +12,7 @@ namespace BotSociety.DevHost.Http;
 internal sealed partial class FunctionRequestHandler(
     FunctionCatalog catalog,
     WorkerSupervisor supervisor,
+    WorkerReadiness readiness,
     IHttpForwarder forwarder,
     WorkerHttpClient client,
     ILogger<FunctionRequestHandler> logger)
@@ -20,6 +21,7 @@ internal sealed partial class FunctionRequestHandler(
     {
         if (!catalog.IsLoaded)
         {
+            context.Response.Headers.RetryAfter = readiness.RetryAfterSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
             await Problems.WorkerUnavailable("The worker has not finished starting.").ExecuteAsync(context);
             return;
         }
@@ -44,8 +46,9 @@ internal sealed partial class FunctionRequestHandler(
         var functionName = match.Route.FunctionName;
         if (supervisor.Current is not { HttpUri: { } httpUri } worker || !worker.Functions.TryGetValue(functionName, out var function))
         {
-            context.Response.Headers.RetryAfter = "2";
-            await Problems.WorkerUnavailable("The worker is restarting; try again in a moment.").ExecuteAsync(context);
+            var seconds = readiness.RetryAfterSeconds();
+            context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await Problems.WorkerUnavailable($"The worker is restarting; try again in {seconds} s.").ExecuteAsync(context);
             return;
         }
 

@@ -14,6 +14,7 @@ internal static class WorkerHostExtensions
             grpc.MaxSendMessageSize = null;
         });
         builder.Services.AddSingleton<WorkerRendezvous>();
+        builder.Services.AddSingleton<WorkerReadiness>();
         builder.Services.AddSingleton<ProcessLauncher>();
         builder.Services.AddSingleton<WorkerRpcEndpoint>();
         builder.Services.AddSingleton<FunctionCatalog>();

@@ -15,6 +15,7 @@ internal sealed partial class WorkerSupervisor(
     HostJson hostJson,
     WorkerConfig workerConfig,
     WorkerRendezvous rendezvous,
+    WorkerReadiness readiness,
     ProcessLauncher launcher,
     WorkerRpcEndpoint rpcEndpoint,
     FunctionCatalog catalog,
@@ -77,9 +78,12 @@ internal sealed partial class WorkerSupervisor(
         {
             WorkerChannel worker;
             WorkerProcess process;
+            var launchedAt = timeProvider.GetTimestamp();
+            readiness.Launching();
             try
             {
                 (process, worker) = await StartWorkerAsync(rpcUri, cancellationToken);
+                readiness.Launched(timeProvider.GetElapsedTime(launchedAt));
             }
             catch (WorkerStartException e) when (!announced)
             {
@@ -90,6 +94,7 @@ internal sealed partial class WorkerSupervisor(
             {
                 backoff = Longer(backoff);
                 LogRestartFailed(logger, e.Message, backoff.TotalSeconds);
+                readiness.Restarting(backoff);
                 await Task.Delay(backoff, timeProvider, cancellationToken);
                 continue;
             }
@@ -121,6 +126,7 @@ internal sealed partial class WorkerSupervisor(
             current = null;
             worker.Close($"the worker exited with code {exitCode}");
             backoff = timeProvider.GetUtcNow() - startedAt > StableUptime ? TimeSpan.FromSeconds(1) : Longer(backoff);
+            readiness.Restarting(backoff);
             LogWorkerExited(logger, process.Id, exitCode, process.Output.Tail(), backoff.TotalSeconds);
             process.Dispose();
             await Task.Delay(backoff, timeProvider, cancellationToken);
