@@ -9,6 +9,8 @@ using Microsoft.Extensions.Hosting;
 // The BotSociety Functions app: timers drive the society, HTTP functions read and steer it.
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
+// The body gate first: it answers 413 and 415 before a function reads a body, and its answer is final.
+builder.UseMiddleware<RequestBodyGate>();
 builder.UseMiddleware<HttpResultMiddleware>();
 builder.AddBotSocietyCore();
 builder.Services.AddSingleton<OpenApiDocumentProvider>();

@@ -151,6 +151,17 @@ internal static class ApiResults
             _ => NotFound(result.Detail ?? "Not found."),
         };
 
+    /// <summary>A refusal of the request's body as a whole (413, 415), naming what was wrong as a field.</summary>
+    public static ProblemHttpResult BodyRefused(int status, string title, string field, string message) =>
+        TypedResults.Problem(
+            title: title,
+            detail: $"{field} {message}",
+            statusCode: status,
+            type: status == StatusCodes.Status413PayloadTooLarge
+                ? "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.14"
+                : "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.16",
+            extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [field] = [message] } });
+
     public static ProblemHttpResult NotFound(string detail) =>
         TypedResults.Problem(
             title: "Not found.", detail: detail, statusCode: StatusCodes.Status404NotFound,

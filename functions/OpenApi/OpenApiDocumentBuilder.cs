@@ -168,6 +168,13 @@ internal static partial class OpenApiDocumentBuilder
             operation.Responses.TryAdd("400", Response(schemas, "The request is not valid; errors names each offending field.", 400, null, false));
         }
 
+        // Every write's body passes RequestBodyGate first.
+        if (function.Trigger.Methods?.Any(m => m.ToLowerInvariant() is "post" or "put" or "patch") == true)
+        {
+            operation.Responses.TryAdd("413", Response(schemas, $"The body is longer than {Api.RequestBodyGate.MaxBytes} bytes (1 MiB); it was not read.", 413, null, false));
+            operation.Responses.TryAdd("415", Response(schemas, "The body is not application/json.", 415, null, false));
+        }
+
         if (routeNames.Count > 0)
         {
             operation.Responses.TryAdd("404", Response(schemas, "There is no such bot or thread.", 404, null, false));

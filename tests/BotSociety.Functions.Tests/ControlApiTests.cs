@@ -200,6 +200,77 @@ public sealed class ControlApiTests(PopulatedSociety society) : IClassFixture<Po
         return page.RootElement.GetProperty("total").GetInt32();
     }
 
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/x-www-form-urlencoded")]
+    [InlineData(null)]
+    public async Task AWriteWhoseBodyIsNotJsonIs415AndChangesNothing(string? contentType)
+    {
+        await SetPaceAsync("normal");
+        using var request = new HttpRequestMessage(HttpMethod.Put, new Uri("/api/pace", UriKind.Relative))
+        {
+            Content = new ByteArrayContent(Encoding.UTF8.GetBytes("""{"pace": "fast"}""")),
+        };
+        request.Content.Headers.ContentType = contentType is null ? null : new MediaTypeHeaderValue(contentType);
+
+        using var problem = await ProblemOfAsync(request, HttpStatusCode.UnsupportedMediaType);
+
+        Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty("Content-Type", out _), problem.RootElement.ToString());
+        using var pace = await society.GetJsonAsync("/api/pace");
+        Assert.Equal("normal", pace.RootElement.GetProperty("pace").GetString());
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ABodyOverOneMebibyteIs413AndChangesNothing(bool withLength)
+    {
+        await SetPaceAsync("normal");
+        // Valid JSON that would set the pace, padded with spaces past 1 MiB: only the size refuses it.
+        var body = Encoding.UTF8.GetBytes("{\"pace\": \"fast\"" + new string(' ', 2 * 1024 * 1024) + "}");
+        HttpContent content = withLength ? new ByteArrayContent(body) : new StreamContent(new UnseekableStream(body));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Put, new Uri("/api/pace", UriKind.Relative)) { Content = content };
+
+        using var problem = await ProblemOfAsync(request, HttpStatusCode.RequestEntityTooLarge);
+
+        Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty("body", out _), problem.RootElement.ToString());
+        using var pace = await society.GetJsonAsync("/api/pace");
+        Assert.Equal("normal", pace.RootElement.GetProperty("pace").GetString());
+    }
+
+    [Fact]
+    public async Task AJsonBodyWithACharsetOrAJsonSuffixIsAccepted()
+    {
+        await SetPaceAsync("normal");
+        foreach (var type in (string[])["application/json; charset=utf-8", "application/merge-patch+json"])
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Put, new Uri("/api/pace", UriKind.Relative))
+            {
+                Content = new StringContent("""{"pace": "normal"}""", Encoding.UTF8, MediaTypeHeaderValue.Parse(type)),
+            };
+            using var response = await society.Http.SendAsync(request);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{type}: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+
+    private async Task<JsonDocument> ProblemOfAsync(HttpRequestMessage request, HttpStatusCode status)
+    {
+        using var response = await society.Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == status, $"{request.Method} {request.RequestUri} answered {response.StatusCode}, not {status}: {text}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonDocument.Parse(text);
+        Assert.Equal((int)status, problem.RootElement.GetProperty("status").GetInt32());
+        return problem;
+    }
+
+    /// <summary>A body of unknown length: HttpClient sends it chunked, with no Content-Length.</summary>
+    private sealed class UnseekableStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override bool CanSeek => false;
+    }
+
     private async Task<(HttpResponseMessage Response, string Text)> SendAsync(HttpMethod method, string path, string? json)
     {
         using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
