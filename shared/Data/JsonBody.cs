@@ -47,6 +47,15 @@ public sealed class JsonBody
                 return new JsonBody(default, errors);
             }
 
+            // Every name and string must be text before any reader looks: JSON may carry bytes that are not UTF-8, or a
+            // lone surrogate escaped as \ud800, which reading threw on (a 500) or stored as U+FFFD.
+            var broken = new List<FieldError>();
+            FindBrokenText(document.RootElement, "", broken);
+            if (broken.Count > 0)
+            {
+                return new JsonBody(default, broken);
+            }
+
             var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var property in document.RootElement.EnumerateObject())
             {
@@ -61,6 +70,53 @@ public sealed class JsonBody
             }
 
             return new JsonBody(document.RootElement.Clone(), errors);
+        }
+    }
+
+    private const string NotText = "is not valid text: it holds bytes that are not UTF-8, or half of a surrogate pair (\\ud800-\\udfff alone)";
+
+    /// <summary>Adds an error for each member name and string under <paramref name="path"/> that cannot be read as text.</summary>
+    private static void FindBrokenText(JsonElement element, string path, List<FieldError> errors)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    string name;
+                    try
+                    {
+                        name = property.Name;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        errors.Add(new(path.Length == 0 ? "body" : path, $"has a member name that {NotText}"));
+                        continue;
+                    }
+
+                    FindBrokenText(property.Value, path.Length == 0 ? name : $"{path}.{name}", errors);
+                }
+
+                break;
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    FindBrokenText(item, string.Create(CultureInfo.InvariantCulture, $"{path}[{index++}]"), errors);
+                }
+
+                break;
+            case JsonValueKind.String:
+                try
+                {
+                    _ = element.GetString();
+                }
+                catch (InvalidOperationException)
+                {
+                    errors.Add(new(path, NotText));
+                }
+
+                break;
         }
     }
 

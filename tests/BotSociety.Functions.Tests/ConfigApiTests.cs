@@ -178,6 +178,10 @@ public sealed class ConfigApiTests(PopulatedSociety society) : IClassFixture<Pop
     [InlineData("""{"behavior": {"skepticism": 80}""", "body")]
     [InlineData("""[1]""", "body")]
     [InlineData("", "body")]
+    [InlineData("""{"personality": {"bio": "a \ud800 b"}}""", "personality.bio")]
+    [InlineData("""{"personality": {"catchphrase": "\udc00"}}""", "personality.catchphrase")]
+    [InlineData("""{"personality": {"interests": ["tea", "\ud83d"]}}""", "personality.interests[1]")]
+    [InlineData("""{"personality": {"\ud800": "x"}}""", "personality")]
     public async Task BadConfigNamesItsFieldAndChangesNothing(string body, string field)
     {
         using var before = await society.GetJsonAsync($"/api/bots/{UntouchedBot}/config");
@@ -186,6 +190,26 @@ public sealed class ConfigApiTests(PopulatedSociety society) : IClassFixture<Pop
 
         Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty(field, out _), problem.RootElement.ToString());
         Assert.Contains(field, problem.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        await AssertUntouchedAsync(before);
+    }
+
+    [Fact]
+    public async Task BytesThatAreNotUtf8AreNamedAndNothingIsStored()
+    {
+        using var before = await society.GetJsonAsync($"/api/bots/{UntouchedBot}/config");
+        byte[] body = [.. "{\"personality\": {\"bio\": \"caf"u8, 0xC3, 0x28, 0xFF, .. "\"}}"u8];
+        using var request = new HttpRequestMessage(HttpMethod.Put, new Uri($"/api/bots/{UntouchedBot}/config", UriKind.Relative))
+        {
+            Content = new ByteArrayContent(body),
+        };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+
+        using var response = await society.Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{response.StatusCode}: {text}");
+        using var problem = JsonDocument.Parse(text);
+        Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty("personality.bio", out _), text);
         await AssertUntouchedAsync(before);
     }
 

@@ -201,6 +201,41 @@ public sealed class ControlApiTests(PopulatedSociety society) : IClassFixture<Po
     }
 
     [Theory]
+    [InlineData("""{"pace": "\ud800"}""", "pace", "/api/pace")]
+    [InlineData("""{"\udfff": "fast"}""", "body", "/api/pace")]
+    [InlineData("""{"daily_token_cap": 5000, "daily_cost_cap_usd": null, "\ud800x": 1}""", "body", "/api/bots/3/cost-cap")]
+    public async Task ALoneSurrogateIsNamedAndChangesNothing(string body, string field, string path)
+    {
+        await SetPaceAsync("normal");
+        using var capBefore = await society.GetJsonAsync($"/api/bots/{UntouchedBot}");
+
+        using var problem = await SendProblemAsync(HttpMethod.Put, path, body, HttpStatusCode.BadRequest);
+
+        Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty(field, out _), problem.RootElement.ToString());
+        using var pace = await society.GetJsonAsync("/api/pace");
+        Assert.Equal("normal", pace.RootElement.GetProperty("pace").GetString());
+        using var capAfter = await society.GetJsonAsync($"/api/bots/{UntouchedBot}");
+        Assert.Equal(capBefore.RootElement.GetProperty("usage").ToString(), capAfter.RootElement.GetProperty("usage").ToString());
+    }
+
+    [Fact]
+    public async Task APaceThatIsNotUtf8IsNamedAndChangesNothing()
+    {
+        await SetPaceAsync("normal");
+        using var request = new HttpRequestMessage(HttpMethod.Put, new Uri("/api/pace", UriKind.Relative))
+        {
+            Content = new ByteArrayContent([.. "{\"pace\": \"fa"u8, 0xFE, .. "st\"}"u8]),
+        };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+
+        using var problem = await ProblemOfAsync(request, HttpStatusCode.BadRequest);
+
+        Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty("pace", out _), problem.RootElement.ToString());
+        using var pace = await society.GetJsonAsync("/api/pace");
+        Assert.Equal("normal", pace.RootElement.GetProperty("pace").GetString());
+    }
+
+    [Theory]
     [InlineData("text/plain")]
     [InlineData("application/x-www-form-urlencoded")]
     [InlineData(null)]
