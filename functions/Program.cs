@@ -9,7 +9,9 @@ using Microsoft.Extensions.Hosting;
 // The BotSociety Functions app: timers drive the society, HTTP functions read and steer it.
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
-// The body gate first: it answers 413 and 415 before a function reads a body, and its answer is final.
+// The gates first: a write from another site's page is refused (403), then a body too large or not JSON (413, 415),
+// before any function reads it; their answers are final.
+builder.UseMiddleware<CrossSiteWriteGate>();
 builder.UseMiddleware<RequestBodyGate>();
 builder.UseMiddleware<HttpResultMiddleware>();
 builder.AddBotSocietyCore();

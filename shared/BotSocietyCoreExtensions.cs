@@ -37,6 +37,7 @@ public static class BotSocietyCoreExtensions
         AddValidatedOptions<ModelsOptions>(services, ModelsOptions.SectionName);
         AddValidatedOptions<PricingOptions>(services, PricingOptions.SectionName);
         AddValidatedOptions<SearchOptions>(services, SearchOptions.SectionName);
+        AddValidatedOptions<Security.ApiOptions>(services, Security.ApiOptions.SectionName);
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SocietyInstance>();

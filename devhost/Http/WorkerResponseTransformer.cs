@@ -16,6 +16,19 @@ internal sealed class WorkerResponseTransformer(Task<InvocationResult> outcome) 
     /// <summary>True once the worker's response headers arrived.</summary>
     public bool ResponseArrived => responseArrived;
 
+    /// <summary>
+    /// Tells the worker the address the client used (its Kestrel sees devhost's connection), as proxies do with
+    /// <c>X-Forwarded-Host</c> and <c>X-Forwarded-Proto</c>: the worker checks a browser's <c>Origin</c> against it.
+    /// </summary>
+    public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+    {
+        await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
+        proxyRequest.Headers.Remove("X-Forwarded-Host");
+        proxyRequest.Headers.Remove("X-Forwarded-Proto");
+        proxyRequest.Headers.TryAddWithoutValidation("X-Forwarded-Host", httpContext.Request.Host.Value);
+        proxyRequest.Headers.TryAddWithoutValidation("X-Forwarded-Proto", httpContext.Request.Scheme);
+    }
+
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
     {
         if (proxyResponse is not null)

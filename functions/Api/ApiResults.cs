@@ -162,6 +162,11 @@ internal static class ApiResults
                 : "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.16",
             extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [field] = [message] } });
 
+    public static ProblemHttpResult Forbidden(string detail) =>
+        TypedResults.Problem(
+            title: "Forbidden.", detail: detail, statusCode: StatusCodes.Status403Forbidden,
+            type: "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.4");
+
     public static ProblemHttpResult NotFound(string detail) =>
         TypedResults.Problem(
             title: "Not found.", detail: detail, statusCode: StatusCodes.Status404NotFound,

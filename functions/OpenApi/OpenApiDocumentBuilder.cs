@@ -168,9 +168,10 @@ internal static partial class OpenApiDocumentBuilder
             operation.Responses.TryAdd("400", Response(schemas, "The request is not valid; errors names each offending field.", 400, null, false));
         }
 
-        // Every write's body passes RequestBodyGate first.
+        // Every write passes CrossSiteWriteGate and RequestBodyGate first.
         if (function.Trigger.Methods?.Any(m => m.ToLowerInvariant() is "post" or "put" or "patch") == true)
         {
+            operation.Responses.TryAdd("403", Response(schemas, "A browser sent this write for a page of another site (Origin, Sec-Fetch-Site); Api:AllowedOrigins lists the origins allowed.", 403, null, false));
             operation.Responses.TryAdd("413", Response(schemas, $"The body is longer than {Api.RequestBodyGate.MaxBytes} bytes (1 MiB); it was not read.", 413, null, false));
             operation.Responses.TryAdd("415", Response(schemas, "The body is not application/json.", 415, null, false));
         }

@@ -201,6 +201,53 @@ public sealed class ControlApiTests(PopulatedSociety society) : IClassFixture<Po
     }
 
     [Theory]
+    [InlineData("cross-site", "https://evil.example")]
+    [InlineData(null, "https://evil.example")]
+    [InlineData("same-site", "http://localhost:1")]
+    public async Task AWriteABrowserSendsForAnotherSiteIs403AndChangesNothing(string? fetchSite, string origin)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"/api/bots/{UntouchedBot}/pause", UriKind.Relative));
+        request.Headers.Add("Origin", origin);
+        if (fetchSite is not null)
+        {
+            request.Headers.Add("Sec-Fetch-Site", fetchSite);
+        }
+
+        using var problem = await ProblemOfAsync(request, HttpStatusCode.Forbidden);
+
+        Assert.Contains(origin, problem.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        using var bot = await society.GetJsonAsync($"/api/bots/{UntouchedBot}");
+        Assert.Equal("active", bot.RootElement.GetProperty("status").GetString());
+    }
+
+    [Theory]
+    [InlineData("same-origin", true)]
+    [InlineData(null, true)]
+    [InlineData(null, false)]
+    public async Task TheAppsOwnPagesAndClientsThatAreNotBrowsersMayWrite(string? fetchSite, bool sendOrigin)
+    {
+        await SetPaceAsync("normal");
+        using var request = new HttpRequestMessage(HttpMethod.Put, new Uri("/api/pace", UriKind.Relative))
+        {
+            Content = new StringContent("""{"pace": "normal"}""", Encoding.UTF8, "application/json"),
+        };
+        if (sendOrigin)
+        {
+            // The dashboard's own origin: the address devhost serves it at.
+            request.Headers.Add("Origin", society.Http.BaseAddress!.GetLeftPart(UriPartial.Authority));
+        }
+
+        if (fetchSite is not null)
+        {
+            request.Headers.Add("Sec-Fetch-Site", fetchSite);
+        }
+
+        using var response = await society.Http.SendAsync(request);
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+    }
+
+    [Theory]
     [InlineData("""{"pace": "\ud800"}""", "pace", "/api/pace")]
     [InlineData("""{"\udfff": "fast"}""", "body", "/api/pace")]
     [InlineData("""{"daily_token_cap": 5000, "daily_cost_cap_usd": null, "\ud800x": 1}""", "body", "/api/bots/3/cost-cap")]
