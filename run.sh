@@ -366,8 +366,8 @@ trap stop INT TERM
 ready=0
 for _ in $(seq 1 240); do
   if ! kill -0 "$devhost_pid" 2>/dev/null; then
-    wait "$devhost_pid"; code=$?
-    fail "devhost stopped before the API answered (exit $code); see its output above."
+    code=0; wait "$devhost_pid" || code=$?
+    fail "BotSociety did not start: devhost stopped before the API answered (exit $code); the reason is the line above."
   fi
   if curl -fsS "http://localhost:$port/api/health" >/dev/null 2>&1; then
     say ""

@@ -26,10 +26,9 @@ try
     app.Services.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate();
     await app.Services.GetRequiredService<DatabaseInitializer>().InitializeAsync(CancellationToken.None);
 }
-catch (Exception e) when (e is Microsoft.Extensions.Options.OptionsValidationException or DatabaseStartupException)
+catch (Exception e) when (StartupRefusal.Describe(e) is { } refusal)
 {
-    // One line that names the setting and the cause is what an operator needs; the stack trace would only bury it.
-    Console.Error.WriteLine($"BotSociety cannot start: {e.Message}");
+    Console.Error.WriteLine($"BotSociety cannot start: {refusal}");
     return 1;
 }
 

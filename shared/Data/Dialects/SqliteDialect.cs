@@ -19,7 +19,16 @@ internal sealed partial class SqliteDialect : SqlDialect
     internal override void Configure(DbContextOptionsBuilder options, DatabaseOptions settings)
     {
         var path = Path.GetFullPath(settings.Path);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var folder = Path.GetDirectoryName(path)!;
+        try
+        {
+            Directory.CreateDirectory(folder);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DatabaseStartupException($"Database:Path: cannot make the folder '{folder}' for the SQLite file: {e.Message}", e);
+        }
+
         var connection = new SqliteConnectionStringBuilder { DataSource = path, DefaultTimeout = 30, Pooling = true };
         options.UseSqlite(connection.ToString()).AddInterceptors(new SqlitePragmaInterceptor());
     }
@@ -89,8 +98,44 @@ internal sealed partial class SqliteDialect : SqlDialect
         exception is SqliteException { SqliteErrorCode: 14 or 26 } // SQLITE_CANTOPEN, SQLITE_NOTADB
         || exception is UnauthorizedAccessException or DirectoryNotFoundException;
 
-    internal override string DescribeUnreachable(Exception exception, DatabaseOptions settings) =>
-        $"Database:Path: cannot open the SQLite file '{Path.GetFullPath(settings.Path)}': {exception.GetBaseException().Message}";
+    internal override string DescribeUnreachable(Exception exception, DatabaseOptions settings)
+    {
+        var path = Path.GetFullPath(settings.Path);
+        var cause = exception is SqliteException { SqliteErrorCode: 26 }
+            ? "it is not a SQLite database"
+            : Unwritable(path) ?? exception.GetBaseException().Message;
+        return $"Database:Path: cannot open the SQLite file '{path}': {cause}";
+    }
+
+    /// <summary>
+    /// Why the file or its folder cannot be written, found by trying (permissions alone do not tell: a read-only
+    /// mount, or root, who passes every permission check), or null when both can. SQLite itself only says
+    /// "unable to open database file", with no path and no reason.
+    /// </summary>
+    private static string? Unwritable(string path)
+    {
+        try
+        {
+            if (File.Exists(path))
+            {
+                using (File.Open(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite))
+                {
+                }
+            }
+
+            // WAL mode writes two files beside the database, so the folder must take new files too.
+            var probe = Path.Combine(Path.GetDirectoryName(path)!, $".botsociety-write-check-{Environment.ProcessId}");
+            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
+            {
+            }
+
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"the file or its folder cannot be written ({e.Message})";
+        }
+    }
 
     /// <summary>
     /// An instant as SQLite holds it (EF Core and Microsoft.Data.Sqlite write the same text), for instants inside a
