@@ -11,6 +11,8 @@ var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 // The gates first: a write from another site's page is refused (403), then a body too large or not JSON (413, 415),
 // before any function reads it; their answers are final.
+// Outermost, so that whatever throws below becomes problem details without the exception's text.
+builder.UseMiddleware<FaultAnswers>();
 builder.UseMiddleware<CrossSiteWriteGate>();
 builder.UseMiddleware<RequestBodyGate>();
 builder.UseMiddleware<HttpResultMiddleware>();

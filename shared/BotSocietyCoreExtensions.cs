@@ -44,6 +44,8 @@ public static class BotSocietyCoreExtensions
 
         // SQLite or PostgreSQL, as Database:Provider says; every difference between the two lives in the dialect.
         services.AddSingleton(sp => SqlDialect.For(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value));
+        services.AddSingleton<WriteHealth>();
+        services.AddSingleton<IInterceptor, WriteHealthInterceptor>();
         services.AddPooledDbContextFactory<BotSocietyDb>((sp, options) =>
         {
             sp.GetRequiredService<SqlDialect>().Configure(options, sp.GetRequiredService<IOptions<DatabaseOptions>>().Value);

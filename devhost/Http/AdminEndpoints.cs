@@ -12,7 +12,7 @@ namespace BotSociety.DevHost.Http;
 /// the invocation has finished (202 on success, 500 on failure), so scripts and tests can rely on its effect.
 /// Local only: there is no master key.
 /// </summary>
-internal static class AdminEndpoints
+internal static partial class AdminEndpoints
 {
     private static readonly JsonSerializerOptions SnakeCase = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
@@ -23,7 +23,7 @@ internal static class AdminEndpoints
     }
 
     private static async Task<IResult> RunAsync(
-        string name, HttpRequest request, FunctionCatalog catalog, TimerScheduler timers, IFunctionInvoker invoker, CancellationToken cancellationToken)
+        string name, HttpRequest request, FunctionCatalog catalog, TimerScheduler timers, IFunctionInvoker invoker, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         if (!catalog.IsLoaded)
         {
@@ -62,13 +62,23 @@ internal static class AdminEndpoints
 
             return result.Succeeded
                 ? TypedResults.Json(new AdminInvocation(function.Name, result.InvocationId, "succeeded"), SnakeCase, statusCode: StatusCodes.Status202Accepted)
-                : Problems.FunctionFailed(function.Name, result.InvocationId, result.Error);
+                : Failed(loggers.CreateLogger(typeof(AdminEndpoints)), function.Name, result);
         }
         catch (WorkerUnavailableException e)
         {
             return Problems.WorkerUnavailable(e.Message);
         }
     }
+
+    /// <summary>The error goes to the log, as for HTTP functions; the answer names the invocation to find it by.</summary>
+    private static IResult Failed(ILogger logger, string function, InvocationResult result)
+    {
+        LogFailed(logger, function, result.InvocationId, result.Error);
+        return Problems.FunctionFailed(function, result.InvocationId);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "[{Function}] Invocation {InvocationId} run through the admin API failed: {Error}")]
+    private static partial void LogFailed(ILogger logger, string function, string invocationId, string? error);
 
     /// <summary>The host's admin body is <c>{"input": "..."}</c>; an empty body means no input.</summary>
     private static async Task<string?> ReadInputAsync(HttpRequest request, CancellationToken cancellationToken)

@@ -96,15 +96,22 @@ internal sealed partial class FunctionRequestHandler(
         if (!result.Succeeded)
         {
             context.Response.Clear();
-            await Problems.FunctionFailed(functionName, invocationId, result.Error).ExecuteAsync(context);
+            LogFunctionFailed(logger, functionName, invocationId, result.Error);
+            await Problems.FunctionFailed(functionName, invocationId).ExecuteAsync(context);
         }
         else if (error != ForwarderError.None)
         {
             context.Response.Clear();
-            var detail = context.GetForwarderErrorFeature()?.Exception?.Message ?? error.ToString();
-            await Problems.BadGateway(functionName, detail).ExecuteAsync(context);
+            LogForwardingFailed(logger, context.GetForwarderErrorFeature()?.Exception, functionName, invocationId, error);
+            await Problems.BadGateway(functionName, error.ToString()).ExecuteAsync(context);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "[{Function}] Invocation {InvocationId} failed and answered 500: {Error}")]
+    private static partial void LogFunctionFailed(ILogger logger, string function, string invocationId, string? error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "[{Function}] Invocation {InvocationId} could not be forwarded ({Error}) and answered 502")]
+    private static partial void LogForwardingFailed(ILogger logger, Exception? exception, string function, string invocationId, ForwarderError error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "[{Function}] Invocation {InvocationId} failed after its response had started; the client got a partial response")]
     private static partial void LogFailedAfterResponse(ILogger logger, string function, string invocationId);

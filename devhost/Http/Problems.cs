@@ -12,15 +12,16 @@ internal static class Problems
     public static IResult BadRequest(string detail) =>
         TypedResults.Problem(title: "Bad Request", detail: detail, statusCode: StatusCodes.Status400BadRequest);
 
-    public static IResult FunctionFailed(string function, string invocationId, string? error) =>
+    /// <summary>The invocation's error is logged, never answered: exception text tells a client nothing it can act on.</summary>
+    public static IResult FunctionFailed(string function, string invocationId) =>
         TypedResults.Problem(
             title: $"Function '{function}' failed.",
-            detail: error,
+            detail: $"The function failed; devhost's log has its error under invocation {invocationId}.",
             statusCode: StatusCodes.Status500InternalServerError,
             extensions: new Dictionary<string, object?> { ["invocation_id"] = invocationId });
 
-    public static IResult BadGateway(string function, string detail) =>
-        TypedResults.Problem(title: $"devhost could not forward the request to function '{function}'.", detail: detail, statusCode: StatusCodes.Status502BadGateway);
+    public static IResult BadGateway(string function, string error) =>
+        TypedResults.Problem(title: $"devhost could not forward the request to function '{function}'.", detail: $"{error}; devhost's log has the details.", statusCode: StatusCodes.Status502BadGateway);
 
     public static IResult WorkerUnavailable(string detail) =>
         TypedResults.Problem(title: "The functions worker is not available.", detail: detail, statusCode: StatusCodes.Status503ServiceUnavailable);

@@ -162,6 +162,24 @@ internal static class ApiResults
                 : "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.16",
             extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [field] = [message] } });
 
+    /// <summary>503 for a passing fault of the database; the client may try again after <c>Retry-After</c>.</summary>
+    public static ProblemHttpResult StorageFault(StorageFault fault, string invocationId) =>
+        TypedResults.Problem(
+            title: "The database cannot take this request right now.",
+            detail: $"{fault.Cause}; nothing was changed. Try again in {fault.RetryAfterSeconds} s.",
+            statusCode: StatusCodes.Status503ServiceUnavailable,
+            type: "https://www.rfc-editor.org/rfc/rfc9110#section-15.6.4",
+            extensions: new Dictionary<string, object?> { ["cause"] = fault.Kind, ["invocation_id"] = invocationId });
+
+    /// <summary>500 for a defect: no exception text, only the id the log holds it under.</summary>
+    public static ProblemHttpResult InternalError(string invocationId) =>
+        TypedResults.Problem(
+            title: "An internal error.",
+            detail: $"The request failed on an error of the app's; it is logged under invocation {invocationId}.",
+            statusCode: StatusCodes.Status500InternalServerError,
+            type: "https://www.rfc-editor.org/rfc/rfc9110#section-15.6.1",
+            extensions: new Dictionary<string, object?> { ["invocation_id"] = invocationId });
+
     public static ProblemHttpResult Forbidden(string detail) =>
         TypedResults.Problem(
             title: "Forbidden.", detail: detail, statusCode: StatusCodes.Status403Forbidden,

@@ -181,6 +181,10 @@ internal static partial class OpenApiDocumentBuilder
             operation.Responses.TryAdd("404", Response(schemas, "There is no such bot or thread.", 404, null, false));
         }
 
+        // FaultAnswers: what any function may answer when it throws.
+        operation.Responses.TryAdd("500", Response(schemas, "An internal error; invocation_id names its log entry.", 500, null, false));
+        operation.Responses.TryAdd("503", Response(schemas, "The database cannot take the request right now (locked, disk full, out of reach); Retry-After says when to try again.", 503, null, false));
+
         if (function.Trigger.AuthLevel != AuthorizationLevel.Anonymous)
         {
             operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(FunctionKeyScheme, document)] = [] }];

@@ -8,17 +8,20 @@ using Microsoft.Extensions.Options;
 namespace BotSociety.Core.Data;
 
 /// <summary>
-/// What <c>/api/health</c> reports. The status follows the database alone: a live stream that lost events
-/// degrades dashboards (they fall back to polling) but not the society, and poisoned heartbeat batches are retried
-/// by later ticks, so both are reported, not judged.
+/// What <c>/api/health</c> reports. The status follows the database alone: <c>healthy</c>; <c>degraded</c> while
+/// writes fail with a passing fault (<c>cause</c>: <c>disk_full</c>, <c>locked</c>, <c>disk_error</c>,
+/// <c>read_only</c>, <c>unreachable</c>) though the database still answers; <c>unhealthy</c> when it cannot be
+/// opened or is not migrated. A live stream that lost events degrades dashboards (they fall back to polling) but not
+/// the society, and poisoned heartbeat batches are retried by later ticks, so both are reported, not judged.
 /// </summary>
 public sealed record HealthReport(
     string Status, bool DatabaseReachable, bool MigrationsApplied, IReadOnlyList<string> PendingMigrations, string WorkerVersion, string? Error,
-    RealtimeStatus Realtime, HeartbeatQueueReport Queue);
+    RealtimeStatus Realtime, HeartbeatQueueReport Queue, string? Cause = null);
 
 /// <summary>Checks that the database answers and is fully migrated, and says how the live stream fares.</summary>
 public sealed class SocietyHealth(
-    IDbContextFactory<BotSocietyDb> dbFactory, SqlDialect dialect, RealtimeCounters realtime, IOptions<RealtimeOptions> realtimeOptions, HeartbeatQueueStatus queue)
+    IDbContextFactory<BotSocietyDb> dbFactory, SqlDialect dialect, RealtimeCounters realtime, IOptions<RealtimeOptions> realtimeOptions, HeartbeatQueueStatus queue,
+    WriteHealth writes)
 {
     private static readonly string Version =
         typeof(SocietyHealth).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
@@ -32,12 +35,19 @@ public sealed class SocietyHealth(
             var reachable = await db.Database.CanConnectAsync(cancellationToken);
             var pending = reachable ? (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList() : [];
             var healthy = reachable && pending.Count == 0;
+            if (healthy && writes.Failing is { } failing)
+            {
+                return new HealthReport("degraded", true, true, pending, Version,
+                    $"writes have been failing since {failing.Since.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC: {failing.Fault.Cause}", Realtime(), queueReport, failing.Fault.Kind);
+            }
+
             return new HealthReport(healthy ? "healthy" : "unhealthy", reachable, reachable && pending.Count == 0, pending, Version,
-                reachable ? null : $"the {dialect.Name} database cannot be opened", Realtime(), queueReport);
+                reachable ? null : $"the {dialect.Name} database cannot be opened", Realtime(), queueReport, reachable ? null : StorageFaults.Unreachable);
         }
         catch (Exception ex) when (ex is InvalidOperationException or System.Data.Common.DbException)
         {
-            return new HealthReport("unhealthy", false, false, [], Version, ex.Message, Realtime(), queueReport);
+            return new HealthReport("unhealthy", false, false, [], Version, StorageFaults.Classify(ex)?.Cause ?? $"the {dialect.Name} database cannot be opened",
+                Realtime(), queueReport, StorageFaults.Classify(ex)?.Kind ?? StorageFaults.Unreachable);
         }
     }
 
