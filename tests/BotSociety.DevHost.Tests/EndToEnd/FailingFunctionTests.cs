@@ -29,8 +29,13 @@ public sealed class FailingFunctionTests
 
         Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode);
         Assert.Equal("application/problem+json", failed.Content.Headers.ContentType?.MediaType);
-        using var problem = JsonDocument.Parse(await failed.Content.ReadAsStringAsync());
-        Assert.Contains("ListBots", problem.RootElement.GetProperty("title").GetString(), StringComparison.Ordinal);
+        var text = await failed.Content.ReadAsStringAsync();
+        using var problem = JsonDocument.Parse(text);
+        // The answer names the invocation, never the exception; the log holds the exception under that id.
+        var invocationId = problem.RootElement.GetProperty("invocation_id").GetString()!;
+        Assert.DoesNotContain("Exception", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("SQLite", text, StringComparison.Ordinal);
+        await devHost.WaitForLineAsync($"[ListBots] Invocation {invocationId} failed and answered 500");
 
         // devhost (and its worker) still answer: health reports the broken database instead of failing to connect.
         using var health = await devHost.Http.GetAsync(new Uri("/api/health", UriKind.Relative));
