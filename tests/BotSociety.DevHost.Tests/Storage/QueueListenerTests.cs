@@ -181,10 +181,12 @@ public sealed class QueueListenerTests(Azurite azurite) : IClassFixture<Azurite>
         var invoker = new ScriptedInvoker();
         invoker.Hold();
 
-        Listen(QueuesOptions.Default, invoker, messageLease: TimeSpan.FromSeconds(2));
+        // A 4 s lease renewed every 2 s, held for 2.5 leases: a renewal may come up to 2 s late on a loaded machine
+        // (with a 2 s lease, one 1 s late let the message reappear while other suites ran beside this one).
+        Listen(QueuesOptions.Default, invoker, messageLease: TimeSpan.FromSeconds(4));
 
         await Wait.UntilAsync(() => invoker.Running == 1, Patience, () => "the function was not invoked");
-        await Task.Delay(TimeSpan.FromSeconds(5));
+        await Task.Delay(TimeSpan.FromSeconds(10));
         Assert.Empty((await Queue.ReceiveMessagesAsync(1)).Value);
         Assert.Single(invoker.Requests);
 
