@@ -232,7 +232,10 @@ internal sealed partial class QueueListener(
                 await Task.Delay(interval, timeProvider, cancellationToken);
                 try
                 {
-                    var updated = await queue.UpdateMessageAsync(message.MessageId, popReceipt, visibilityTimeout: messageLease, cancellationToken: cancellationToken);
+                    // Not cancelled with the invocation: a renewal the service applied but whose answer was dropped
+                    // would leave this loop with a stale pop receipt, the delete would fail, and the finished message
+                    // would run again (seen when an invocation ended just as a renewal was in flight).
+                    var updated = await queue.UpdateMessageAsync(message.MessageId, popReceipt, visibilityTimeout: messageLease, cancellationToken: CancellationToken.None);
                     popReceipt = updated.Value.PopReceipt;
                     interval = messageLease / 2;
                 }
