@@ -4,6 +4,7 @@ using BotSociety.Core.Bots;
 using BotSociety.Core.Data;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Azure.Functions.Worker;
 
 namespace BotSociety.Functions.Api;
 
@@ -150,6 +151,16 @@ internal static class ApiResults
                 type: "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.10"),
             _ => NotFound(result.Detail ?? "Not found."),
         };
+
+    /// <summary>
+    /// Answers in the function's place from a middleware: writes <paramref name="result"/> and leaves the worker an
+    /// empty result, which tells the ASP.NET Core integration the response is handled.
+    /// </summary>
+    public static async Task AnswerInsteadAsync(FunctionContext context, HttpContext http, IResult result)
+    {
+        await result.ExecuteAsync(http);
+        context.GetInvocationResult().Value = Results.Empty;
+    }
 
     /// <summary>A refusal of the request's body as a whole (413, 415), naming what was wrong as a field.</summary>
     public static ProblemHttpResult BodyRefused(int status, string title, string field, string message) =>

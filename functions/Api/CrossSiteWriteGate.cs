@@ -1,5 +1,4 @@
 using BotSociety.Core.Security;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Middleware;
 using Microsoft.Extensions.Options;
@@ -21,8 +20,7 @@ internal sealed class CrossSiteWriteGate(IOptions<ApiOptions> options) : IFuncti
             var refusal = CrossSiteWrites.Refusal(request.Method, request.Headers["Sec-Fetch-Site"].FirstOrDefault(), request.Headers.Origin.FirstOrDefault(), own, allowed);
             if (refusal is not null)
             {
-                await ApiResults.Forbidden(refusal).ExecuteAsync(http);
-                context.GetInvocationResult().Value = Results.Empty;
+                await ApiResults.AnswerInsteadAsync(context, http, ApiResults.Forbidden(refusal));
                 return;
             }
         }

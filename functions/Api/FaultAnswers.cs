@@ -1,5 +1,4 @@
 using BotSociety.Core.Data;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Middleware;
 using Microsoft.Extensions.Logging;
@@ -28,15 +27,13 @@ internal sealed partial class FaultAnswers(ILogger<FaultAnswers> logger) : IFunc
             {
                 LogFault(logger, e, function, context.InvocationId, fault.Cause);
                 http.Response.Headers.RetryAfter = fault.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                await ApiResults.StorageFault(fault, context.InvocationId).ExecuteAsync(http);
+                await ApiResults.AnswerInsteadAsync(context, http, ApiResults.StorageFault(fault, context.InvocationId));
             }
             else
             {
                 LogDefect(logger, e, function, context.InvocationId);
-                await ApiResults.InternalError(context.InvocationId).ExecuteAsync(http);
+                await ApiResults.AnswerInsteadAsync(context, http, ApiResults.InternalError(context.InvocationId));
             }
-
-            context.GetInvocationResult().Value = Results.Empty;
         }
     }
 

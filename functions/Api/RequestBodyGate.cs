@@ -21,9 +21,16 @@ internal sealed class RequestBodyGate : IFunctionsWorkerMiddleware
 
     public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
     {
-        if (context.GetHttpContext() is not { } http || Refusal(http.Request) is not { } refusal)
+        if (context.GetHttpContext() is not { } http)
         {
-            if (context.GetHttpContext()?.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            await next(context);
+            return;
+        }
+
+        var refusal = Refusal(http.Request);
+        if (refusal is null)
+        {
+            if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
             {
                 limit.MaxRequestBodySize = MaxBytes;
             }
@@ -33,7 +40,7 @@ internal sealed class RequestBodyGate : IFunctionsWorkerMiddleware
                 await next(context);
                 return;
             }
-            catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge && context.GetHttpContext() is { Response.HasStarted: false })
+            catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge && !http.Response.HasStarted)
             {
                 // A body without Content-Length that outgrew the limit while a function read it; nothing was written,
                 // since every write reads its whole body before it touches the database.
@@ -41,8 +48,7 @@ internal sealed class RequestBodyGate : IFunctionsWorkerMiddleware
             }
         }
 
-        await refusal.ExecuteAsync(context.GetHttpContext()!);
-        context.GetInvocationResult().Value = Results.Empty;
+        await ApiResults.AnswerInsteadAsync(context, http, refusal);
     }
 
     private static ProblemHttpResult? Refusal(HttpRequest request)

@@ -46,8 +46,9 @@ public sealed class SocietyHealth(
         }
         catch (Exception ex) when (ex is InvalidOperationException or System.Data.Common.DbException)
         {
-            return new HealthReport("unhealthy", false, false, [], Version, StorageFaults.Classify(ex)?.Cause ?? $"the {dialect.Name} database cannot be opened",
-                Realtime(), queueReport, StorageFaults.Classify(ex)?.Kind ?? StorageFaults.Unreachable);
+            var fault = StorageFaults.Classify(ex);
+            return new HealthReport("unhealthy", false, false, [], Version, fault?.Cause ?? $"the {dialect.Name} database cannot be opened",
+                Realtime(), queueReport, fault?.Kind ?? StorageFaults.Unreachable);
         }
     }
 

@@ -92,7 +92,7 @@ public sealed class TimerLeaseTests(Azurite azurite) : IClassFixture<Azurite>, I
     public async Task MissedOccurrenceRunsAtOnceAsPastDueAndTheRunIsRecordedInTheScheduleStatus()
     {
         // An hourly timer whose last run, on some other devhost, was two hours ago: the last hour was missed.
-        var now = DateTimeOffset.UtcNow;
+        var now = TimeProvider.System.GetUtcNow();
         var lastHour = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero);
         var container = azurite.Blobs.GetBlobContainerClient("azure-webjobs-hosts");
         await container.CreateIfNotExistsAsync();
