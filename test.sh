@@ -246,6 +246,18 @@ if [[ -n "$pg_why" ]]; then
   echo "postgres: not run, PostgreSQL could not start: $(tail -1 <<<"$pg_why")"
 fi
 for line in "${postgres_lines[@]}"; do echo "$line"; done
+# The failed tests by name, so a log cut to its tail still says what failed.
+for name in "${order[@]}"; do
+  case "$name" in
+    vitest) [[ ! -f "$results_dir/vitest.json" ]] || node -e "
+      const r = require('./$results_dir/vitest.json');
+      for (const f of r.testResults) for (const t of f.assertionResults)
+        if (t.status === 'failed') console.log('failed: vitest ' + t.fullName);" || true ;;
+    e2e|deploy|compat) { grep -E "^not ok" "$results_dir/$name.log" 2>/dev/null || true; } | sed "s/^/failed: $name /" ;;
+    *) { grep -o '<UnitTestResult [^>]*outcome="Failed"' "$results_dir/$name.trx" 2>/dev/null || true; } |
+         sed -E 's/.*testName="([^"]*)".*/\1/' | sed "s/^/failed: $name /" ;;
+  esac
+done
 echo "$passed passed, $failed failed"
 if [[ $failed -gt 0 || $status -ne 0 ]]; then
   exit 1

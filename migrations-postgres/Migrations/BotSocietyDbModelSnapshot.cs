@@ -585,6 +585,8 @@ namespace BotSociety.Migrations.Postgres.Migrations
 
                     b.HasIndex("BotId", "CreatedAt");
 
+                    b.HasIndex("Topic", "CreatedAt");
+
                     b.ToTable("threads", (string)null);
                 });
 
@@ -633,6 +635,33 @@ namespace BotSociety.Migrations.Postgres.Migrations
                     b.HasIndex("ThreadId", "CreatedAt");
 
                     b.ToTable("posts", (string)null);
+                });
+
+            modelBuilder.Entity("BotSociety.Core.Social.SocialTotals", b =>
+                {
+                    b.Property<int>("BotId")
+                        .HasColumnType("integer")
+                        .HasColumnName("bot_id");
+
+                    b.Property<long>("Follows")
+                        .HasColumnType("bigint")
+                        .HasColumnName("follows");
+
+                    b.Property<long>("Posts")
+                        .HasColumnType("bigint")
+                        .HasColumnName("posts");
+
+                    b.Property<long>("Threads")
+                        .HasColumnType("bigint")
+                        .HasColumnName("threads");
+
+                    b.Property<long>("Votes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("votes");
+
+                    b.HasKey("BotId");
+
+                    b.ToTable("social_totals", (string)null);
                 });
 
             modelBuilder.Entity("BotSociety.Core.Social.Vote", b =>
@@ -888,6 +917,17 @@ namespace BotSociety.Migrations.Postgres.Migrations
                     b.Navigation("ParentPost");
 
                     b.Navigation("Thread");
+                });
+
+            modelBuilder.Entity("BotSociety.Core.Social.SocialTotals", b =>
+                {
+                    b.HasOne("BotSociety.Core.Bots.Bot", "Bot")
+                        .WithMany()
+                        .HasForeignKey("BotId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Bot");
                 });
 
             modelBuilder.Entity("BotSociety.Core.Social.Vote", b =>

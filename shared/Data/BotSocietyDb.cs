@@ -21,6 +21,7 @@ public sealed class BotSocietyDb(DbContextOptions<BotSocietyDb> options) : DbCon
     public DbSet<Post> Posts => Set<Post>();
     public DbSet<Vote> Votes => Set<Vote>();
     public DbSet<Follow> Follows => Set<Follow>();
+    public DbSet<SocialTotals> SocialTotals => Set<SocialTotals>();
     public DbSet<ActivityLogEntry> ActivityLog => Set<ActivityLogEntry>();
     public DbSet<ActivityCount> ActivityCounts => Set<ActivityCount>();
     public DbSet<ReputationBucket> ReputationBuckets => Set<ReputationBucket>();

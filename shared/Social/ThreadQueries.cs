@@ -73,7 +73,13 @@ public sealed class ThreadQueries(IDbContextFactory<BotSocietyDb> dbFactory)
             threads = threads.Where(t => t.Topic == topic);
         }
 
-        var total = await threads.CountAsync(cancellationToken);
+        // The totals come from the kept counters where they can (see SocialTotals); a topic is counted on its index.
+        var total = filter switch
+        {
+            { Topic: not null } => await threads.CountAsync(cancellationToken),
+            { BotId: { } botId } => (int)(await SocialSums.ReadAsync(db, botId, cancellationToken)).Threads,
+            _ => (int)(await SocialSums.ReadAsync(db, cancellationToken)).Threads,
+        };
         var rows = await threads
             .OrderByDescending(t => t.CreatedAt).ThenByDescending(t => t.Id)
             .Skip(paging.Offset).Take(paging.Limit)

@@ -2,8 +2,11 @@ using BotSociety.Core.Data;
 using BotSociety.Core.Memory;
 using BotSociety.Core.Reputation;
 using BotSociety.Core.Simulation;
+using BotSociety.Core.Social;
 using BotSociety.Core.Usage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BotSociety.Core.Tests;
@@ -159,6 +162,63 @@ public sealed class ReadQueryTests
         Assert.Equal(points, rebuiltPoints);
     }
 
+    [Fact]
+    public async Task SocialTotalsCountEveryRowWhoeverWritesItAndAreMadeForAnExistingSociety()
+    {
+        await using var society = await TestSociety.StartAsync();
+        for (var i = 0; i < 40; i++)
+        {
+            await society.TickAsync(TimeSpan.FromMinutes(2));
+        }
+
+        // A row written through EF Core, not the heartbeat writer, is counted too: the database keeps the counters.
+        var ada = await society.BotIdAsync("Ada");
+        await using (var db = society.Db())
+        {
+            db.Threads.Add(new ForumThread { BotId = ada, Title = "Written by a test", Body = "Body", Topic = "testing", CreatedAt = society.Clock.GetUtcNow().UtcDateTime });
+            await db.SaveChangesAsync();
+        }
+
+        var counted = await TableCountsAsync(society);
+        Assert.True(counted.Values.Sum(c => c.Threads) > 8 && counted.Values.Sum(c => c.Posts) > 0 && counted.Values.Sum(c => c.Votes) > 0,
+            $"the society wrote too little to test: {string.Join(", ", counted)}");
+        Assert.Equal(counted, await KeptTotalsAsync(society));
+
+        var threads = society.Services.GetRequiredService<ThreadQueries>();
+        var votes = society.Services.GetRequiredService<VoteQueries>();
+        var stats = await society.Services.GetRequiredService<StatsQueries>().GetAsync(CancellationToken.None);
+        Assert.Equal(counted.Values.Sum(c => c.Threads), stats.Totals.Threads);
+        Assert.Equal(counted.Values.Sum(c => c.Posts), stats.Totals.Posts);
+        Assert.Equal(counted.Values.Sum(c => c.Votes), stats.Totals.Votes);
+        Assert.Equal(counted.Values.Sum(c => c.Follows), stats.Totals.Follows);
+        Assert.Equal(stats.Totals.Threads, (await threads.ListAsync(new Paging(1, 0), new ThreadFilter(), CancellationToken.None)).Total);
+        Assert.Equal(counted[ada].Threads, (await threads.ListAsync(new Paging(1, 0), new ThreadFilter(ada), CancellationToken.None)).Total);
+        Assert.Equal(1, (await threads.ListAsync(new Paging(1, 0), new ThreadFilter(Topic: "testing"), CancellationToken.None)).Total);
+        Assert.Equal(stats.Totals.Votes, (await votes.ListAsync(new Paging(1, 0), new VoteFilter(), CancellationToken.None)).Total);
+        Assert.Equal(counted[ada].Votes, (await votes.ListAsync(new Paging(1, 0), new VoteFilter(BotId: ada), CancellationToken.None)).Total);
+
+        // A society made before the counters existed gets them from its tables when it migrates.
+        await using (var db = society.Db())
+        {
+            var migrator = db.GetService<IMigrator>();
+            var migrations = db.Database.GetMigrations().ToList();
+            var before = migrations[migrations.FindIndex(m => m.EndsWith("_SocialTotals", StringComparison.Ordinal)) - 1];
+            await migrator.MigrateAsync(before);
+            await using (var older = society.Db())
+            {
+                // Rows written while no trigger counted them are in the tables the migration reads.
+                older.Threads.Add(new ForumThread { BotId = ada, Title = "Written before", Body = "Body", Topic = "testing", CreatedAt = society.Clock.GetUtcNow().UtcDateTime });
+                await older.SaveChangesAsync();
+            }
+
+            await migrator.MigrateAsync();
+        }
+
+        var recounted = await TableCountsAsync(society);
+        Assert.Equal(counted[ada].Threads + 1, recounted[ada].Threads);
+        Assert.Equal(recounted, await KeptTotalsAsync(society));
+    }
+
     [Theory]
     [InlineData("2024-01-01", "2024-12-31", null)]
     [InlineData("2024-01-01", "2025-01-01", "to")]
@@ -186,6 +246,30 @@ public sealed class ReadQueryTests
 
         Assert.Empty(errors);
         Assert.Equal(new UsageRange(new DateOnly(2026, 2, 24), new DateOnly(2026, 3, 2), null), range);
+    }
+
+    private static async Task<Dictionary<int, (long Threads, long Posts, long Votes, long Follows)>> TableCountsAsync(TestSociety society)
+    {
+        await using var db = society.Db();
+        var bots = await db.Bots.Select(b => b.Id).ToListAsync();
+        var threads = await db.Threads.GroupBy(t => t.BotId).ToDictionaryAsync(g => g.Key, g => (long)g.Count());
+        var posts = await db.Posts.GroupBy(p => p.BotId).ToDictionaryAsync(g => g.Key, g => (long)g.Count());
+        var votes = await db.Votes.GroupBy(v => v.BotId).ToDictionaryAsync(g => g.Key, g => (long)g.Count());
+        var follows = await db.Follows.GroupBy(f => f.FollowerId).ToDictionaryAsync(g => g.Key, g => (long)g.Count());
+        return bots
+            .Select(b => (Bot: b, Counts: (threads.GetValueOrDefault(b), posts.GetValueOrDefault(b), votes.GetValueOrDefault(b), follows.GetValueOrDefault(b))))
+            .Where(b => b.Counts != default)
+            .ToDictionary(b => b.Bot, b => b.Counts);
+    }
+
+    /// <summary>The kept counters of every bot that has written something (a bot with all zeros is left out on both sides).</summary>
+    private static async Task<Dictionary<int, (long Threads, long Posts, long Votes, long Follows)>> KeptTotalsAsync(TestSociety society)
+    {
+        await using var db = society.Db();
+        return (await db.SocialTotals.AsNoTracking().ToListAsync())
+            .Select(t => (t.BotId, Counts: (t.Threads, t.Posts, t.Votes, t.Follows)))
+            .Where(t => t.Counts != default)
+            .ToDictionary(t => t.BotId, t => t.Counts);
     }
 
     private static async Task<(List<(int, string, long)> Counts, List<(int, DateTime, DateTime, double)> Points)> ReadModelsAsync(TestSociety society)

@@ -15,6 +15,9 @@ internal sealed class ForumThreadConfiguration : IEntityTypeConfiguration<ForumT
         builder.HasIndex(t => t.CreatedAt);
         builder.HasIndex(t => t.LastActivityAt);
         builder.HasIndex(t => new { t.BotId, t.CreatedAt });
+
+        // The topic filter: its page and its total without reading every thread.
+        builder.HasIndex(t => new { t.Topic, t.CreatedAt });
     }
 }
 
@@ -59,5 +62,17 @@ internal sealed class FollowConfiguration : IEntityTypeConfiguration<Follow>
         builder.HasOne(f => f.Follower).WithMany().HasForeignKey(f => f.FollowerId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne(f => f.Followee).WithMany().HasForeignKey(f => f.FolloweeId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(f => f.FolloweeId);
+    }
+}
+
+internal sealed class SocialTotalsConfiguration : IEntityTypeConfiguration<SocialTotals>
+{
+    public void Configure(EntityTypeBuilder<SocialTotals> builder)
+    {
+        // The triggers that keep these rows are in the SocialTotals migrations (SQL per provider).
+        builder.ToTable("social_totals");
+        builder.HasKey(t => t.BotId);
+        builder.Property(t => t.BotId).ValueGeneratedNever();
+        builder.HasOne(t => t.Bot).WithMany().HasForeignKey(t => t.BotId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -566,6 +566,8 @@ namespace BotSociety.Core.Data.Migrations
 
                     b.HasIndex("BotId", "CreatedAt");
 
+                    b.HasIndex("Topic", "CreatedAt");
+
                     b.ToTable("threads", (string)null);
                 });
 
@@ -612,6 +614,33 @@ namespace BotSociety.Core.Data.Migrations
                     b.HasIndex("ThreadId", "CreatedAt");
 
                     b.ToTable("posts", (string)null);
+                });
+
+            modelBuilder.Entity("BotSociety.Core.Social.SocialTotals", b =>
+                {
+                    b.Property<int>("BotId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("bot_id");
+
+                    b.Property<long>("Follows")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("follows");
+
+                    b.Property<long>("Posts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("posts");
+
+                    b.Property<long>("Threads")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("threads");
+
+                    b.Property<long>("Votes")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("votes");
+
+                    b.HasKey("BotId");
+
+                    b.ToTable("social_totals", (string)null);
                 });
 
             modelBuilder.Entity("BotSociety.Core.Social.Vote", b =>
@@ -865,6 +894,17 @@ namespace BotSociety.Core.Data.Migrations
                     b.Navigation("ParentPost");
 
                     b.Navigation("Thread");
+                });
+
+            modelBuilder.Entity("BotSociety.Core.Social.SocialTotals", b =>
+                {
+                    b.HasOne("BotSociety.Core.Bots.Bot", "Bot")
+                        .WithMany()
+                        .HasForeignKey("BotId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Bot");
                 });
 
             modelBuilder.Entity("BotSociety.Core.Social.Vote", b =>
