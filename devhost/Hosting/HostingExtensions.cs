@@ -1,4 +1,5 @@
 using System.Net;
+using BotSociety.DevHost.Http;
 using BotSociety.DevHost.Settings;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Logging.Console;
@@ -22,14 +23,19 @@ internal static class HostingExtensions
     }
 
     /// <summary>
-    /// The public side on http://localhost:port (HTTP/1.1), and a loopback HTTP/2 cleartext port, chosen free at
+    /// The public side on http://localhost:port (HTTP/1.1, Kestrel's own refusals given problem details: see
+    /// <see cref="KestrelRefusals"/>), and a loopback HTTP/2 cleartext port, chosen free at
     /// start, for the worker's gRPC stream.
     /// </summary>
     public static WebApplicationBuilder AddDevHostKestrel(this WebApplicationBuilder builder, DevHostOptions options)
     {
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.ListenLocalhost(options.Port, listen => listen.Protocols = HttpProtocols.Http1);
+            kestrel.ListenLocalhost(options.Port, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1;
+                listen.UseProblemDetailsForRefusals(kestrel.Limits);
+            });
             kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2);
         });
         return builder;
