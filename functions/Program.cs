@@ -10,11 +10,13 @@ using Microsoft.Extensions.Hosting;
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 // The gates first: a write from another site's page is refused (403), then a body too large or not JSON (413, 415),
-// before any function reads it; their answers are final.
+// before any function reads it; their answers are final. Then a write with an Idempotency-Key that was answered before
+// gets that answer again (IdempotencyGate).
 // Outermost, so that whatever throws below becomes problem details without the exception's text.
 builder.UseMiddleware<FaultAnswers>();
 builder.UseMiddleware<CrossSiteWriteGate>();
 builder.UseMiddleware<RequestBodyGate>();
+builder.UseMiddleware<IdempotencyGate>();
 builder.UseMiddleware<HttpResultMiddleware>();
 builder.AddBotSocietyCore();
 builder.Services.AddSingleton<OpenApiDocumentProvider>();

@@ -76,6 +76,7 @@ public static class BotSocietyCoreExtensions
         services.AddSingleton<ThreadQueries>();
         services.AddSingleton<FollowQueries>();
         services.AddSingleton<VoteQueries>();
+        services.AddSingleton<Idempotency.IdempotencyKeys>();
         services.AddSingleton<StatsQueries>();
         services.AddSingleton<MemoryQueries>();
 

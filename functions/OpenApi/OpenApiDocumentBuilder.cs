@@ -176,6 +176,20 @@ internal static partial class OpenApiDocumentBuilder
             operation.Responses.TryAdd("415", Response(schemas, "The body is not application/json.", 415, null, false));
         }
 
+        // Every POST and PUT passes IdempotencyGate.
+        if (function.Trigger.Methods?.Any(m => m.ToLowerInvariant() is "post" or "put") == true)
+        {
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = Core.Idempotency.IdempotencyKeys.Header, In = ParameterLocation.Header,
+                Description = "Any unique value (IETF draft-ietf-httpapi-idempotency-key-header). The first answer is kept for 24 hours; "
+                    + "a repeat with the same key and request gets it again, with Idempotent-Replayed: true, and changes nothing.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = Core.Idempotency.IdempotencyKeys.MaxKeyLength },
+            });
+            operation.Responses.TryAdd("409", Response(schemas, "A request with this Idempotency-Key is still running; repeat it after Retry-After.", 409, null, false));
+            operation.Responses.TryAdd("422", Response(schemas, "The Idempotency-Key was first used for another method, path or body.", 422, null, false));
+        }
+
         if (routeNames.Count > 0)
         {
             operation.Responses.TryAdd("404", Response(schemas, "There is no such bot or thread.", 404, null, false));
