@@ -66,7 +66,7 @@ fi
 # The node suites' packages (and Azurite, which the devhost suite starts) install while the solution builds.
 npm_install() {
   local folder
-  for folder in tests/compat tests/e2e tests/deploy tools/azurite; do
+  for folder in tests/compat tests/e2e tests/deploy tests/contract tools/azurite; do
     echo "== npm ci ($folder)"
     npm ci --prefix "$folder" --ignore-scripts --no-audit --no-fund --loglevel=error || echo "npm ci failed in $folder"
   done
@@ -129,6 +129,7 @@ declare -A command_of=(
   [e2e]="tests/e2e/run.sh"
   [deploy]="tests/deploy/run.sh"
   [compat]="tests/compat/run.sh"
+  [contract]="tests/contract/run.sh"
   [vitest]="cd static-web && npx vitest run --reporter=default --reporter=json --outputFile=../$results_dir/vitest.json"
 )
 for project in tests/*/*.Tests.csproj; do
@@ -144,7 +145,7 @@ fi
 # Two lanes, each running its suites one after another, side by side. Measured on two cores: the browser suites
 # (e2e, deploy) time what the dashboard shows, so they share the machine with suites that mostly wait on processes
 # and timers (Functions, DevHost), never with the CPU-bound Core suite; the lanes end about together.
-lane_a=(e2e deploy BotSociety.ScaleOut.Tests compat BotSociety.Relay.Tests vitest)
+lane_a=(e2e deploy BotSociety.ScaleOut.Tests compat contract BotSociety.Relay.Tests vitest)
 lane_b=(BotSociety.Functions.Tests)
 [[ -n "$pg_server" ]] && lane_b+=(BotSociety.Functions.Tests.postgres)
 lane_b+=(BotSociety.DevHost.Tests BotSociety.Core.Tests)
@@ -189,7 +190,7 @@ report() {
     echo "$name ran longer than $suite_limit and was stopped (TEST_SUITE_LIMIT sets the limit)"
   fi
   case "$name" in
-    e2e|deploy|compat) grep -E "^(not ok|$name:)" "$log" || tail -20 "$log" ;;
+    e2e|deploy|compat|contract) grep -E "^(not ok|$name:)" "$log" || tail -20 "$log" ;;
     *) cat "$log" ;;
   esac
 }
@@ -221,7 +222,7 @@ for name in "${order[@]}"; do
       if [[ -f "$results_dir/vitest.json" ]]; then
         read -r p f < <(node -e "const r = require('./$results_dir/vitest.json'); console.log(r.numPassedTests, r.numFailedTests)")
       fi ;;
-    e2e|deploy|compat)
+    e2e|deploy|compat|contract)
       # A setup that cannot run counts as one failure, so a broken suite never looks green.
       line="$(grep -E "^$name: [0-9]+ passed, [0-9]+ failed$" "$results_dir/$name.log" | tail -1)"
       if [[ -n "$line" ]]; then p="$(awk '{print $2}' <<<"$line")"; f="$(awk '{print $4}' <<<"$line")"; fi ;;
@@ -253,7 +254,7 @@ for name in "${order[@]}"; do
       const r = require('./$results_dir/vitest.json');
       for (const f of r.testResults) for (const t of f.assertionResults)
         if (t.status === 'failed') console.log('failed: vitest ' + t.fullName);" || true ;;
-    e2e|deploy|compat) { grep -E "^not ok" "$results_dir/$name.log" 2>/dev/null || true; } | sed "s/^/failed: $name /" ;;
+    e2e|deploy|compat|contract) { grep -E "^not ok" "$results_dir/$name.log" 2>/dev/null || true; } | sed "s/^/failed: $name /" ;;
     *) { grep -o '<UnitTestResult [^>]*outcome="Failed"' "$results_dir/$name.trx" 2>/dev/null || true; } |
          sed -E 's/.*testName="([^"]*)".*/\1/' | sed "s/^/failed: $name /" ;;
   esac

@@ -1,5 +1,7 @@
+using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Text.Json.Serialization;
 using BotSociety.Core.Bots;
 using BotSociety.Core.Data;
 using Microsoft.AspNetCore.Http;
@@ -11,6 +13,12 @@ namespace BotSociety.Functions.Api;
 /// <summary>The one place HTTP answers are shaped: snake_case JSON, and RFC 9457 problem details for errors.</summary>
 internal static class ApiResults
 {
+    // The members this API adds to problem details; ProblemDetails below names them the same way for the document.
+    public const string ErrorsMember = "errors";
+    public const string CurrentVersionMember = "current_version";
+    public const string CauseMember = "cause";
+    public const string InvocationIdMember = "invocation_id";
+
     public static JsonHttpResult<T> Json<T>(T value, int statusCode = StatusCodes.Status200OK) =>
         TypedResults.Json(value, SocietyJson.Options, statusCode: statusCode);
 
@@ -23,7 +31,7 @@ internal static class ApiResults
             type: "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.1",
             extensions: new Dictionary<string, object?>
             {
-                ["errors"] = errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
+                [ErrorsMember] = errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
             });
 
     /// <summary>Parses a numeric route id the way every route does; on failure, the 400 naming <paramref name="field"/>.</summary>
@@ -109,6 +117,9 @@ internal static class ApiResults
         return Json(config);
     }
 
+    /// <summary>What <see cref="TryParseIfMatch"/> accepts, as the document states it: <c>*</c> or a version in quotes.</summary>
+    public static FieldRule IfMatchRule { get; } = new() { Pattern = "^(\\*|\"[0-9]+\")$" };
+
     /// <summary>
     /// Reads <c>If-Match</c>: absent or <c>*</c> means "whatever the current version is" (last write wins);
     /// <c>"3"</c> means version 3. Anything else is a 400 naming the header.
@@ -145,7 +156,7 @@ internal static class ApiResults
                 detail: result.Detail,
                 statusCode: StatusCodes.Status412PreconditionFailed,
                 type: "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.13",
-                extensions: new Dictionary<string, object?> { ["current_version"] = result.CurrentVersion }),
+                extensions: new Dictionary<string, object?> { [CurrentVersionMember] = result.CurrentVersion }),
             ConfigWriteStatus.PersonaUnusable => TypedResults.Problem(
                 title: "The persona file cannot be read.", detail: result.Detail, statusCode: StatusCodes.Status409Conflict,
                 type: "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.10"),
@@ -171,7 +182,7 @@ internal static class ApiResults
             type: status == StatusCodes.Status413PayloadTooLarge
                 ? "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.14"
                 : "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.16",
-            extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [field] = [message] } });
+            extensions: new Dictionary<string, object?> { [ErrorsMember] = new Dictionary<string, string[]> { [field] = [message] } });
 
     /// <summary>503 for a passing fault of the database; the client may try again after <c>Retry-After</c>.</summary>
     public static ProblemHttpResult StorageFault(StorageFault fault, string invocationId) =>
@@ -180,7 +191,7 @@ internal static class ApiResults
             detail: $"{fault.Cause}; nothing was changed. Try again in {fault.RetryAfterSeconds} s.",
             statusCode: StatusCodes.Status503ServiceUnavailable,
             type: "https://www.rfc-editor.org/rfc/rfc9110#section-15.6.4",
-            extensions: new Dictionary<string, object?> { ["cause"] = fault.Kind, ["invocation_id"] = invocationId });
+            extensions: new Dictionary<string, object?> { [CauseMember] = fault.Kind, [InvocationIdMember] = invocationId });
 
     /// <summary>500 for a defect: no exception text, only the id the log holds it under.</summary>
     public static ProblemHttpResult InternalError(string invocationId) =>
@@ -189,7 +200,7 @@ internal static class ApiResults
             detail: $"The request failed on an error of the app's; it is logged under invocation {invocationId}.",
             statusCode: StatusCodes.Status500InternalServerError,
             type: "https://www.rfc-editor.org/rfc/rfc9110#section-15.6.1",
-            extensions: new Dictionary<string, object?> { ["invocation_id"] = invocationId });
+            extensions: new Dictionary<string, object?> { [InvocationIdMember] = invocationId });
 
     public static ProblemHttpResult Forbidden(string detail) =>
         TypedResults.Problem(
@@ -206,3 +217,25 @@ internal static class ApiResults
             title: title, detail: detail, statusCode: StatusCodes.Status503ServiceUnavailable,
             type: "https://www.rfc-editor.org/rfc/rfc9110#section-15.6.4");
 }
+
+/// <summary>
+/// Every problem answer as <see cref="ApiResults"/> writes it (RFC 9457): the document's ProblemDetails schema. The
+/// standard members are always there; each member this API adds only on the answers that carry it.
+/// </summary>
+internal sealed record ProblemDetails(
+    [property: Description("A URI naming the kind of problem: the section of RFC 9110 for its status.")] string Type,
+    [property: Description("A short, fixed summary of the kind of problem.")] string Title,
+    [property: Description("The HTTP status code.")] int Status,
+    [property: Description("What went wrong with this request, in a sentence.")] string Detail,
+    [property: JsonPropertyName(ApiResults.ErrorsMember), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    [property: Description("Each offending field (a query parameter, a header, or a body member's JSON path such as behavior.skepticism) with what is wrong with it; on the answers that refuse part of the request.")]
+    IReadOnlyDictionary<string, IReadOnlyList<string>>? Errors = null,
+    [property: JsonPropertyName(ApiResults.CurrentVersionMember), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    [property: Description("The config's version now, for a new If-Match; on 412.")]
+    int? CurrentVersion = null,
+    [property: JsonPropertyName(ApiResults.CauseMember), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    [property: Description("Why the database cannot take the request (locked, full, unreachable); on 503 from the database.")]
+    string? Cause = null,
+    [property: JsonPropertyName(ApiResults.InvocationIdMember), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    [property: Description("The invocation whose log entry holds the error; on 500 and on 503 from the database.")]
+    string? InvocationId = null);

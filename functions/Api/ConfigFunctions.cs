@@ -25,7 +25,8 @@ internal sealed class ConfigFunctions(BotConfigService configs)
 
     [Function("UpdateBotConfig")]
     [ApiOperation("Config", "Changes part of a bot's config; the bot uses it from its next heartbeat. Publishes config_updated.")]
-    [ApiBody(typeof(PersonalityConfig), "Only the members to change, such as {\"behavior\": {\"skepticism\": 80}}.", Partial = true)]
+    [ApiBody(typeof(PersonalityConfig), "Only the members to change, such as {\"behavior\": {\"skepticism\": 80}}. Besides the bounds stated here, "
+        + "model.provider must be usable now: a provider that needs a key and has none is refused (GET /api/models says which are available).", Partial = true)]
     [ApiIfMatch]
     [ApiResponse(200, "The config, changed.", Body = typeof(BotConfigView), ETag = true)]
     [ApiResponse(412, "Someone else changed the config since the version in If-Match; current_version says which is current.")]

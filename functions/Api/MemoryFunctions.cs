@@ -23,6 +23,7 @@ internal sealed class MemoryFunctions(MemoryQueries memory)
     [ApiQuery("relationships_offset", typeof(int), "Where the relationships page starts.")]
     [ApiQuery("opinions_offset", typeof(int), "Where the opinions page starts.")]
     [ApiQuery("interests_offset", typeof(int), "Where the interests page starts.")]
+    [ApiQueryRules(typeof(WarmPaging))]
     [ApiResponse(200, "The bot's warm memory.", Body = typeof(WarmMemoryView))]
     public async Task<IResult> GetWarmMemoryAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "bots/{bot_id}/memory/warm")] HttpRequest request, string bot_id, CancellationToken cancellationToken)

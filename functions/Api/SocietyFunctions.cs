@@ -43,6 +43,7 @@ internal sealed class SocietyFunctions(SocietyHealth health, BotQueries bots, Ac
     [ApiQuery("bot", typeof(int), "Only this bot's activity (its id).")]
     [ApiQuery("action", typeof(string), "Only this action: create_thread, reply, vote, follow, search, rest, or heartbeat_failed and usage_capped.")]
     [ApiQuery("since", typeof(DateTime), "Only activity at or after this moment (ISO 8601).")]
+    [ApiQueryRules(typeof(ActivityFilter))]
     [ApiResponse(200, "A page of activity.", Body = typeof(Page<ActivityItem>))]
     public Task<IResult> ListActivityAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "activity")] HttpRequest request, CancellationToken cancellationToken) =>
         ApiResults.PageAsync(request, defaultLimit: 50, ActivityFilter.Parse(request.Query["bot"], request.Query["action"], request.Query["since"]),

@@ -17,8 +17,9 @@ internal sealed class StatsFunctions(StatsQueries stats)
     [Function("GetUsageStats")]
     [ApiOperation("Stats", "Tokens and estimated cost per bot per UTC day over a range (both ends included); the last 7 days by default. Each day also says how many input tokens came from a prompt cache and how many calls went to a model with no price (their cost is not in the estimate).")]
     [ApiQuery("from", typeof(DateOnly), "First day, YYYY-MM-DD.")]
-    [ApiQuery("to", typeof(DateOnly), "Last day, YYYY-MM-DD; today by default.")]
+    [ApiQuery("to", typeof(DateOnly), "Last day, YYYY-MM-DD; today by default. On or after from, and at most 366 days from it (both included).")]
     [ApiQuery("bot_id", typeof(int), "Only this bot's usage.")]
+    [ApiQueryRules(typeof(UsageRange))]
     [ApiResponse(200, "Usage per bot per day.", Body = typeof(UsageReport))]
     public async Task<IResult> GetUsageAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "stats/usage")] HttpRequest request, CancellationToken cancellationToken)
     {
@@ -31,6 +32,7 @@ internal sealed class StatsFunctions(StatsQueries stats)
     [ApiQuery("bot_id", typeof(int), "Only this bot's series.")]
     [ApiQuery("since", typeof(DateTime), "Only points at or after this moment (ISO 8601).")]
     [ApiQuery("limit", typeof(int), "The most points per bot, 1 to 1000; 200 by default. An answer holds at most 2,000 points in all, shared equally by its bots (at least 2 each).")]
+    [ApiQueryRules(typeof(ReputationHistoryQuery))]
     [ApiResponse(200, "One series per bot.", Body = typeof(IReadOnlyList<ReputationSeries>))]
     public async Task<IResult> GetReputationHistoryAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "stats/reputation-history")] HttpRequest request, CancellationToken cancellationToken)

@@ -14,6 +14,7 @@ internal sealed class ThreadFunctions(ThreadQueries threads, VoteQueries votes, 
     [ApiPaged(20)]
     [ApiQuery("bot_id", typeof(int), "Only threads this bot opened.")]
     [ApiQuery("topic", typeof(string), "Only threads on this topic.")]
+    [ApiQueryRules(typeof(ThreadFilter))]
     [ApiResponse(200, "A page of threads.", Body = typeof(Page<ThreadListItem>))]
     public Task<IResult> ListThreadsAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "threads")] HttpRequest request, CancellationToken cancellationToken) =>
         ApiResults.PageAsync(request, defaultLimit: 20, ThreadFilter.Parse(request.Query["bot_id"], request.Query["topic"]),
@@ -32,6 +33,7 @@ internal sealed class ThreadFunctions(ThreadQueries threads, VoteQueries votes, 
     [ApiQuery("bot_id", typeof(int), "Only votes this bot cast.")]
     [ApiQuery("target_bot_id", typeof(int), "Only votes on this bot's threads and replies.")]
     [ApiQuery("thread_id", typeof(int), "Only votes in this thread: on its opening and on its replies.")]
+    [ApiQueryRules(typeof(VoteFilter))]
     [ApiResponse(200, "A page of votes.", Body = typeof(Page<VoteListItem>))]
     public Task<IResult> ListVotesAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "votes")] HttpRequest request, CancellationToken cancellationToken) =>
         ApiResults.PageAsync(request, defaultLimit: 50, VoteFilter.Parse(request.Query["bot_id"], request.Query["target_bot_id"], request.Query["thread_id"]),

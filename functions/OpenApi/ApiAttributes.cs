@@ -35,7 +35,17 @@ internal sealed class ApiPagedAttribute(int defaultLimit) : Attribute
     public int DefaultLimit { get; } = defaultLimit;
 }
 
-/// <summary>The JSON body the function reads, as the C# type whose shape it has.</summary>
+/// <summary>
+/// The function's query parameters are parsed by <paramref name="parser"/>, whose rules (<see cref="ApiRules"/>: ranges,
+/// choices) the document states for the parameters of the same names.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+internal sealed class ApiQueryRulesAttribute(Type parser) : Attribute
+{
+    public Type Parser { get; } = parser;
+}
+
+/// <summary>The JSON body the function reads, as the C# type whose shape it has; the type's rules (<see cref="ApiRules"/>) go with it.</summary>
 [AttributeUsage(AttributeTargets.Method)]
 internal sealed class ApiBodyAttribute(Type type, string description) : Attribute
 {

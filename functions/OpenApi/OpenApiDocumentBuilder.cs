@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using BotSociety.Core.Data;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.OpenApi;
 
@@ -12,7 +12,8 @@ namespace BotSociety.Functions.OpenApi;
 /// <summary>
 /// Builds the OpenAPI document from the functions' own metadata: each <c>[Function]</c> with an HTTP trigger gives
 /// an operation (its name, methods, route and auth level), and the <c>Api*</c> attributes beside it give the
-/// rest. Schemas come from the C# types through <see cref="SchemaGenerator"/>.
+/// rest. Schemas come from the C# types through <see cref="SchemaGenerator"/>, and the bounds the validators and
+/// parsers enforce from <see cref="ApiRules"/>.
 /// </summary>
 internal static partial class OpenApiDocumentBuilder
 {
@@ -45,7 +46,7 @@ internal static partial class OpenApiDocumentBuilder
            select new HttpFunction(function.Name, method, trigger),
     ];
 
-    public static OpenApiDocument Build(Assembly assembly, string routePrefix)
+    public static OpenApiDocument Build(Assembly assembly, string routePrefix, ApiRules rules)
     {
         var document = new OpenApiDocument
         {
@@ -57,6 +58,8 @@ internal static partial class OpenApiDocumentBuilder
                     + "details naming each offending field; lists take limit and offset and return the total. Writes need a function "
                     + "key (header x-functions-key) when the app is not on localhost.",
             },
+            // Relative: the API is wherever this document was read from (./run.sh: http://localhost:7071).
+            Servers = [new OpenApiServer { Url = "/", Description = "The app that serves this document." }],
             Paths = [],
             Components = new OpenApiComponents
             {
@@ -89,14 +92,14 @@ internal static partial class OpenApiDocumentBuilder
 
             foreach (var verb in function.Trigger.Methods ?? ["get"])
             {
-                ((OpenApiPathItem)item).AddOperation(new HttpMethod(verb.ToUpperInvariant()), Operation(document, schemas, function));
+                ((OpenApiPathItem)item).AddOperation(new HttpMethod(verb.ToUpperInvariant()), Operation(document, schemas, rules, function));
             }
         }
 
         return document;
     }
 
-    private static OpenApiOperation Operation(OpenApiDocument document, SchemaGenerator schemas, HttpFunction function)
+    private static OpenApiOperation Operation(OpenApiDocument document, SchemaGenerator schemas, ApiRules rules, HttpFunction function)
     {
         var method = function.Method;
         var about = method.GetCustomAttribute<ApiOperationAttribute>()
@@ -114,19 +117,22 @@ internal static partial class OpenApiDocumentBuilder
         var routeNames = RouteParameter().Matches(function.Trigger.Route ?? "").Select(m => m.Groups["name"].Value).ToList();
         foreach (var name in routeNames)
         {
+            // ApiResults.TryParseId reads every route id.
             operation.Parameters.Add(new OpenApiParameter
             {
                 Name = name, In = ParameterLocation.Path, Required = true, Description = $"The numeric id ({name}).",
-                Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "0" },
+                Schema = Apply(new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32" }, FieldRule.Id),
             });
         }
 
         if (method.GetCustomAttribute<ApiPagedAttribute>() is { } paged)
         {
-            operation.Parameters.Add(Query("limit", $"How many items to return, 1 to {Paging.MaxLimit}; {paged.DefaultLimit} by default.",
-                new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1", Maximum = Invariant(Paging.MaxLimit), Default = paged.DefaultLimit }));
+            var paging = RulesOf(rules, typeof(Paging), function);
+            operation.Parameters.Add(Query("limit", $"How many items to return, {paging["limit"].Minimum} to {paging["limit"].Maximum}; {paged.DefaultLimit} by default.",
+                new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Default = paged.DefaultLimit }));
             operation.Parameters.Add(Query("offset", "How many items to skip; 0 by default.",
-                new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "0", Default = 0 }));
+                new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Default = 0 }));
+            ApplyToParameters(operation, paging, typeof(Paging), function);
         }
 
         foreach (var query in method.GetCustomAttributes<ApiQueryAttribute>())
@@ -136,24 +142,35 @@ internal static partial class OpenApiDocumentBuilder
             operation.Parameters.Add(parameter);
         }
 
+        if (method.GetCustomAttribute<ApiQueryRulesAttribute>() is { } parser)
+        {
+            ApplyToParameters(operation, RulesOf(rules, parser.Parser, function), parser.Parser, function);
+        }
+
         if (method.GetCustomAttribute<ApiIfMatchAttribute>() is not null)
         {
             operation.Parameters.Add(new OpenApiParameter
             {
                 Name = "If-Match", In = ParameterLocation.Header,
                 Description = "The ETag of the config version this change was made against; a stale one gets 412. Leave it out for last write wins.",
-                Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                Schema = Apply(new OpenApiSchema { Type = JsonSchemaType.String }, Api.ApiResults.IfMatchRule),
             });
         }
 
         var body = method.GetCustomAttribute<ApiBodyAttribute>();
         if (body is not null)
         {
+            var schema = schemas.For(body.Type, body.Partial ? SchemaGenerator.SchemaUse.Patch : SchemaGenerator.SchemaUse.Request);
+            foreach (var (path, rule) in rules.For(body.Type) ?? new Dictionary<string, FieldRule>())
+            {
+                Apply(Member(document, schema, path, body.Type), rule);
+            }
+
             operation.RequestBody = new OpenApiRequestBody
             {
                 Description = body.Description,
                 Required = true,
-                Content = Content("application/json", schemas.For(body.Type, body.Partial ? SchemaGenerator.SchemaUse.Patch : SchemaGenerator.SchemaUse.Request)),
+                Content = Content("application/json", schema),
             };
         }
 
@@ -204,6 +221,11 @@ internal static partial class OpenApiDocumentBuilder
             operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(FunctionKeyScheme, document)] = [] }];
             operation.Responses.TryAdd("401", new OpenApiResponse { Description = "No valid function key (only when the app is not on localhost)." });
         }
+        else
+        {
+            // Said outright, so a tool does not take the reads for writes that need a key.
+            operation.Security = [];
+        }
 
         return operation;
     }
@@ -217,7 +239,7 @@ internal static partial class OpenApiDocumentBuilder
         }
         else if (status >= 400)
         {
-            response.Content = Content(ProblemJson, schemas.For(typeof(ProblemDetails), SchemaGenerator.SchemaUse.Response));
+            response.Content = Content(ProblemJson, schemas.For(typeof(Api.ProblemDetails), SchemaGenerator.SchemaUse.Response));
         }
 
         if (etag)
@@ -230,6 +252,82 @@ internal static partial class OpenApiDocumentBuilder
 
         return response;
     }
+
+    private static IReadOnlyDictionary<string, FieldRule> RulesOf(ApiRules rules, Type type, HttpFunction function) =>
+        rules.For(type) ?? throw new InvalidOperationException($"Function {function.Name} names {type.Name} for its rules, and ApiRules has none for it.");
+
+    /// <summary>Each rule on the query parameter of its name; a rule that names no parameter is a mistake in the attributes.</summary>
+    private static void ApplyToParameters(OpenApiOperation operation, IReadOnlyDictionary<string, FieldRule> rules, Type source, HttpFunction function)
+    {
+        foreach (var (name, rule) in rules)
+        {
+            var parameter = operation.Parameters!.FirstOrDefault(p => p.Name == name && p.In == ParameterLocation.Query)
+                ?? throw new InvalidOperationException($"{source.Name} has a rule for '{name}', which is not a query parameter of {function.Name}.");
+            Apply(parameter.Schema!, rule);
+        }
+    }
+
+    /// <summary>The schema of the body member at a JSON path such as <c>behavior.skepticism</c>.</summary>
+    private static IOpenApiSchema Member(OpenApiDocument document, IOpenApiSchema body, string path, Type type)
+    {
+        var current = body;
+        foreach (var name in path.Split('.'))
+        {
+            var target = Target(document, current);
+            if (target.Properties?.TryGetValue(name, out var member) != true)
+            {
+                throw new InvalidOperationException($"{type.Name} has a rule for '{path}', which is not a member of its body.");
+            }
+
+            current = member!;
+        }
+
+        return current;
+    }
+
+    /// <summary>The object schema behind a reference, or behind the non-null branch of an "X or null".</summary>
+    private static OpenApiSchema Target(OpenApiDocument document, IOpenApiSchema schema) => schema switch
+    {
+        OpenApiSchemaReference reference => (OpenApiSchema)document.Components!.Schemas![reference.Reference.Id!],
+        OpenApiSchema { AnyOf: { Count: > 0 } anyOf } => Target(document, anyOf.First(s => s is not OpenApiSchema { Type: JsonSchemaType.Null })),
+        OpenApiSchema plain => plain,
+        _ => throw new InvalidOperationException($"A schema of type {schema.GetType().Name} cannot take a rule."),
+    };
+
+    /// <summary>States <paramref name="rule"/> on <paramref name="schema"/>: range, lengths, pattern, list size, choices.</summary>
+    private static OpenApiSchema Apply(IOpenApiSchema schema, FieldRule rule)
+    {
+        if (schema is not OpenApiSchema target || target.Type is null)
+        {
+            throw new InvalidOperationException($"A rule must sit on a plain schema (a number, a text, a list), not on {schema.GetType().Name}.");
+        }
+
+        target.Minimum = Number(rule.Minimum) ?? target.Minimum;
+        target.Maximum = Number(rule.Maximum) ?? target.Maximum;
+        target.MinLength = rule.MinLength ?? target.MinLength;
+        target.MaxLength = rule.MaxLength ?? target.MaxLength;
+        target.Pattern = rule.Pattern ?? target.Pattern;
+        target.MinItems = rule.MinItems ?? target.MinItems;
+        target.MaxItems = rule.MaxItems ?? target.MaxItems;
+        if (rule.OneOf is { } choices)
+        {
+            if (target.Type.Value.HasFlag(JsonSchemaType.Null))
+            {
+                throw new InvalidOperationException("A choice of texts on a member that may be null is not stated yet: the enum would need null.");
+            }
+
+            target.Enum = [.. choices.Select(c => (JsonNode)JsonValue.Create(c))];
+        }
+
+        if (rule.Items is { } items)
+        {
+            Apply(target.Items ?? throw new InvalidOperationException("A rule for items sits on a schema that is not a list."), items);
+        }
+
+        return target;
+    }
+
+    private static string? Number(double? value) => value?.ToString("R", CultureInfo.InvariantCulture);
 
     private static OpenApiParameter Query(string name, string description, IOpenApiSchema schema) =>
         new() { Name = name, In = ParameterLocation.Query, Description = description, Schema = schema };

@@ -14,7 +14,7 @@ internal sealed class OpenApiDocumentProvider
     public OpenApiDocumentProvider()
     {
         RoutePrefix = ReadRoutePrefix(Path.Combine(AppContext.BaseDirectory, "host.json"));
-        json = new(() => OpenApiDocumentBuilder.SerializeAsync(OpenApiDocumentBuilder.Build(typeof(OpenApiDocumentProvider).Assembly, RoutePrefix)));
+        json = new(() => OpenApiDocumentBuilder.SerializeAsync(OpenApiDocumentBuilder.Build(typeof(OpenApiDocumentProvider).Assembly, RoutePrefix, ApiRules.Default)));
     }
 
     /// <summary>host.json's <c>extensions.http.routePrefix</c>; "api" when it is not set, as the host defaults.</summary>

@@ -1,4 +1,6 @@
+using System.ComponentModel;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.OpenApi;
 
@@ -32,6 +34,12 @@ internal sealed class SchemaGenerator(OpenApiDocument document, JsonSerializerOp
         if (Scalar(type) is { } scalar)
         {
             return scalar;
+        }
+
+        // The contract needs the options' resolver, which they get on their first use; the document may come first.
+        if (!options.IsReadOnly)
+        {
+            options.MakeReadOnly(populateMissingResolver: true);
         }
 
         var info = options.GetTypeInfo(type);
@@ -120,9 +128,18 @@ internal sealed class SchemaGenerator(OpenApiDocument document, JsonSerializerOp
                 continue;
             }
 
-            var member = For(property.PropertyType, use);
-            var nullable = use == SchemaUse.Response ? property.IsGetNullable : property.IsSetNullable;
-            schema.Properties[property.Name] = nullable && !property.PropertyType.IsValueType ? OrNull(member) : member;
+            // A member the contract leaves out when null (problem details' extensions) is never null when present.
+            var skippedWhenNull = use == SchemaUse.Response && property.AttributeProvider?.GetCustomAttributes(typeof(JsonIgnoreAttribute), inherit: true)
+                .OfType<JsonIgnoreAttribute>().Any(a => a.Condition is JsonIgnoreCondition.WhenWritingNull or JsonIgnoreCondition.WhenWritingDefault) == true;
+            var memberType = skippedWhenNull ? Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType : property.PropertyType;
+            var member = For(memberType, use);
+            var nullable = !skippedWhenNull && (use == SchemaUse.Response ? property.IsGetNullable : property.IsSetNullable);
+            if (member is OpenApiSchema inline && property.AttributeProvider?.GetCustomAttributes(typeof(DescriptionAttribute), inherit: true).OfType<DescriptionAttribute>().FirstOrDefault() is { } about)
+            {
+                inline.Description = about.Description;
+            }
+
+            schema.Properties[property.Name] = nullable && !memberType.IsValueType ? OrNull(member) : member;
             var required = use switch
             {
                 // An answer writes every member, except one the contract skips (problem details leave out nulls).

@@ -226,12 +226,11 @@ public sealed class BotConfigService(
             Before = beforeSections.ToJsonString(SocietyJson.Options),
             After = afterSections.ToJsonString(SocietyJson.Options),
         });
+        var details = new JsonObject { ["fields"] = new JsonArray([.. fields.Select(f => (JsonNode)f)]), ["version"] = bot.ConfigVersion };
+        events.Stage(db, SocietyEventTypes.ConfigUpdated, bot.Id, bot.Name, kind == ConfigChangeKinds.Reset ? "reset_config" : "update_config", details);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-
-        var details = new JsonObject { ["fields"] = new JsonArray([.. fields.Select(f => (JsonNode)f)]), ["version"] = bot.ConfigVersion };
-        await events.PublishAsync(
-            SocietyEventTypes.ConfigUpdated, bot.Id, bot.Name, kind == ConfigChangeKinds.Reset ? "reset_config" : "update_config", details, ct);
+        await events.DeliverAsync(ct);
         return Done(bot);
     }
 

@@ -36,9 +36,9 @@ public sealed class BotControl(IDbContextFactory<BotSocietyDb> dbFactory, BotQue
                     details["next_heartbeat_at"] = bot.NextHeartbeatAt.ToString("O", CultureInfo.InvariantCulture);
                 }
 
+                events.Stage(db, paused ? SocietyEventTypes.BotPaused : SocietyEventTypes.BotResumed, bot.Id, bot.Name, paused ? "pause" : "resume", details);
                 await db.SaveChangesAsync(ct);
-                await events.PublishAsync(
-                    paused ? SocietyEventTypes.BotPaused : SocietyEventTypes.BotResumed, bot.Id, bot.Name, paused ? "pause" : "resume", details, ct);
+                await events.DeliverAsync(ct);
             }
         }
 
@@ -61,12 +61,14 @@ public sealed class BotControl(IDbContextFactory<BotSocietyDb> dbFactory, BotQue
             bot.PausedReason = reason;
         }
 
-        await db.SaveChangesAsync(ct);
         foreach (var bot in bots)
         {
-            await events.PublishAsync(SocietyEventTypes.BotPaused, bot.Id, bot.Name, "pause",
-                new JsonObject { ["status"] = "paused", ["reason"] = reason, ["provider"] = provider }, ct);
+            events.Stage(db, SocietyEventTypes.BotPaused, bot.Id, bot.Name, "pause",
+                new JsonObject { ["status"] = "paused", ["reason"] = reason, ["provider"] = provider });
         }
+
+        await db.SaveChangesAsync(ct);
+        await events.DeliverAsync(ct);
 
         return bots.Count;
     }

@@ -22,6 +22,7 @@ public sealed class BotSocietyDb(DbContextOptions<BotSocietyDb> options) : DbCon
     public DbSet<Vote> Votes => Set<Vote>();
     public DbSet<Follow> Follows => Set<Follow>();
     public DbSet<SocialTotals> SocialTotals => Set<SocialTotals>();
+    public DbSet<Realtime.OutboxEvent> OutboxEvents => Set<Realtime.OutboxEvent>();
     public DbSet<Idempotency.IdempotencyRecord> IdempotencyKeys => Set<Idempotency.IdempotencyRecord>();
     public DbSet<ActivityLogEntry> ActivityLog => Set<ActivityLogEntry>();
     public DbSet<ActivityCount> ActivityCounts => Set<ActivityCount>();

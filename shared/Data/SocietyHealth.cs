@@ -35,22 +35,31 @@ public sealed class SocietyHealth(
             var reachable = await db.Database.CanConnectAsync(cancellationToken);
             var pending = reachable ? (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList() : [];
             var healthy = reachable && pending.Count == 0;
+            var stream = healthy ? await RealtimeAsync(db, cancellationToken) : Realtime(0, 0);
             if (healthy && writes.Failing is { } failing)
             {
                 return new HealthReport("degraded", true, true, pending, Version,
-                    $"writes have been failing since {failing.Since.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC: {failing.Fault.Cause}", Realtime(), queueReport, failing.Fault.Kind);
+                    $"writes have been failing since {failing.Since.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC: {failing.Fault.Cause}", stream, queueReport, failing.Fault.Kind);
             }
 
             return new HealthReport(healthy ? "healthy" : "unhealthy", reachable, reachable && pending.Count == 0, pending, Version,
-                reachable ? null : $"the {dialect.Name} database cannot be opened", Realtime(), queueReport, reachable ? null : StorageFaults.Unreachable);
+                reachable ? null : $"the {dialect.Name} database cannot be opened", stream, queueReport, reachable ? null : StorageFaults.Unreachable);
         }
         catch (Exception ex) when (ex is InvalidOperationException or System.Data.Common.DbException)
         {
             var fault = StorageFaults.Classify(ex);
             return new HealthReport("unhealthy", false, false, [], Version, fault?.Cause ?? $"the {dialect.Name} database cannot be opened",
-                Realtime(), queueReport, fault?.Kind ?? StorageFaults.Unreachable);
+                Realtime(0, 0), queueReport, fault?.Kind ?? StorageFaults.Unreachable);
         }
     }
 
-    private RealtimeStatus Realtime() => realtime.Snapshot(realtimeOptions.Value);
+    /// <summary>The live stream with the outbox's figures, which the database keeps across restarts and instances.</summary>
+    private async Task<RealtimeStatus> RealtimeAsync(BotSocietyDb db, CancellationToken cancellationToken)
+    {
+        var pending = await db.OutboxEvents.LongCountAsync(cancellationToken);
+        var lost = await db.SocietySettings.Select(s => s.EventsLost).SingleOrDefaultAsync(cancellationToken);
+        return Realtime(pending, lost);
+    }
+
+    private RealtimeStatus Realtime(long pending, long lost) => realtime.Snapshot(realtimeOptions.Value, pending, lost);
 }

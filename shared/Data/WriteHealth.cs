@@ -62,6 +62,16 @@ internal sealed class WriteHealthInterceptor(WriteHealth health) : DbCommandInte
         return ValueTask.FromResult(result);
     }
 
+    // A save can fail before any command runs: with two statements EF Core opens a transaction first, and a locked
+    // SQLite file refuses that BEGIN, which no command interceptor sees.
+    public void SaveChangesFailed(DbContextErrorEventData eventData) => Failed(eventData.Exception);
+
+    public Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Failed(eventData.Exception);
+        return Task.CompletedTask;
+    }
+
     public override void CommandFailed(DbCommand command, CommandErrorEventData eventData) => Failed(eventData.Exception);
 
     public override Task CommandFailedAsync(DbCommand command, CommandErrorEventData eventData, CancellationToken cancellationToken = default)

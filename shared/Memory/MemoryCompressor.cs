@@ -26,7 +26,7 @@ public sealed partial class MemoryCompressor(
     SocietyInstance instance,
     IChatClientProvider models,
     ModelCost pricing,
-    IEventPublisher publisher,
+    EventOutbox outbox,
     TimeProvider time,
     IOptions<MemoryOptions> memoryOptions,
     IOptions<UsageOptions> usageOptions,
@@ -162,6 +162,8 @@ public sealed partial class MemoryCompressor(
             BotId = bot.Id, PeriodStart = periodStart, PeriodEnd = periodEnd, Summary = summary,
             ActivityCount = rows.Count, Activity = activity, CreatedAt = now,
         });
+        outbox.Stage(db, new SocietyEvent(activity.EventId, SocietyEventTypes.MemoryCompressed, bot.Id, bot.Name,
+            activity.Action, details, activity.TokensUsed, new DateTimeOffset(now, TimeSpan.Zero)));
         await db.SaveChangesAsync(ct);
         await using (var writer = new HeartbeatWriter(db.Database.GetDbConnection(), transaction.GetDbTransaction()))
         {
@@ -180,8 +182,7 @@ public sealed partial class MemoryCompressor(
 
         try
         {
-            await publisher.PublishAsync([new SocietyEvent(activity.EventId, SocietyEventTypes.MemoryCompressed, bot.Id, bot.Name,
-                activity.Action, details, activity.TokensUsed, new DateTimeOffset(now, TimeSpan.Zero))], ct);
+            await outbox.DrainAsync(ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Globalization;
 using BotSociety.Core.Bots;
 using BotSociety.Core.Data;
@@ -33,6 +34,16 @@ public sealed record WarmPaging(int Limit, int FactsOffset, int RelationshipsOff
     public const int DefaultLimit = 50;
 
     public static WarmPaging FirstPages { get; } = new(DefaultLimit, 0, 0, 0, 0);
+
+    /// <summary>The bounds <see cref="Parse"/> checks, by query parameter; the API document states them (ApiRules).</summary>
+    public static IReadOnlyDictionary<string, FieldRule> Rules { get; } = new Dictionary<string, FieldRule>(StringComparer.Ordinal)
+    {
+        ["limit"] = Paging.Rules["limit"],
+        ["facts_offset"] = FieldRule.AtLeast(0),
+        ["relationships_offset"] = FieldRule.AtLeast(0),
+        ["opinions_offset"] = FieldRule.AtLeast(0),
+        ["interests_offset"] = FieldRule.AtLeast(0),
+    }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>Parses <c>limit</c> and the per-category offsets; errors name the offending parameter.</summary>
     public static (WarmPaging Paging, IReadOnlyList<FieldError> Errors) Parse(

@@ -1,26 +1,36 @@
 using System.Text.Json.Nodes;
+using BotSociety.Core.Data;
 using Microsoft.Extensions.Logging;
 
 namespace BotSociety.Core.Realtime;
 
-/// <summary>Publishes the events of operator writes (pause, pace, caps): a new v7 id and the society's clock for each.</summary>
-public sealed partial class ControlEvents(IEventPublisher publisher, TimeProvider time, ILogger<ControlEvents> logger)
+/// <summary>
+/// The events of operator writes (pause, pace, caps, config): a new v7 id and the society's clock for each. The write
+/// stages its event in its own unit of work (<see cref="Stage"/>), so the event is committed with the change, then
+/// calls <see cref="DeliverAsync"/> after its commit.
+/// </summary>
+public sealed partial class ControlEvents(EventOutbox outbox, TimeProvider time, ILogger<ControlEvents> logger)
 {
-    public async Task PublishAsync(string type, int? botId, string? botName, string? action, JsonObject details, CancellationToken cancellationToken)
+    public void Stage(BotSocietyDb db, string type, int? botId, string? botName, string? action, JsonObject details)
     {
         var now = time.GetUtcNow();
-        var societyEvent = new SocietyEvent(Guid.CreateVersion7(now).ToString(), type, botId, botName, action, details, 0, now);
+        outbox.Stage(db, new SocietyEvent(Guid.CreateVersion7(now).ToString(), type, botId, botName, action, details, 0, now));
+    }
+
+    /// <summary>Sends what the commit staged; a failure leaves it in the outbox, which sends it later.</summary>
+    public async Task DeliverAsync(CancellationToken cancellationToken)
+    {
         try
         {
-            await publisher.PublishAsync([societyEvent], cancellationToken);
+            await outbox.DrainAsync(cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // The change is committed; a watcher that missed the event sees the new state when it next reads.
-            LogPublishFailed(ex, type, societyEvent.Id);
+            // The change and its event are committed; the outbox's own drain sends the event.
+            LogDeliverFailed(ex);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing {EventType} event {EventId} failed; the change is saved")]
-    private partial void LogPublishFailed(Exception exception, string eventType, string eventId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sending the events of an operator's change failed; they wait in the outbox")]
+    private partial void LogDeliverFailed(Exception exception);
 }

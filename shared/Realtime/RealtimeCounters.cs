@@ -1,34 +1,39 @@
 namespace BotSociety.Core.Realtime;
 
-/// <summary>What publishing has done since the app started, for /api/health: a failure is logged and counted, never thrown.</summary>
+/// <summary>
+/// What this process's publishing has done since it started, for /api/health: how many events it sent and its last
+/// failure. What waits and what was given up are the outbox's, kept in the database (<see cref="EventOutbox"/>).
+/// </summary>
 public sealed class RealtimeCounters(TimeProvider time)
 {
     private readonly Lock gate = new();
     private long published;
-    private long lost;
     private DateTimeOffset? lastFailureAt;
     private string? lastError;
 
     public void Published(int count) => Interlocked.Add(ref published, count);
 
-    public void Lost(int count, string error)
+    public void Failed(string error)
     {
         lock (gate)
         {
-            lost += count;
             lastFailureAt = time.GetUtcNow();
             lastError = error;
         }
     }
 
-    public RealtimeStatus Snapshot(RealtimeOptions options)
+    public RealtimeStatus Snapshot(RealtimeOptions options, long pending, long lost)
     {
         lock (gate)
         {
-            return new RealtimeStatus(options.IsConfigured, options.Hub, Interlocked.Read(ref published), lost, lastFailureAt, lastError);
+            return new RealtimeStatus(options.IsConfigured, options.Hub, Interlocked.Read(ref published), lost, pending, lastFailureAt, lastError);
         }
     }
 }
 
-/// <summary>The live stream's side of health: where events go, how many went, how many were lost and why.</summary>
-public sealed record RealtimeStatus(bool Configured, string Hub, long EventsPublished, long EventsLost, DateTimeOffset? LastFailureAt, string? LastError);
+/// <summary>
+/// The live stream's side of health: where events go, how many this process sent, how many were given up after every
+/// retry (kept in the database), how many wait in the outbox, and the last failure.
+/// </summary>
+public sealed record RealtimeStatus(
+    bool Configured, string Hub, long EventsPublished, long EventsLost, long EventsPending, DateTimeOffset? LastFailureAt, string? LastError);

@@ -31,10 +31,11 @@ public static class SocietyEventTypes
 }
 
 /// <summary>
-/// Sends events to whoever watches, in the order given. Implementations must not throw for a transport failure
-/// they can log, and must bound how long a batch takes: callers publish after their commit, on the tick's path.
+/// Sends events to whoever watches, in the order given, and says how many were sent: the first that many, the rest
+/// not. Implementations should not throw for a transport failure they can log, and must bound how long a batch takes:
+/// <see cref="EventOutbox"/> calls them after a commit, on the tick's path, and tries the rest again later.
 /// </summary>
 public interface IEventPublisher
 {
-    Task PublishAsync(IReadOnlyList<SocietyEvent> events, CancellationToken cancellationToken);
+    Task<int> PublishAsync(IReadOnlyList<SocietyEvent> events, CancellationToken cancellationToken);
 }

@@ -9,8 +9,8 @@ namespace BotSociety.Core.Realtime;
 /// <summary>
 /// Sends events to every dashboard through Web PubSub's REST API (<c>POST /api/hubs/{hub}/:send</c>, 202), one
 /// message per event, in order. The whole batch has one deadline (<see cref="RealtimeOptions.PublishTimeoutSeconds"/>),
-/// inside which the HTTP pipeline times out and retries each call; whatever is not sent by then is logged and
-/// counted as lost, and the caller goes on: its rows are committed, and a dashboard catches up from /api/activity.
+/// inside which the HTTP pipeline times out and retries each call; whatever is not sent by then is logged and left to
+/// the outbox (<see cref="EventOutbox"/>), which tries it again.
 /// </summary>
 internal sealed partial class WebPubSubEventPublisher(
     IHttpClientFactory clients, IOptions<RealtimeOptions> options, RealtimeCounters counters, ILogger<WebPubSubEventPublisher> logger) : IEventPublisher
@@ -19,11 +19,11 @@ internal sealed partial class WebPubSubEventPublisher(
 
     private readonly Uri sendUri = options.Value.Connection()!.SendToAllUri(options.Value.Hub);
 
-    public async Task PublishAsync(IReadOnlyList<SocietyEvent> events, CancellationToken cancellationToken)
+    public async Task<int> PublishAsync(IReadOnlyList<SocietyEvent> events, CancellationToken cancellationToken)
     {
         if (events.Count == 0)
         {
-            return;
+            return 0;
         }
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -46,19 +46,21 @@ internal sealed partial class WebPubSubEventPublisher(
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            var lost = events.Count - sent;
+            var unsent = events.Count - sent;
             var reason = deadline.IsCancellationRequested ? $"not sent within {options.Value.PublishTimeoutSeconds} s" : ex.Message;
-            counters.Lost(lost, reason);
-            LogLost(ex, lost, events.Count, events[sent].Id, reason);
+            counters.Failed(reason);
+            LogNotSent(ex, unsent, events.Count, events[sent].Id, reason);
         }
         finally
         {
             counters.Published(sent);
         }
+
+        return sent;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Live events lost: {Lost} of {Count}, from event {EventId} on ({Reason}); the rows are saved and dashboards catch up from /api/activity")]
-    private partial void LogLost(Exception exception, int lost, int count, string eventId, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Live events not sent: {Unsent} of {Count}, from event {EventId} on ({Reason}); they wait in the outbox for another try")]
+    private partial void LogNotSent(Exception exception, int unsent, int count, string eventId, string reason);
 }
 
 /// <summary>Signs every attempt of a REST call with a fresh token whose audience is the call's URL.</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Globalization;
 using System.Text.Json;
 using BotSociety.Core.Bots;
@@ -14,6 +15,13 @@ public sealed record ActivityItem(
 /// <summary>Which rows of the feed to show: one bot's, one action's, and only those at or after a moment.</summary>
 public sealed record ActivityFilter(int? BotId = null, string? Action = null, DateTime? Since = null)
 {
+    /// <summary>The bounds <see cref="Parse"/> checks, by query parameter; the API document states them (ApiRules).</summary>
+    public static IReadOnlyDictionary<string, FieldRule> Rules { get; } = new Dictionary<string, FieldRule>(StringComparer.Ordinal)
+    {
+        ["bot"] = FieldRule.Id,
+        ["action"] = FieldRule.Choice(ActivityActions.All),
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
     /// <summary>Parses raw query values (<c>bot</c>, <c>action</c>, <c>since</c>); errors name the offending parameter.</summary>
     public static (ActivityFilter Filter, IReadOnlyList<FieldError> Errors) Parse(string? bot, string? action, string? since)
     {

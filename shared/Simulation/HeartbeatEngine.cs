@@ -26,7 +26,7 @@ public sealed partial class HeartbeatEngine(
     HeartbeatPlanner planner,
     TickApplier applier,
     Bots.BotControl control,
-    IEventPublisher publisher,
+    EventOutbox outbox,
     TimeProvider time,
     IOptions<SocietyOptions> societyOptions,
     IOptions<UsageOptions> usageOptions,
@@ -288,20 +288,15 @@ public sealed partial class HeartbeatEngine(
         // The commit is shared by the tick's heartbeats; each carries its part of it.
         var commitShare = (Stopwatch.GetElapsedTime(applyStarted) - applied.Aggregate(TimeSpan.Zero, (sum, a) => sum + a.ApplyTime)) / Math.Max(1, applied.Count);
         var outcomes = new List<HeartbeatOutcome>(applied.Count);
-        var events = new List<SocietyEvent>(applied.Count);
         foreach (var heartbeat in applied)
         {
             var plan = planByBot.GetValueOrDefault(heartbeat.BotId);
             outcomes.Add(new HeartbeatOutcome(heartbeat.BotId, heartbeat.Action, heartbeat.Succeeded,
                 (plan is null ? TimeSpan.Zero : loadShare + plan.PromptTime) + heartbeat.ApplyTime + commitShare,
                 plan?.ModelTime ?? TimeSpan.Zero));
-            if (heartbeat.Event is not null)
-            {
-                events.Add(heartbeat.Event);
-            }
         }
 
-        await PublishAsync(events, ct);
+        await SendEventsAsync(ct);
         await PauseRefusedProvidersAsync(plans, ct);
 
         var acted = applied.Count(a => a.Succeeded);
@@ -346,17 +341,17 @@ public sealed partial class HeartbeatEngine(
         }
     }
 
-    /// <summary>The tick's events, in due order, after its commit; the publisher bounds how long that takes.</summary>
-    private async Task PublishAsync(List<SocietyEvent> events, CancellationToken ct)
+    /// <summary>The tick's events, committed in its outbox, sent in due order; the publisher bounds how long that takes.</summary>
+    private async Task SendEventsAsync(CancellationToken ct)
     {
         try
         {
-            await publisher.PublishAsync(events, ct);
+            await outbox.DrainAsync(ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // The rows are committed; a watcher that missed the events will see them when it next reads the activity log.
-            LogPublishFailed(ex, events.Count);
+            // The events wait in the outbox; its own drain sends them when the fault has passed.
+            LogPublishFailed(ex);
         }
     }
 
@@ -389,6 +384,6 @@ public sealed partial class HeartbeatEngine(
     [LoggerMessage(Level = LogLevel.Error, Message = "The bots of provider {Provider} could not be paused after it refused its key")]
     private partial void LogPauseFailed(Exception exception, string provider);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing the tick's {Count} events failed; the activity is saved")]
-    private partial void LogPublishFailed(Exception exception, int count);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sending the tick's events failed; they are saved with its activity and wait in the outbox")]
+    private partial void LogPublishFailed(Exception exception);
 }

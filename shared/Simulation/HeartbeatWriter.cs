@@ -108,6 +108,23 @@ internal sealed class HeartbeatWriter(DbConnection connection, DbTransaction tra
         return ids;
     }
 
+    /// <summary>
+    /// The tick's events into the outbox (<see cref="Realtime.EventOutbox"/>), in the tick's transaction: a few
+    /// statements of many rows each, not one per event (a round trip each on PostgreSQL). 250 rows of 4 values keep a
+    /// statement well under SQLite's 32,766 parameters.
+    /// </summary>
+    public async Task InsertOutboxAsync(IReadOnlyList<Realtime.OutboxEvent> events, CancellationToken ct)
+    {
+        foreach (var chunk in events.Chunk(250))
+        {
+            var rows = string.Join(", ", Enumerable.Range(0, chunk.Length).Select(i =>
+                string.Create(System.Globalization.CultureInfo.InvariantCulture, $"(@p{4 * i}, @p{(4 * i) + 1}, @p{(4 * i) + 2}, 0, @p{(4 * i) + 3})")));
+            await NonQueryAsync(
+                $"INSERT INTO outbox_events (event_id, payload, created_at, attempts, next_attempt_at) VALUES {rows}",
+                ct, [.. chunk.SelectMany(e => new object?[] { e.EventId, e.Payload, e.CreatedAt, e.NextAttemptAt })]);
+        }
+    }
+
     public Task UpdateReputationAsync(int botId, double score, CancellationToken ct) =>
         NonQueryAsync("UPDATE bots SET reputation_score = @p1 WHERE id = @p0", ct, botId, score);
 

@@ -53,9 +53,9 @@ public sealed class PaceService(IDbContextFactory<BotSocietyDb> dbFactory, Contr
         {
             settings.Pace = chosen;
             settings.UpdatedAt = time.GetUtcNow().UtcDateTime;
+            events.Stage(db, SocietyEventTypes.PaceChanged, null, null, "set_pace", new JsonObject { ["from"] = NameOf(before), ["to"] = NameOf(chosen) });
             await db.SaveChangesAsync(cancellationToken);
-            await events.PublishAsync(
-                SocietyEventTypes.PaceChanged, null, null, "set_pace", new JsonObject { ["from"] = NameOf(before), ["to"] = NameOf(chosen) }, cancellationToken);
+            await events.DeliverAsync(cancellationToken);
         }
 
         return WriteResult.Done<PaceView>(View(settings));

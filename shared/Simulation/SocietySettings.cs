@@ -12,6 +12,9 @@ public sealed class SocietySettings
 
     /// <summary>When the pace last changed (or the society was made): <c>updated_at</c> of <c>/api/pace</c>. A tick leaves it.</summary>
     public DateTime UpdatedAt { get; set; }
+
+    /// <summary>Live events given up after every retry failed (<see cref="Realtime.EventOutbox"/>), since the society began.</summary>
+    public long EventsLost { get; set; }
 }
 
 /// <summary>How often bots act. An active bot's mean interval is the pace's; reactive and observer bots wait longer.</summary>

@@ -73,6 +73,9 @@ public sealed partial class TickApplier(
             }
 
             await writer.ReleaseClaimAsync(claim, ct);
+
+            // The events are committed with the rows they announce; the engine sends them after the commit.
+            await writer.InsertOutboxAsync([.. results.Where(r => r.Event is not null).Select(r => EventOutbox.ToRow(r.Event!, now))], ct);
         }
 
         await transaction.CommitAsync(ct);

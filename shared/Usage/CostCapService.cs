@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
@@ -27,8 +28,17 @@ public sealed class CostCapService(IDbContextFactory<BotSocietyDb> dbFactory, Co
     private const string TokenCapField = "daily_token_cap";
     private const string CostCapField = "daily_cost_cap_usd";
     private const string CostsSection = "costs";
+    private const long MinTokenCap = 1;
+    private const double MinCostCapUsd = 0;
     private const double MaxCostCapUsd = 1_000_000;
     private static readonly string[] Fields = [TokenCapField, CostCapField];
+
+    /// <summary>The bounds <see cref="SetAsync"/> checks, by body member (each may also be null); the API document states them (ApiRules).</summary>
+    public static IReadOnlyDictionary<string, FieldRule> Rules { get; } = new Dictionary<string, FieldRule>(StringComparer.Ordinal)
+    {
+        [TokenCapField] = FieldRule.AtLeast(MinTokenCap),
+        [CostCapField] = FieldRule.Between(MinCostCapUsd, MaxCostCapUsd),
+    }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>
     /// Applies a body like <c>{"daily_token_cap": 50000, "daily_cost_cap_usd": null}</c>. Both members are required,
@@ -44,8 +54,8 @@ public sealed class CostCapService(IDbContextFactory<BotSocietyDb> dbFactory, Co
         }
 
         var request = await JsonBody.ReadAsync(body, Fields, cancellationToken);
-        request.TryRequiredNullableInt64(TokenCapField, 1, out var tokenCap);
-        request.TryRequiredNullableDouble(CostCapField, 0, MaxCostCapUsd, out var costCap);
+        request.TryRequiredNullableInt64(TokenCapField, MinTokenCap, out var tokenCap);
+        request.TryRequiredNullableDouble(CostCapField, MinCostCapUsd, MaxCostCapUsd, out var costCap);
         if (!request.IsValid)
         {
             return WriteResult.Invalid<CostCaps>(request.Errors);
@@ -92,10 +102,11 @@ public sealed class CostCapService(IDbContextFactory<BotSocietyDb> dbFactory, Co
             Before = new JsonObject { [CostsSection] = Json(capsBefore) }.ToJsonString(SocietyJson.Options),
             After = new JsonObject { [CostsSection] = Json(capsAfter) }.ToJsonString(SocietyJson.Options),
         });
-        await db.SaveChangesAsync(cancellationToken);
         // A JSON node has one parent, so the event gets nodes of its own.
         var details = new JsonObject { ["fields"] = changed, ["before"] = Json(capsBefore), ["after"] = Json(capsAfter) };
-        await events.PublishAsync(SocietyEventTypes.ConfigUpdated, bot.Id, bot.Name, "set_cost_cap", details, cancellationToken);
+        events.Stage(db, SocietyEventTypes.ConfigUpdated, bot.Id, bot.Name, "set_cost_cap", details);
+        await db.SaveChangesAsync(cancellationToken);
+        await events.DeliverAsync(cancellationToken);
         return WriteResult.Done(capsAfter);
     }
 

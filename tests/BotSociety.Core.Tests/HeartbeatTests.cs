@@ -256,7 +256,7 @@ public sealed class HeartbeatTests
 
     private sealed class ThrowingPublisher : IEventPublisher
     {
-        public Task PublishAsync(IReadOnlyList<SocietyEvent> events, CancellationToken cancellationToken) =>
+        public Task<int> PublishAsync(IReadOnlyList<SocietyEvent> events, CancellationToken cancellationToken) =>
             throw new HttpRequestException("relay is down");
     }
 }

@@ -7,13 +7,13 @@ internal sealed class RecordingPublisher : IEventPublisher
 {
     public List<SocietyEvent> Events { get; } = [];
 
-    public Task PublishAsync(IReadOnlyList<SocietyEvent> events, CancellationToken cancellationToken)
+    public Task<int> PublishAsync(IReadOnlyList<SocietyEvent> events, CancellationToken cancellationToken)
     {
         lock (Events)
         {
             Events.AddRange(events);
         }
 
-        return Task.CompletedTask;
+        return Task.FromResult(events.Count);
     }
 }

@@ -1,8 +1,14 @@
 using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using BotSociety.Core.Bots;
+using BotSociety.Core.Data;
+using BotSociety.Core.Simulation;
 using BotSociety.DevHost.Tests.EndToEnd;
+using BotSociety.Functions.OpenApi;
 using BotSociety.Functions.Tests.Contract;
 using Microsoft.OpenApi;
 
@@ -12,11 +18,16 @@ namespace BotSociety.Functions.Tests;
 /// The OpenAPI document and the code agree: every HTTP function in the worker's own metadata (functions.metadata,
 /// which the Functions host reads) is documented with its route, methods and auth level; the document is valid
 /// OpenAPI; the explorer is served from local files. Responses are checked against it in every end-to-end test
-/// through <see cref="ContractCheckingHandler"/>.
+/// through <see cref="ContractCheckingHandler"/>. Every bound the document states (minimum, maximum, lengths, pattern,
+/// list sizes, choices) comes from the validators' own rules (<see cref="ApiRules"/>), and the server refuses exactly
+/// past it.
 /// </summary>
 public sealed partial class OpenApiTests(PopulatedSociety society) : IClassFixture<PopulatedSociety>
 {
     private static readonly string[] FeatureTags = ["Bots", "Config", "Society", "Stats", "Memory", "Realtime"];
+
+    // The bot whose config the bound probes change (and reset at the end); the other tests here read bot 1.
+    private const int ProbedBot = 6;
 
     [Fact]
     public void EveryHttpFunctionIsDocumentedWithItsRouteMethodsAndAuthLevel()
@@ -33,6 +44,8 @@ public sealed partial class OpenApiTests(PopulatedSociety society) : IClassFixtu
             {
                 Assert.True(documented.TryGetValue($"{name} {method}", out var entry), $"{name} ({method.ToUpperInvariant()} {route}) is not in the document");
                 Assert.Equal("/api/" + RouteConstraint().Replace(route, ""), entry.Path);
+                // Said outright either way: the function key on writes, none (security: []) on anonymous reads.
+                Assert.True(entry.Operation["security"] is JsonArray, $"{name} has no security member");
                 var secured = entry.Operation["security"] is JsonArray { Count: > 0 };
                 Assert.True(secured == (authLevel != "Anonymous"), $"{name}: auth level {authLevel}, but the document says secured={secured}");
                 Assert.Contains(entry.Operation["tags"]![0]!.GetValue<string>(), FeatureTags);
@@ -71,6 +84,19 @@ public sealed partial class OpenApiTests(PopulatedSociety society) : IClassFixtu
         Assert.Contains("application/problem+json", put.Responses!["412"].Content!.Keys);
         Assert.Contains("ETag", put.Responses["200"].Headers!.Keys);
         Assert.Contains(put.Parameters!, p => p.Name == "If-Match" && p.In == ParameterLocation.Header);
+
+        // Relative: the API is where the document was read from.
+        Assert.Equal("/", Assert.Single(read.Document.Servers!).Url);
+
+        // Problem details as the API writes them: errors maps each field to its messages; current_version comes with 412.
+        var problem = society.Contract.Document["components"]!["schemas"]!["ProblemDetails"]!.AsObject();
+        Assert.Equal(["type", "title", "status", "detail"], Strings(problem["required"]));
+        Assert.False(problem["additionalProperties"]!.GetValue<bool>());
+        var errors = problem["properties"]!["errors"]!;
+        Assert.Equal("object", errors["type"]!.GetValue<string>());
+        Assert.Equal("array", errors["additionalProperties"]!["type"]!.GetValue<string>());
+        Assert.Equal("string", errors["additionalProperties"]!["items"]!["type"]!.GetValue<string>());
+        Assert.Equal("integer", problem["properties"]!["current_version"]!["type"]!.GetValue<string>());
     }
 
     [Fact]
@@ -120,6 +146,276 @@ public sealed partial class OpenApiTests(PopulatedSociety society) : IClassFixtu
 
         Assert.NotNull(society.Contract.CheckResponse(operation, 418, "application/json", "{}"));
     }
+
+    [Fact]
+    public async Task TheServedDocumentIsTheOneBuiltFromTheValidatorsRules()
+    {
+        var built = await DocumentAsync(ApiRules.Default);
+        Assert.True(JsonNode.DeepEquals(built, society.Contract.Document), "the served document is not the one ApiRules.Default gives");
+
+        // What the validators enforce, stated: a sample of each kind of rule.
+        var behavior = Schema(society.Contract.Document, "BehaviorSectionPatch", "skepticism");
+        Assert.Equal((0d, 100d), (behavior["minimum"]!.GetValue<double>(), behavior["maximum"]!.GetValue<double>()));
+        Assert.Equal(PersonaVocabulary.CommunicationStyles, Strings(Schema(society.Contract.Document, "PersonalitySectionPatch", "communication_style")["enum"]));
+        Assert.Equal(PersonalityConfigValidator.MaxTextLength, Schema(society.Contract.Document, "PersonalitySectionPatch", "bio")["maxLength"]!.GetValue<int>());
+        var listActivity = Operation(society.Contract.Document, "ListActivity");
+        Assert.Equal(ActivityActions.All, Strings(Parameter(listActivity, "action")["schema"]!["enum"]));
+        Assert.Equal(Paging.MaxLimit, Parameter(listActivity, "limit")["schema"]!["maximum"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task ABoundChangedInTheRulesReachesTheDocumentAndTheValidatorAlike()
+    {
+        // One rule changed, as a change in PersonalityConfigValidator.Rules would change it.
+        var rules = ApiRules.Default.With(typeof(PersonalityConfig), "behavior.skepticism", FieldRule.Between(10, 50));
+        var document = await DocumentAsync(rules);
+        var skepticism = Schema(document, "BehaviorSectionPatch", "skepticism");
+        Assert.Equal((10d, 50d), (skepticism["minimum"]!.GetValue<double>(), skepticism["maximum"]!.GetValue<double>()));
+        Assert.Equal(100, Schema(document, "BehaviorSectionPatch", "shyness")["maximum"]!.GetValue<double>());
+
+        // The validator reads the same table: what the changed document refuses, it refuses, with the new bound.
+        var config = new PersonalityConfig(
+            new PersonalitySection("A bot.", ["curious"], "formal", ["science"], [], null),
+            new BehaviorSection(50, 50, 60, 50, 50, "active"),
+            new ModelSection("offline", "offline-simulator", 0.5, 512));
+        Assert.Empty(PersonalityConfigValidator.Validate(config));
+        var error = Assert.Single(PersonalityConfigValidator.Validate(config, rules: rules.For(typeof(PersonalityConfig))));
+        Assert.Equal(new FieldError("behavior.skepticism", "is 60; it must be between 10 and 50"), error);
+
+        // Query rules reach every operation that reads them: paging's limit, the activity filter's choices.
+        var wider = await DocumentAsync(ApiRules.Default.With(typeof(Paging), "limit", FieldRule.Between(1, 500))
+            .With(typeof(ActivityFilter), "action", FieldRule.Choice([ActivityActions.Reply, ActivityActions.Vote])));
+        var paged = Operations(wider).Where(o => o["parameters"] is JsonArray list && list.Any(p => p!["name"]!.GetValue<string>() == "offset")).ToList();
+        Assert.True(paged.Count >= 8, $"only {paged.Count} paged operations");
+        Assert.All(paged, o => Assert.Equal(500, Parameter(o, "limit")["schema"]!["maximum"]!.GetValue<int>()));
+        Assert.Equal(["reply", "vote"], Strings(Parameter(Operation(wider, "ListActivity"), "action")["schema"]!["enum"]));
+
+        // A rule that names no member or parameter is a mistake the builder will not pass over.
+        Assert.Throws<InvalidOperationException>(() => OpenApiDocumentBuilder.Build(
+            typeof(ApiRules).Assembly, "api", ApiRules.Default.With(typeof(PersonalityConfig), "behavior.boldness", FieldRule.Between(0, 1))));
+    }
+
+    [Fact]
+    public async Task EveryBoundOfTheConfigBodyIsWhereTheServerRefuses()
+    {
+        // Each member of the partial config update with a bound in the served document: the server takes the value at
+        // the bound and refuses, naming the member, the value just past it.
+        var document = society.Contract.Document;
+        var body = Ref(document, Operation(document, "UpdateBotConfig")["requestBody"]!["content"]!["application/json"]!["schema"]!);
+        var probes = 0;
+        try
+        {
+            foreach (var (section, sectionSchema) in body["properties"]!.AsObject())
+            {
+                foreach (var (member, schema) in Ref(document, sectionSchema!)["properties"]!.AsObject())
+                {
+                    foreach (var (value, accepted) in Probes(schema!.AsObject()))
+                    {
+                        probes++;
+                        var json = new JsonObject { [section] = new JsonObject { [member] = value } }.ToJsonString();
+                        var (status, text) = await SendAsync(HttpMethod.Put, $"/api/bots/{ProbedBot}/config", json);
+                        var field = $"{section}.{member}";
+                        if (accepted)
+                        {
+                            // A choice the server may refuse for another reason only: a provider without its key.
+                            Assert.True(status == HttpStatusCode.OK || (status == HttpStatusCode.BadRequest && !text.Contains("must be one of", StringComparison.Ordinal)
+                                && text.Contains("has no key", StringComparison.Ordinal)), $"{json} is within the document, and the server answered {status}: {text}");
+                        }
+                        else
+                        {
+                            Assert.True(status == HttpStatusCode.BadRequest, $"{json} is outside the document, and the server answered {status}: {text}");
+                            var errors = JsonNode.Parse(text)!["errors"]!.AsObject();
+                            Assert.True(errors.Any(e => e.Key == field || e.Key.StartsWith(field + "[", StringComparison.Ordinal)), $"{json} was refused, but not for {field}: {text}");
+                        }
+                    }
+                }
+            }
+        }
+        finally
+        {
+            await SendAsync(HttpMethod.Post, $"/api/bots/{ProbedBot}/config/reset", null);
+        }
+
+        Assert.True(probes >= 60, $"only {probes} probes: the document states fewer bounds than expected");
+    }
+
+    [Fact]
+    public async Task EveryBoundOfAReadsQueryIsWhereTheServerRefuses()
+    {
+        var probes = 0;
+        foreach (var (path, operation) in Operations(society.Contract.Document, "get"))
+        {
+            var target = Regex.Replace(path, @"\{[^}]+\}", "1");
+            foreach (var parameter in (operation["parameters"] as JsonArray ?? []).Select(p => p!.AsObject()).Where(p => p["in"]!.GetValue<string>() == "query"))
+            {
+                var name = parameter["name"]!.GetValue<string>();
+                foreach (var (value, accepted) in Probes(parameter["schema"]!.AsObject()))
+                {
+                    probes++;
+                    var url = $"{target}?{name}={Uri.EscapeDataString(value is JsonValue v && v.TryGetValue<string>(out var text) ? text : value!.ToJsonString())}";
+                    var (status, answer) = await SendAsync(HttpMethod.Get, url, null);
+                    if (accepted)
+                    {
+                        Assert.True(status == HttpStatusCode.OK, $"GET {url} is within the document, and the server answered {status}: {answer}");
+                    }
+                    else
+                    {
+                        Assert.True(status == HttpStatusCode.BadRequest, $"GET {url} is outside the document, and the server answered {status}: {answer}");
+                        Assert.True(JsonNode.Parse(answer)!["errors"]!.AsObject().ContainsKey(name), $"GET {url} was refused, but not for {name}: {answer}");
+                    }
+                }
+            }
+        }
+
+        Assert.True(probes >= 40, $"only {probes} probes: the document states fewer bounds than expected");
+    }
+
+    [Fact]
+    public async Task EveryOperationThatReadsIfMatchDocumentsItAsAHeader()
+    {
+        // A malformed If-Match is a 400 naming the header from every function that reads it, and is ignored by the rest.
+        // Ids no bot has, and bodies missing what they need, so that no request changes anything.
+        var readers = new List<string>();
+        foreach (var (path, method, operation) in OperationsWithMethods(society.Contract.Document))
+        {
+            var target = Regex.Replace(path, @"\{[^}]+\}", "999999");
+            var (status, text) = await SendAsync(new HttpMethod(method.ToUpperInvariant()), target, operation["requestBody"] is null ? null : "{}", ifMatch: "version-3");
+            var refusedForIfMatch = status == HttpStatusCode.BadRequest && JsonNode.Parse(text)!["errors"]!.AsObject().ContainsKey("If-Match");
+            var documented = (operation["parameters"] as JsonArray ?? []).Any(p => p!["name"]!.GetValue<string>() == "If-Match" && p["in"]!.GetValue<string>() == "header");
+            Assert.True(refusedForIfMatch == documented, $"{method.ToUpperInvariant()} {path}: reads If-Match {refusedForIfMatch}, documents it {documented}");
+            if (documented)
+            {
+                readers.Add(operation["operationId"]!.GetValue<string>());
+            }
+        }
+
+        Assert.Equal<IEnumerable<string>>(["ResetBotConfig", "UpdateBotConfig"], readers.Order());
+    }
+
+    /// <summary>
+    /// Values at each bound of a schema (accepted) and just past it (refused): range, lengths, blank text, list sizes and
+    /// item rules, choices and a value outside them.
+    /// </summary>
+    private static IEnumerable<(JsonNode? Value, bool Accepted)> Probes(JsonObject schema)
+    {
+        var types = schema["type"] is JsonArray many ? Strings(many) : [schema["type"]?.GetValue<string>() ?? ""];
+        var step = types.Contains("integer") ? 1 : 0.01;
+        JsonNode Number(double value) => types.Contains("integer") ? JsonValue.Create((long)value) : JsonValue.Create(value);
+        if (schema["minimum"] is { } minimum)
+        {
+            yield return (Number(minimum.GetValue<double>()), true);
+            yield return (Number(minimum.GetValue<double>() - step), false);
+        }
+
+        if (schema["maximum"] is { } maximum)
+        {
+            yield return (Number(maximum.GetValue<double>()), true);
+            yield return (Number(maximum.GetValue<double>() + step), false);
+        }
+
+        if (schema["enum"] is JsonArray choices)
+        {
+            foreach (var choice in choices)
+            {
+                yield return (choice!.DeepClone(), true);
+            }
+
+            yield return ("not-one-of-them", false);
+        }
+
+        if (types.Contains("string"))
+        {
+            foreach (var probe in TextProbes(schema))
+            {
+                yield return probe;
+            }
+        }
+
+        if (types.Contains("array") && schema["items"] is JsonObject items)
+        {
+            var valid = TextProbes(items).Where(p => p.Accepted).Select(p => p.Value).FirstOrDefault() ?? "item";
+            if (schema["maxItems"] is { } maxItems)
+            {
+                yield return (new JsonArray([.. Enumerable.Range(0, maxItems.GetValue<int>()).Select(_ => valid.DeepClone())]), true);
+                yield return (new JsonArray([.. Enumerable.Range(0, maxItems.GetValue<int>() + 1).Select(_ => valid.DeepClone())]), false);
+            }
+
+            if (schema["minItems"] is { } minItems && minItems.GetValue<int>() > 0)
+            {
+                yield return (new JsonArray([.. Enumerable.Range(0, minItems.GetValue<int>() - 1).Select(_ => valid.DeepClone())]), false);
+            }
+
+            foreach (var (item, accepted) in TextProbes(items))
+            {
+                yield return (new JsonArray(item), accepted);
+            }
+        }
+    }
+
+    private static IEnumerable<(JsonNode? Value, bool Accepted)> TextProbes(JsonObject schema)
+    {
+        if (schema["maxLength"] is { } maxLength)
+        {
+            yield return (new string('x', maxLength.GetValue<int>()), true);
+            yield return (new string('x', maxLength.GetValue<int>() + 1), false);
+        }
+
+        if (schema["minLength"] is { } minLength && minLength.GetValue<int>() > 0)
+        {
+            yield return (new string('x', minLength.GetValue<int>() - 1), false);
+        }
+
+        if (schema["pattern"]?.GetValue<string>() == @"\S")
+        {
+            yield return ("   ", false);
+        }
+    }
+
+    private async Task<(HttpStatusCode Status, string Text)> SendAsync(HttpMethod method, string path, string? json, string? ifMatch = null)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, Encoding.UTF8);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        }
+
+        if (ifMatch is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        }
+
+        using var response = await society.Http.SendAsync(request);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>The document <see cref="OpenApiDocumentBuilder"/> makes from <paramref name="rules"/>, as the worker would serve it.</summary>
+    private static async Task<JsonObject> DocumentAsync(ApiRules rules) =>
+        JsonNode.Parse(await OpenApiDocumentBuilder.SerializeAsync(OpenApiDocumentBuilder.Build(typeof(ApiRules).Assembly, "api", rules)))!.AsObject();
+
+    private static JsonObject Schema(JsonObject document, string component, string property) =>
+        document["components"]!["schemas"]![component]!["properties"]![property]!.AsObject();
+
+    private static JsonObject Ref(JsonObject document, JsonNode schema) =>
+        schema["$ref"] is { } reference
+            ? document["components"]!["schemas"]![reference.GetValue<string>()["#/components/schemas/".Length..]]!.AsObject()
+            : schema.AsObject();
+
+    private static IEnumerable<(string Path, string Method, JsonObject Operation)> OperationsWithMethods(JsonObject document) =>
+        document["paths"]!.AsObject().SelectMany(p => p.Value!.AsObject().Select(o => (p.Key, o.Key, o.Value!.AsObject())));
+
+    private static IEnumerable<JsonObject> Operations(JsonObject document) => OperationsWithMethods(document).Select(o => o.Operation);
+
+    private static IEnumerable<(string Path, JsonObject Operation)> Operations(JsonObject document, string method) =>
+        OperationsWithMethods(document).Where(o => o.Method == method).Select(o => (o.Path, o.Operation));
+
+    private static JsonObject Operation(JsonObject document, string operationId) =>
+        Operations(document).Single(o => o["operationId"]!.GetValue<string>() == operationId);
+
+    private static JsonObject Parameter(JsonObject operation, string name) =>
+        operation["parameters"]!.AsArray().Single(p => p!["name"]!.GetValue<string>() == name)!.AsObject();
+
+    private static List<string> Strings(JsonNode? array) => [.. array!.AsArray().Select(n => n!.GetValue<string>())];
 
     private static List<(string Name, string Route, IReadOnlyList<string> Methods, string AuthLevel)> HttpFunctions()
     {

@@ -111,3 +111,15 @@ internal sealed class SocietySettingsConfiguration : IEntityTypeConfiguration<So
         builder.Property(s => s.Pace).HasMaxLength(16);
     }
 }
+
+internal sealed class OutboxEventConfiguration : IEntityTypeConfiguration<Realtime.OutboxEvent>
+{
+    public void Configure(EntityTypeBuilder<Realtime.OutboxEvent> builder)
+    {
+        builder.ToTable("outbox_events");
+        builder.Property(e => e.EventId).HasMaxLength(64);
+
+        // A drain takes the due events in the order they were written.
+        builder.HasIndex(e => new { e.NextAttemptAt, e.Id });
+    }
+}

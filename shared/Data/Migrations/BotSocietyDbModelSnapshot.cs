@@ -313,6 +313,43 @@ namespace BotSociety.Core.Data.Migrations
                     b.ToTable("warm_memories", (string)null);
                 });
 
+            modelBuilder.Entity("BotSociety.Core.Realtime.OutboxEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("EventId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event_id");
+
+                    b.Property<DateTime>("NextAttemptAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payload");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NextAttemptAt", "Id");
+
+                    b.ToTable("outbox_events", (string)null);
+                });
+
             modelBuilder.Entity("BotSociety.Core.Reputation.RelationshipEvent", b =>
                 {
                     b.Property<long>("Id")
@@ -516,6 +553,10 @@ namespace BotSociety.Core.Data.Migrations
                     b.Property<int>("Id")
                         .HasColumnType("INTEGER")
                         .HasColumnName("id");
+
+                    b.Property<long>("EventsLost")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("events_lost");
 
                     b.Property<string>("Pace")
                         .IsRequired()

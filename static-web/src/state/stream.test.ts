@@ -269,6 +269,27 @@ describe('the stream owner', () => {
     stream.dispose();
   });
 
+  it('drops an event delivered again, even after it left the feed', async () => {
+    transport.up = true;
+    const stream = createStreamModel({ transport, fetchActivity: api.fetch, maxItems: 2 });
+    stream.start();
+    await vi.advanceTimersByTimeAsync(0);
+    const heard: string[] = [];
+    stream.subscribe((added) => heard.push(...added.map((i) => i.key)));
+
+    const first = eventOf(api.add(T0 + 100));
+    transport.send(first);
+    transport.send(first);
+    transport.send(eventOf(api.add(T0 + 200)));
+    transport.send(eventOf(api.add(T0 + 300)));
+    // The first event is out of the two-item feed now; the outbox sending it once more must not bring it back.
+    transport.send(first);
+
+    expect(heard).toEqual(['evt-1', 'evt-2', 'evt-3']);
+    expect(stream.items.value.map((i) => i.key)).toEqual(['evt-3', 'evt-2']);
+    stream.dispose();
+  });
+
   it('stops every timer when disposed', async () => {
     transport.unavailable = true;
     const stream = start();

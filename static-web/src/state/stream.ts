@@ -46,6 +46,8 @@ const PAGE = 100;
 /** A gap longer than this many pages is not worth replaying row by row; the feed keeps the newest anyway. */
 const MAX_GAP_PAGES = 5;
 const SINCE_MARGIN_MS = 60_000;
+/** Event ids remembered to drop a second delivery: the server's outbox may send an event again after a crash. */
+const SEEN_EVENT_IDS = 5_000;
 
 /** Delay before reconnect attempt n (0-based): 1, 2, 4, 8, 16, then 30 s for every later attempt. */
 export function backoffDelay(attempt: number): number {
@@ -77,6 +79,8 @@ export function createStreamModel(options: StreamOptions) {
   const resyncs = signal(0);
 
   const listeners = new Set<(added: FeedItem[]) => void>();
+  // The ids of the newest events heard live, oldest first: a repeat is dropped even after it left the feed's window.
+  const seenEventIds = new Set<string>();
   let connection: TransportConnection | null = null;
   let generation = 0;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -183,7 +187,9 @@ export function createStreamModel(options: StreamOptions) {
     try {
       const opened = await options.transport.open({
         onEvent(event) {
-          if (mine !== generation || disposed) return;
+          if (mine !== generation || disposed || seenEventIds.has(event.id)) return;
+          seenEventIds.add(event.id);
+          if (seenEventIds.size > SEEN_EVENT_IDS) seenEventIds.delete(seenEventIds.values().next().value!);
           add([fromEvent(event)]);
         },
         onClose(reason) {
