@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 
 namespace BotSociety.Functions.Tests;
@@ -259,23 +258,8 @@ public sealed class ConfigApiTests(PopulatedSociety society) : IClassFixture<Pop
         Assert.Equal(0, history.RootElement.GetProperty("total").GetInt32());
     }
 
-    private async Task<(HttpResponseMessage Response, string Text)> SendAsync(HttpMethod method, string path, string? json, string? ifMatch = null)
-    {
-        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
-        if (json is not null)
-        {
-            request.Content = new StringContent(json, Encoding.UTF8);
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        }
-
-        if (ifMatch is not null)
-        {
-            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
-        }
-
-        var response = await society.Http.SendAsync(request);
-        return (response, await response.Content.ReadAsStringAsync());
-    }
+    private Task<(HttpResponseMessage Response, string Text)> SendAsync(HttpMethod method, string path, string? json, string? ifMatch = null) =>
+        society.SendAsync(method, path, json, ifMatch);
 
     private async Task<JsonDocument> SendJsonAsync(HttpMethod method, string path, string? json, HttpStatusCode status, string? ifMatch = null)
     {

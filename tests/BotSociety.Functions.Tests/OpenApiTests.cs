@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -373,20 +371,11 @@ public sealed partial class OpenApiTests(PopulatedSociety society) : IClassFixtu
 
     private async Task<(HttpStatusCode Status, string Text)> SendAsync(HttpMethod method, string path, string? json, string? ifMatch = null)
     {
-        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
-        if (json is not null)
+        var (response, text) = await society.SendAsync(method, path, json, ifMatch);
+        using (response)
         {
-            request.Content = new StringContent(json, Encoding.UTF8);
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            return (response.StatusCode, text);
         }
-
-        if (ifMatch is not null)
-        {
-            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
-        }
-
-        using var response = await society.Http.SendAsync(request);
-        return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
     /// <summary>The document <see cref="OpenApiDocumentBuilder"/> makes from <paramref name="rules"/>, as the worker would serve it.</summary>

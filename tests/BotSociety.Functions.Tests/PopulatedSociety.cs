@@ -84,6 +84,25 @@ public sealed class PopulatedSociety : IAsyncLifetime, IDisposable
         return problem;
     }
 
+    /// <summary>Sends a request with an optional JSON body and <c>If-Match</c>; returns the response and its text.</summary>
+    public async Task<(HttpResponseMessage Response, string Text)> SendAsync(HttpMethod method, string path, string? json, string? ifMatch = null)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, System.Text.Encoding.UTF8);
+            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        }
+
+        if (ifMatch is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        }
+
+        var response = await Http.SendAsync(request);
+        return (response, await response.Content.ReadAsStringAsync());
+    }
+
     /// <summary>Every activity row, newest first, optionally filtered by a query string.</summary>
     public async Task<List<JsonElement>> ActivityAsync(string query = "")
     {
