@@ -153,22 +153,35 @@ public sealed partial class OutboxDrainService(EventOutbox outbox, TimeProvider 
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var failing = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 await outbox.DrainAsync(stoppingToken);
+                if (failing)
+                {
+                    failing = false;
+                    LogDrainBack();
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // A database fault passes; the events wait in their rows.
-                LogDrainFailed(ex);
+                // A database fault passes; the events wait in their rows. Logged once a streak, not every 2 s.
+                if (!failing)
+                {
+                    failing = true;
+                    LogDrainFailed(ex);
+                }
             }
 
             await Task.Delay(Period, time, stoppingToken);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Sending the live events that wait in the outbox failed; trying again shortly")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sending the live events that wait in the outbox failed; trying again every 2 s, logged again once it works")]
     private partial void LogDrainFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The outbox's live events are being sent again")]
+    private partial void LogDrainBack();
 }
