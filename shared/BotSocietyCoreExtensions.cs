@@ -170,7 +170,7 @@ public static class BotSocietyCoreExtensions
 
     /// <summary>
     /// Events go through the outbox (written with their rows, sent after the commit and at start) to Web PubSub (or
-    /// our relay) when a connection string is set, else to the log. The HTTP pipeline times out each call and retries
+    /// our relay) when a connection string is set; without one there is no live stream and nothing is kept. The HTTP pipeline times out each call and retries
     /// a failed one twice; the publisher bounds the whole batch, and the outbox tries what it could not send again.
     /// </summary>
     private static void AddEventPublisher(IHostApplicationBuilder builder)
@@ -182,7 +182,7 @@ public static class BotSocietyCoreExtensions
         services.AddHostedService<OutboxDrainService>();
         if (string.IsNullOrWhiteSpace(builder.Configuration[$"{RealtimeOptions.SectionName}:{nameof(RealtimeOptions.ConnectionString)}"]))
         {
-            services.TryAddSingleton<IEventPublisher, LoggingEventPublisher>();
+            services.TryAddSingleton<IEventPublisher, NoLiveStreamPublisher>();
             return;
         }
 

@@ -27,6 +27,9 @@ public sealed partial class EventOutbox(
     // One drain at a time in this process; instances sharing a database take disjoint rows (SKIP LOCKED and the hold).
     private readonly SemaphoreSlim gate = new(1, 1);
 
+    /// <summary>Whether events are kept and sent: not while no live stream is configured (<see cref="NoLiveStreamPublisher"/>).</summary>
+    public bool IsActive => publisher is not NoLiveStreamPublisher;
+
     /// <summary>The row that carries <paramref name="societyEvent"/>, due at once.</summary>
     public static OutboxEvent ToRow(SocietyEvent societyEvent, DateTime now) => new()
     {
@@ -37,7 +40,13 @@ public sealed partial class EventOutbox(
     };
 
     /// <summary>Stages an event in <paramref name="db"/>'s unit of work: it is written by the caller's next SaveChanges.</summary>
-    public void Stage(BotSocietyDb db, SocietyEvent societyEvent) => db.OutboxEvents.Add(ToRow(societyEvent, time.GetUtcNow().UtcDateTime));
+    public void Stage(BotSocietyDb db, SocietyEvent societyEvent)
+    {
+        if (IsActive)
+        {
+            db.OutboxEvents.Add(ToRow(societyEvent, time.GetUtcNow().UtcDateTime));
+        }
+    }
 
     /// <summary>
     /// Sends every due event in the order written, batch by batch, and stops at the first batch the publisher could not
@@ -46,6 +55,11 @@ public sealed partial class EventOutbox(
     /// </summary>
     public async Task DrainAsync(CancellationToken cancellationToken)
     {
+        if (!IsActive)
+        {
+            return;
+        }
+
         await gate.WaitAsync(cancellationToken);
         try
         {
@@ -153,6 +167,11 @@ public sealed partial class OutboxDrainService(EventOutbox outbox, TimeProvider 
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!outbox.IsActive)
+        {
+            return;
+        }
+
         var failing = false;
         while (!stoppingToken.IsCancellationRequested)
         {

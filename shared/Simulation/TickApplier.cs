@@ -28,7 +28,7 @@ public sealed record AppliedHeartbeat(int BotId, string Action, bool Succeeded, 
 /// returned only for what was committed.
 /// </summary>
 public sealed partial class TickApplier(
-    ISearchProvider search, SqlDialect dialect, SocietyInstance instance, IOptions<MemoryOptions> memoryOptions, ILogger<TickApplier> logger)
+    ISearchProvider search, SqlDialect dialect, SocietyInstance instance, EventOutbox outbox, IOptions<MemoryOptions> memoryOptions, ILogger<TickApplier> logger)
 {
     public const int MaxTitleLength = 200;
     public const int MaxBodyLength = 2000;
@@ -75,7 +75,10 @@ public sealed partial class TickApplier(
             await writer.ReleaseClaimAsync(claim, ct);
 
             // The events are committed with the rows they announce; the engine sends them after the commit.
-            await writer.InsertOutboxAsync([.. results.Where(r => r.Event is not null).Select(r => EventOutbox.ToRow(r.Event!, now))], ct);
+            if (outbox.IsActive)
+            {
+                await writer.InsertOutboxAsync([.. results.Where(r => r.Event is not null).Select(r => EventOutbox.ToRow(r.Event!, now))], ct);
+            }
         }
 
         await transaction.CommitAsync(ct);
