@@ -426,22 +426,24 @@ public sealed partial class ScaleOutRun : IAsyncLifetime, IDisposable
 
             if (batches >= 2 || trying.Elapsed > TimeSpan.FromSeconds(30))
             {
-                // With the survivor stopped, a message in the queue but not visible is one the holder is running (one at
-                // a time): killed then, the holder dies holding that batch's claims and those of the batches still
-                // queued. A peek taken as the baseline raced the holder, which may have run the whole tick before it
-                // (the kill then found no claims), so the queue's count of all its messages is compared with the visible.
+                // With the survivor stopped, a message that leaves the visible queue from now on is one the holder took
+                // (it runs one at a time): killed then, the holder dies holding that batch's claims and those of the
+                // batches still queued. What was invisible before this point may be the survivor's (taken just before
+                // it stopped), so only a drop below this baseline counts. A tick that ends before the holder takes one
+                // more is let go, and the next tick is tried.
+                var baseline = (await queue.PeekMessagesAsync(32)).Value.Length;
                 var taking = Stopwatch.StartNew();
-                while (batches > 0 && taking.Elapsed < TimeSpan.FromSeconds(3))
+                var took = false;
+                while (batches > 0 && baseline > 0 && taking.Elapsed < TimeSpan.FromSeconds(3))
                 {
-                    var all = (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount;
-                    var visible = (await queue.PeekMessagesAsync(32)).Value.Length;
-                    if (all > visible || all == 0)
+                    if ((await queue.PeekMessagesAsync(32)).Value.Length < baseline)
                     {
+                        took = true;
                         break;
                     }
                 }
 
-                if (batches == 0 || (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount > 0 || trying.Elapsed > TimeSpan.FromSeconds(30))
+                if (took || batches == 0 || trying.Elapsed > TimeSpan.FromSeconds(30))
                 {
                     BatchesOfTheTickBeforeTheKill = batches;
                     holder.KillHard();
