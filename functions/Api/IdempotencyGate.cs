@@ -114,7 +114,7 @@ internal sealed class IdempotencyGate(IdempotencyKeys keys) : IFunctionsWorkerMi
 
     private static ProblemHttpResult Refusal(int status, string title, string message, string type) =>
         TypedResults.Problem(title: title, detail: $"{IdempotencyKeys.Header} {message}.", statusCode: status, type: type,
-            extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [IdempotencyKeys.Header] = [message] } });
+            extensions: new Dictionary<string, object?> { [ApiResults.ErrorsMember] = new Dictionary<string, string[]> { [IdempotencyKeys.Header] = [message] } });
 
     /// <summary>Writes to the client and to a copy.</summary>
     private sealed class TeeStream(Stream client, Stream copy) : Stream

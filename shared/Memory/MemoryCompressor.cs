@@ -180,15 +180,7 @@ public sealed partial class MemoryCompressor(
         await transaction.CommitAsync(ct);
         LogCompressed(bot.Id, rows.Count, pruned);
 
-        try
-        {
-            await outbox.DrainAsync(ct);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            LogPublishFailed(ex, activity.EventId);
-        }
-
+        await outbox.SendAfterCommitAsync(ct);
         return true;
     }
 
@@ -234,7 +226,4 @@ public sealed partial class MemoryCompressor(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Bot {BotId}: {Count} activities compressed into a summary, {Pruned} warm memories pruned")]
     private partial void LogCompressed(int botId, int count, int pruned);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing memory_compressed event {EventId} failed; the summary is saved")]
-    private partial void LogPublishFailed(Exception exception, string eventId);
 }

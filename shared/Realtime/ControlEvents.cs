@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using BotSociety.Core.Data;
-using Microsoft.Extensions.Logging;
 
 namespace BotSociety.Core.Realtime;
 
@@ -9,7 +8,7 @@ namespace BotSociety.Core.Realtime;
 /// stages its event in its own unit of work (<see cref="Stage"/>), so the event is committed with the change, then
 /// calls <see cref="DeliverAsync"/> after its commit.
 /// </summary>
-public sealed partial class ControlEvents(EventOutbox outbox, TimeProvider time, ILogger<ControlEvents> logger)
+public sealed class ControlEvents(EventOutbox outbox, TimeProvider time)
 {
     public void Stage(BotSocietyDb db, string type, int? botId, string? botName, string? action, JsonObject details)
     {
@@ -18,19 +17,5 @@ public sealed partial class ControlEvents(EventOutbox outbox, TimeProvider time,
     }
 
     /// <summary>Sends what the commit staged; a failure leaves it in the outbox, which sends it later.</summary>
-    public async Task DeliverAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await outbox.DrainAsync(cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // The change and its event are committed; the outbox's own drain sends the event.
-            LogDeliverFailed(ex);
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Sending the events of an operator's change failed; they wait in the outbox")]
-    private partial void LogDeliverFailed(Exception exception);
+    public Task DeliverAsync(CancellationToken cancellationToken) => outbox.SendAfterCommitAsync(cancellationToken);
 }

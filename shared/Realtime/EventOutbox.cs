@@ -87,6 +87,22 @@ public sealed partial class EventOutbox(
     }
 
     /// <summary>
+    /// <see cref="DrainAsync"/> after a write's commit: a failure is logged, never thrown, since the write is done and
+    /// its events wait in the outbox for <see cref="OutboxDrainService"/>.
+    /// </summary>
+    public async Task SendAfterCommitAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await DrainAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogSendFailed(ex);
+        }
+    }
+
+    /// <summary>
     /// The next due rows, oldest first, held for one publish's deadline plus a margin so that no other drain takes them
     /// meanwhile; a drain that dies leaves them to be taken again once the hold ends.
     /// </summary>
@@ -152,6 +168,9 @@ public sealed partial class EventOutbox(
     }
 
     public void Dispose() => gate.Dispose();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sending the events of a commit failed; they are saved with it and wait in the outbox")]
+    private partial void LogSendFailed(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing {Count} live events from {EventId} failed; they wait in the outbox for another try")]
     private partial void LogPublishFailed(Exception exception, int count, string eventId);

@@ -296,7 +296,7 @@ public sealed partial class HeartbeatEngine(
                 plan?.ModelTime ?? TimeSpan.Zero));
         }
 
-        await SendEventsAsync(ct);
+        await outbox.SendAfterCommitAsync(ct);
         await PauseRefusedProvidersAsync(plans, ct);
 
         var acted = applied.Count(a => a.Succeeded);
@@ -341,20 +341,6 @@ public sealed partial class HeartbeatEngine(
         }
     }
 
-    /// <summary>The tick's events, committed in its outbox, sent in due order; the publisher bounds how long that takes.</summary>
-    private async Task SendEventsAsync(CancellationToken ct)
-    {
-        try
-        {
-            await outbox.DrainAsync(ct);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // The events wait in the outbox; its own drain sends them when the fault has passed.
-            LogPublishFailed(ex);
-        }
-    }
-
     public void Dispose() => gate.Dispose();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Tick {Tick}: {Due} due, {Acted} acted, {Failed} failed, {Capped} capped")]
@@ -383,7 +369,4 @@ public sealed partial class HeartbeatEngine(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The bots of provider {Provider} could not be paused after it refused its key")]
     private partial void LogPauseFailed(Exception exception, string provider);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Sending the tick's events failed; they are saved with its activity and wait in the outbox")]
-    private partial void LogPublishFailed(Exception exception);
 }

@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using System.Globalization;
+using BotSociety.DevHost.Tests.EndToEnd;
+
+namespace BotSociety.ScaleOut.Tests;
+
+/// <summary>The kill: the lease holder dies in the middle of a tick, with the survivor frozen meanwhile.</summary>
+public sealed partial class ScaleOutRun
+{
+    /// <summary>
+    /// Kills the holder in the middle of a tick: right after one of its ticks queued two batches or more, as soon as it
+    /// has taken one of them from the queue, so it dies running that batch with the claims of the whole tick
+    /// outstanding. The survivor is frozen (SIGSTOP) from just before that tick until after the kill, for the holder
+    /// to be the one that takes the batch: otherwise which devhost takes it first is a race. Returns a stopwatch started
+    /// at the kill, with the survivor still frozen (<see cref="ResumeAsync"/>).
+    /// </summary>
+    private async Task<Stopwatch> KillMidTickAsync(DevHostProcess holder, DevHostProcess survivor)
+    {
+        KilledWorkerPid = holder.LatestWorkerPid();
+        var queue = azurite.Queues.GetQueueClient("heartbeats");
+        var trying = Stopwatch.StartNew();
+        while (true)
+        {
+            // Right after one of the holder's ticks, so the next is at most a period away when the survivor stops.
+            var executed = holder.CountLines(DispatchExecuted);
+            await WaitBrieflyAsync(() => holder.CountLines(DispatchExecuted) > executed, TimeSpan.FromSeconds(10));
+            executed = holder.CountLines(DispatchExecuted);
+            var ticks = holder.CountLines(DispatchedLine);
+            await SignalAsync(survivor, "STOP");
+            frozen = survivor;
+
+            // devhost writes a timer's queue outputs before it logs the run as executed; a tick that finds nobody due
+            // logs no line of its own.
+            var batches = 0;
+            if (await WaitBrieflyAsync(() => holder.CountLines(DispatchExecuted) > executed, TimeSpan.FromSeconds(5))
+                && holder.CountLines(DispatchedLine) > ticks
+                && Dispatched().Match(holder.Output.Split('\n').Last(l => l.Contains(DispatchedLine, StringComparison.Ordinal))) is { Success: true } match)
+            {
+                batches = int.Parse(match.Groups["batches"].Value, CultureInfo.InvariantCulture);
+            }
+
+            if (batches >= 2 || trying.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                // With the survivor stopped, a message that leaves the visible queue from now on is one the holder took
+                // (it runs one at a time): killed then, the holder dies holding that batch's claims and those of the
+                // batches still queued. What was invisible before this point may be the survivor's (taken just before
+                // it stopped), so only a drop below this baseline counts. A tick that ends before the holder takes one
+                // more is let go, and the next tick is tried.
+                var baseline = (await queue.PeekMessagesAsync(32)).Value.Length;
+                var taking = Stopwatch.StartNew();
+                var took = false;
+                while (batches > 0 && baseline > 0 && taking.Elapsed < TimeSpan.FromSeconds(3))
+                {
+                    if ((await queue.PeekMessagesAsync(32)).Value.Length < baseline)
+                    {
+                        took = true;
+                        break;
+                    }
+                }
+
+                if (took || batches == 0 || trying.Elapsed > TimeSpan.FromSeconds(30))
+                {
+                    BatchesOfTheTickBeforeTheKill = batches;
+                    holder.KillHard();
+                    return Stopwatch.StartNew();
+                }
+            }
+
+            await ResumeAsync();
+        }
+    }
+
+    /// <summary>Lets the frozen survivor run again (SIGCONT).</summary>
+    private async Task ResumeAsync()
+    {
+        if (frozen is { } devHost)
+        {
+            frozen = null;
+            await SignalAsync(devHost, "CONT");
+        }
+    }
+
+    private static async Task SignalAsync(DevHostProcess devHost, string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", devHost.Pid.ToString(CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+    }
+
+    private async Task WaitForTimerAsync(DevHostProcess survivor, int heldBefore, Stopwatch kill)
+    {
+        if (await WaitAsync(() => Task.FromResult(survivor.CountLines(HoldsLease) > heldBefore), TimerTakeoverBound + TimeSpan.FromSeconds(30)))
+        {
+            TimerTakeoverTime = kill.Elapsed;
+        }
+    }
+}
