@@ -38,7 +38,7 @@ internal sealed class ConfigFunctions(BotConfigService configs)
             return problem;
         }
 
-        return ApiResults.From(request, await configs.UpdateAsync(id, request.Body, version, cancellationToken));
+        return ApiResults.From(request, await configs.UpdateAsync(id, request.Body, version, cancellationToken, OperatorActor.Of(request)));
     }
 
     [Function("ResetBotConfig")]
@@ -55,7 +55,7 @@ internal sealed class ConfigFunctions(BotConfigService configs)
             return problem;
         }
 
-        return ApiResults.From(request, await configs.ResetAsync(id, version, cancellationToken));
+        return ApiResults.From(request, await configs.ResetAsync(id, version, cancellationToken, OperatorActor.Of(request)));
     }
 
     [Function("GetBotConfigHistory")]

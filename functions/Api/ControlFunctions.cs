@@ -15,14 +15,14 @@ internal sealed class ControlFunctions(BotControl control, PaceService pace, Cos
     [ApiResponse(200, "The bot, now paused.", Body = typeof(BotSummary))]
     public Task<IResult> PauseBotAsync(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "bots/{bot_id}/pause")] HttpRequest request, string bot_id, CancellationToken cancellationToken) =>
-        ApiResults.ForBotAsync(bot_id, id => control.PauseAsync(id, cancellationToken));
+        ApiResults.ForBotAsync(bot_id, id => control.PauseAsync(id, cancellationToken, OperatorActor.Of(request)));
 
     [Function("ResumeBot")]
     [ApiOperation("Bots", "Resumes a paused bot. Publishes bot_resumed.")]
     [ApiResponse(200, "The bot, now active (or capped, if it is over a cap).", Body = typeof(BotSummary))]
     public Task<IResult> ResumeBotAsync(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "bots/{bot_id}/resume")] HttpRequest request, string bot_id, CancellationToken cancellationToken) =>
-        ApiResults.ForBotAsync(bot_id, id => control.ResumeAsync(id, cancellationToken));
+        ApiResults.ForBotAsync(bot_id, id => control.ResumeAsync(id, cancellationToken, OperatorActor.Of(request)));
 
     [Function("GetPace")]
     [ApiOperation("Society", "The society's pace and every pace to choose from.")]
@@ -35,7 +35,7 @@ internal sealed class ControlFunctions(BotControl control, PaceService pace, Cos
     [ApiBody(typeof(PaceRequest), "The new pace.")]
     [ApiResponse(200, "The pace, changed.", Body = typeof(PaceView))]
     public async Task<IResult> SetPaceAsync([HttpTrigger(AuthorizationLevel.Function, "put", Route = "pace")] HttpRequest request, CancellationToken cancellationToken) =>
-        ApiResults.From(await pace.SetAsync(request.Body, cancellationToken), "The society has no settings.");
+        ApiResults.From(await pace.SetAsync(request.Body, cancellationToken, OperatorActor.Of(request)), "The society has no settings.");
 
     [Function("SetCostCap")]
     [ApiOperation("Config", "Sets a bot's daily token and cost caps; null resets a cap to the global default. Recorded in the config history (kind cost_cap). Publishes config_updated.")]
@@ -49,6 +49,6 @@ internal sealed class ControlFunctions(BotControl control, PaceService pace, Cos
             return problem;
         }
 
-        return ApiResults.From(await caps.SetAsync(id, request.Body, cancellationToken), $"There is no bot {id}.");
+        return ApiResults.From(await caps.SetAsync(id, request.Body, cancellationToken, OperatorActor.Of(request)), $"There is no bot {id}.");
     }
 }

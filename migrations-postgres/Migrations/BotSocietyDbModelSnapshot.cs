@@ -22,6 +22,166 @@ namespace BotSociety.Migrations.Postgres.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("BotSociety.Core.Alerts.AlertDelivery", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long?>("ActivityId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("activity_id");
+
+                    b.Property<int>("AlertId")
+                        .HasColumnType("integer")
+                        .HasColumnName("alert_id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("body");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("error");
+
+                    b.Property<DateTime?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<int?>("StatusCode")
+                        .HasColumnType("integer")
+                        .HasColumnName("status_code");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Status");
+
+                    b.HasIndex("AlertId", "CreatedAt");
+
+                    b.ToTable("alert_deliveries", (string)null);
+                });
+
+            modelBuilder.Entity("BotSociety.Core.Alerts.AlertEpisode", b =>
+                {
+                    b.Property<int>("AlertId")
+                        .HasColumnType("integer")
+                        .HasColumnName("alert_id");
+
+                    b.Property<int>("BotId")
+                        .HasColumnType("integer")
+                        .HasColumnName("bot_id");
+
+                    b.Property<long?>("ActivityId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("activity_id");
+
+                    b.Property<double?>("Baseline")
+                        .HasColumnType("double precision")
+                        .HasColumnName("baseline");
+
+                    b.Property<DateTime?>("ClearedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cleared_at");
+
+                    b.Property<DateTime?>("FiredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("fired_at");
+
+                    b.Property<bool>("Firing")
+                        .HasColumnType("boolean")
+                        .HasColumnName("firing");
+
+                    b.Property<string>("Message")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("message");
+
+                    b.HasKey("AlertId", "BotId");
+
+                    b.HasIndex("Firing");
+
+                    b.ToTable("alert_episodes", (string)null);
+                });
+
+            modelBuilder.Entity("BotSociety.Core.Alerts.AlertRule", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int?>("BotId")
+                        .HasColumnType("integer")
+                        .HasColumnName("bot_id");
+
+                    b.Property<int?>("Count")
+                        .HasColumnType("integer")
+                        .HasColumnName("count");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<double?>("Percent")
+                        .HasColumnType("double precision")
+                        .HasColumnName("percent");
+
+                    b.Property<double?>("Points")
+                        .HasColumnType("double precision")
+                        .HasColumnName("points");
+
+                    b.Property<string>("Secret")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("secret");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("WebhookUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("webhook_url");
+
+                    b.Property<int?>("WindowMinutes")
+                        .HasColumnType("integer")
+                        .HasColumnName("window_minutes");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BotId");
+
+                    b.ToTable("alert_rules", (string)null);
+                });
+
             modelBuilder.Entity("BotSociety.Core.Bots.Bot", b =>
                 {
                     b.Property<int>("Id")
@@ -60,6 +220,14 @@ namespace BotSociety.Migrations.Postgres.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("daily_token_cap");
 
+                    b.Property<int>("FailedHeartbeats")
+                        .HasColumnType("integer")
+                        .HasColumnName("failed_heartbeats");
+
+                    b.Property<DateTime?>("FailingSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("failing_since");
+
                     b.Property<long>("HeartbeatCount")
                         .HasColumnType("bigint")
                         .HasColumnName("heartbeat_count");
@@ -67,6 +235,10 @@ namespace BotSociety.Migrations.Postgres.Migrations
                     b.Property<bool>("IsPaused")
                         .HasColumnType("boolean")
                         .HasColumnName("is_paused");
+
+                    b.Property<string>("LastFailureKind")
+                        .HasColumnType("text")
+                        .HasColumnName("last_failure_kind");
 
                     b.Property<DateTime?>("LastHeartbeatAt")
                         .HasColumnType("timestamp with time zone")
@@ -517,7 +689,12 @@ namespace BotSociety.Migrations.Postgres.Migrations
                         .HasColumnType("character varying(32)")
                         .HasColumnName("action");
 
-                    b.Property<int>("BotId")
+                    b.Property<string>("Actor")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("actor");
+
+                    b.Property<int?>("BotId")
                         .HasColumnType("integer")
                         .HasColumnName("bot_id");
 
@@ -809,6 +986,104 @@ namespace BotSociety.Migrations.Postgres.Migrations
                         });
                 });
 
+            modelBuilder.Entity("BotSociety.Core.Traces.ModelTrace", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long?>("ActivityId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("activity_id");
+
+                    b.Property<int?>("BotId")
+                        .HasColumnType("integer")
+                        .HasColumnName("bot_id");
+
+                    b.Property<int>("CachedInputTokens")
+                        .HasColumnType("integer")
+                        .HasColumnName("cached_input_tokens");
+
+                    b.Property<string>("Completion")
+                        .HasColumnType("text")
+                        .HasColumnName("completion");
+
+                    b.Property<double?>("CostUsd")
+                        .HasColumnType("double precision")
+                        .HasColumnName("cost_usd");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Failure")
+                        .HasColumnType("text")
+                        .HasColumnName("failure");
+
+                    b.Property<string>("FailureKind")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("failure_kind");
+
+                    b.Property<int>("InputTokens")
+                        .HasColumnType("integer")
+                        .HasColumnName("input_tokens");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<double>("LatencyMs")
+                        .HasColumnType("double precision")
+                        .HasColumnName("latency_ms");
+
+                    b.Property<string>("Messages")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("messages");
+
+                    b.Property<string>("Model")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("model");
+
+                    b.Property<int>("OutputTokens")
+                        .HasColumnType("integer")
+                        .HasColumnName("output_tokens");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("provider");
+
+                    b.Property<int>("Retries")
+                        .HasColumnType("integer")
+                        .HasColumnName("retries");
+
+                    b.Property<int>("SizeBytes")
+                        .HasColumnType("integer")
+                        .HasColumnName("size_bytes");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ActivityId");
+
+                    b.HasIndex("BotId");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("Provider", "CreatedAt");
+
+                    b.ToTable("model_traces", (string)null);
+                });
+
             modelBuilder.Entity("BotSociety.Core.Usage.DailyUsage", b =>
                 {
                     b.Property<int>("BotId")
@@ -848,6 +1123,84 @@ namespace BotSociety.Migrations.Postgres.Migrations
                     b.HasIndex("Day");
 
                     b.ToTable("daily_usage", (string)null);
+                });
+
+            modelBuilder.Entity("BotSociety.Core.Usage.ModelUsageDay", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<string>("Provider")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("provider");
+
+                    b.Property<string>("Model")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("model");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<long>("Calls")
+                        .HasColumnType("bigint")
+                        .HasColumnName("calls");
+
+                    b.Property<double>("CostUsd")
+                        .HasColumnType("double precision")
+                        .HasColumnName("cost_usd");
+
+                    b.Property<long>("Failures")
+                        .HasColumnType("bigint")
+                        .HasColumnName("failures");
+
+                    b.Property<long>("InputTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("input_tokens");
+
+                    b.Property<long>("OutputTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("output_tokens");
+
+                    b.HasKey("Day", "Provider", "Model", "Kind");
+
+                    b.ToTable("model_usage", (string)null);
+                });
+
+            modelBuilder.Entity("BotSociety.Core.Alerts.AlertDelivery", b =>
+                {
+                    b.HasOne("BotSociety.Core.Alerts.AlertRule", "Alert")
+                        .WithMany()
+                        .HasForeignKey("AlertId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Alert");
+                });
+
+            modelBuilder.Entity("BotSociety.Core.Alerts.AlertEpisode", b =>
+                {
+                    b.HasOne("BotSociety.Core.Alerts.AlertRule", "Alert")
+                        .WithMany()
+                        .HasForeignKey("AlertId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Alert");
+                });
+
+            modelBuilder.Entity("BotSociety.Core.Alerts.AlertRule", b =>
+                {
+                    b.HasOne("BotSociety.Core.Bots.Bot", "Bot")
+                        .WithMany()
+                        .HasForeignKey("BotId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.Navigation("Bot");
                 });
 
             modelBuilder.Entity("BotSociety.Core.Bots.BotConfigChange", b =>
@@ -950,8 +1303,7 @@ namespace BotSociety.Migrations.Postgres.Migrations
                     b.HasOne("BotSociety.Core.Bots.Bot", "Bot")
                         .WithMany()
                         .HasForeignKey("BotId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Cascade);
 
                     b.Navigation("Bot");
                 });
@@ -1032,6 +1384,19 @@ namespace BotSociety.Migrations.Postgres.Migrations
                         .IsRequired();
 
                     b.Navigation("Bot");
+                });
+
+            modelBuilder.Entity("BotSociety.Core.Traces.ModelTrace", b =>
+                {
+                    b.HasOne("BotSociety.Core.Simulation.ActivityLogEntry", null)
+                        .WithMany()
+                        .HasForeignKey("ActivityId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("BotSociety.Core.Bots.Bot", null)
+                        .WithMany()
+                        .HasForeignKey("BotId")
+                        .OnDelete(DeleteBehavior.Cascade);
                 });
 
             modelBuilder.Entity("BotSociety.Core.Usage.DailyUsage", b =>

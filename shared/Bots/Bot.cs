@@ -41,6 +41,15 @@ public sealed class Bot
     /// <summary>The UTC day a <c>usage_capped</c> activity was last written, so a capped bot logs it once a day.</summary>
     public DateOnly? CappedOn { get; set; }
 
+    /// <summary>Heartbeats that failed in a row (0 after any that did not); three or more make the bot <c>failing</c>.</summary>
+    public int FailedHeartbeats { get; set; }
+
+    /// <summary>When the current run of failed heartbeats began; null when the last heartbeat did not fail.</summary>
+    public DateTime? FailingSince { get; set; }
+
+    /// <summary>The kind of the last failure (<see cref="Llm.ModelFailureKinds"/>, or the stage that failed).</summary>
+    public string? LastFailureKind { get; set; }
+
     /// <summary>
     /// The claim of the batch that is to run this bot's due heartbeat (<c>instance/claim-id</c>), or null. A heartbeat
     /// is applied only under its claim, and applying it clears the claim, so a bot never acts twice for one due time.

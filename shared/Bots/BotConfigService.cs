@@ -99,7 +99,7 @@ public sealed class BotConfigService(
     /// Applies a partial update such as <c>{"behavior": {"skepticism": 80}}</c>: only the members present change.
     /// With <paramref name="expectedVersion"/> the write happens only if nobody changed the config since that version.
     /// </summary>
-    public async Task<ConfigWriteResult> UpdateAsync(int botId, Stream body, int? expectedVersion, CancellationToken cancellationToken)
+    public async Task<ConfigWriteResult> UpdateAsync(int botId, Stream body, int? expectedVersion, CancellationToken cancellationToken, string actor = ControlEvents.Operator)
     {
         var request = await JsonBody.ReadAsync(body, Sections, cancellationToken);
         var patch = ReadPatch(request);
@@ -133,11 +133,11 @@ public sealed class BotConfigService(
             return Invalid(errors);
         }
 
-        return await SaveAsync(db, transaction, bot, config, ConfigChangeKinds.Update, cancellationToken);
+        return await SaveAsync(db, transaction, bot, config, ConfigChangeKinds.Update, actor, cancellationToken);
     }
 
     /// <summary>Replaces the whole config with the one the bot's persona file holds now.</summary>
-    public async Task<ConfigWriteResult> ResetAsync(int botId, int? expectedVersion, CancellationToken cancellationToken)
+    public async Task<ConfigWriteResult> ResetAsync(int botId, int? expectedVersion, CancellationToken cancellationToken, string actor = ControlEvents.Operator)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -168,7 +168,7 @@ public sealed class BotConfigService(
                 $"The persona file '{bot.PersonaKey}.yaml' of bot {botId} is gone from {personas.Directory}; there are no defaults to reset to.");
         }
 
-        return await SaveAsync(db, transaction, bot, persona.Config, ConfigChangeKinds.Reset, cancellationToken);
+        return await SaveAsync(db, transaction, bot, persona.Config, ConfigChangeKinds.Reset, actor, cancellationToken);
     }
 
     /// <summary>The bot's config changes, newest first; null when there is no such bot.</summary>
@@ -197,7 +197,7 @@ public sealed class BotConfigService(
     }
 
     private async Task<ConfigWriteResult> SaveAsync(
-        BotSocietyDb db, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction, Bot bot, PersonalityConfig config, string kind, CancellationToken ct)
+        BotSocietyDb db, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction, Bot bot, PersonalityConfig config, string kind, string actor, CancellationToken ct)
     {
         var before = ToJson(bot.PersonalityConfig);
         var after = ToJson(config);
@@ -227,7 +227,8 @@ public sealed class BotConfigService(
             After = afterSections.ToJsonString(SocietyJson.Options),
         });
         var details = new JsonObject { ["fields"] = new JsonArray([.. fields.Select(f => (JsonNode)f)]), ["version"] = bot.ConfigVersion };
-        events.Stage(db, SocietyEventTypes.ConfigUpdated, bot.Id, bot.Name, kind == ConfigChangeKinds.Reset ? "reset_config" : "update_config", details);
+        events.Record(db, SocietyEventTypes.ConfigUpdated, kind == ConfigChangeKinds.Reset ? Simulation.ActivityActions.ConfigReset : Simulation.ActivityActions.ConfigUpdated,
+            bot.Id, bot.Name, actor, beforeSections.DeepClone(), afterSections.DeepClone(), details);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         await events.DeliverAsync(ct);

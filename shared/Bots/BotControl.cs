@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using BotSociety.Core.Data;
 using BotSociety.Core.Realtime;
+using BotSociety.Core.Simulation;
 using Microsoft.EntityFrameworkCore;
 
 namespace BotSociety.Core.Bots;
@@ -9,13 +10,15 @@ namespace BotSociety.Core.Bots;
 /// <summary>The operator's pause and resume of one bot; both are idempotent and publish only a real change.</summary>
 public sealed class BotControl(IDbContextFactory<BotSocietyDb> dbFactory, BotQueries queries, ControlEvents events, TimeProvider time)
 {
-    /// <summary>Pauses the bot; null when there is no bot with that id.</summary>
-    public Task<BotSummary?> PauseAsync(int id, CancellationToken cancellationToken) => SetPausedAsync(id, paused: true, cancellationToken);
+    /// <summary>Pauses the bot; null when there is no bot with that id. <paramref name="actor"/> is who asked, for the audit trail.</summary>
+    public Task<BotSummary?> PauseAsync(int id, CancellationToken cancellationToken, string actor = ControlEvents.Operator) =>
+        SetPausedAsync(id, paused: true, actor, cancellationToken);
 
     /// <summary>Resumes the bot and makes it due now, so it acts on the next tick; null when there is no bot with that id.</summary>
-    public Task<BotSummary?> ResumeAsync(int id, CancellationToken cancellationToken) => SetPausedAsync(id, paused: false, cancellationToken);
+    public Task<BotSummary?> ResumeAsync(int id, CancellationToken cancellationToken, string actor = ControlEvents.Operator) =>
+        SetPausedAsync(id, paused: false, actor, cancellationToken);
 
-    private async Task<BotSummary?> SetPausedAsync(int id, bool paused, CancellationToken ct)
+    private async Task<BotSummary?> SetPausedAsync(int id, bool paused, string actor, CancellationToken ct)
     {
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
@@ -27,6 +30,7 @@ public sealed class BotControl(IDbContextFactory<BotSocietyDb> dbFactory, BotQue
 
             if (bot.IsPaused != paused)
             {
+                var before = new JsonObject { ["status"] = paused ? "active" : "paused", ["reason"] = bot.PausedReason };
                 bot.IsPaused = paused;
                 bot.PausedReason = null;
                 var details = new JsonObject { ["status"] = paused ? "paused" : "active" };
@@ -36,7 +40,8 @@ public sealed class BotControl(IDbContextFactory<BotSocietyDb> dbFactory, BotQue
                     details["next_heartbeat_at"] = bot.NextHeartbeatAt.ToString("O", CultureInfo.InvariantCulture);
                 }
 
-                events.Stage(db, paused ? SocietyEventTypes.BotPaused : SocietyEventTypes.BotResumed, bot.Id, bot.Name, paused ? "pause" : "resume", details);
+                events.Record(db, paused ? SocietyEventTypes.BotPaused : SocietyEventTypes.BotResumed, paused ? ActivityActions.Pause : ActivityActions.Resume,
+                    bot.Id, bot.Name, actor, before, new JsonObject { ["status"] = paused ? "paused" : "active" }, details);
                 await db.SaveChangesAsync(ct);
                 await events.DeliverAsync(ct);
             }
@@ -63,7 +68,8 @@ public sealed class BotControl(IDbContextFactory<BotSocietyDb> dbFactory, BotQue
 
         foreach (var bot in bots)
         {
-            events.Stage(db, SocietyEventTypes.BotPaused, bot.Id, bot.Name, "pause",
+            events.Record(db, SocietyEventTypes.BotPaused, ActivityActions.Pause, bot.Id, bot.Name, ControlEvents.Society,
+                new JsonObject { ["status"] = "active" }, new JsonObject { ["status"] = "paused", ["reason"] = reason },
                 new JsonObject { ["status"] = "paused", ["reason"] = reason, ["provider"] = provider });
         }
 

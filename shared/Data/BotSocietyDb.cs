@@ -33,6 +33,11 @@ public sealed class BotSocietyDb(DbContextOptions<BotSocietyDb> options) : DbCon
     public DbSet<RelationshipEvent> RelationshipEvents => Set<RelationshipEvent>();
     public DbSet<SocietySettings> SocietySettings => Set<SocietySettings>();
     public DbSet<BotConfigChange> ConfigChanges => Set<BotConfigChange>();
+    public DbSet<Traces.ModelTrace> ModelTraces => Set<Traces.ModelTrace>();
+    public DbSet<ModelUsageDay> ModelUsage => Set<ModelUsageDay>();
+    public DbSet<Alerts.AlertRule> AlertRules => Set<Alerts.AlertRule>();
+    public DbSet<Alerts.AlertEpisode> AlertEpisodes => Set<Alerts.AlertEpisode>();
+    public DbSet<Alerts.AlertDelivery> AlertDeliveries => Set<Alerts.AlertDelivery>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -23,8 +23,9 @@ internal static class ReadModelBackfill
             return 0;
         }
 
-        var counts = await db.ActivityLog.GroupBy(a => new { a.BotId, a.Action })
-            .Select(g => new ActivityCount { BotId = g.Key.BotId, Action = g.Key.Action, Count = g.LongCount() })
+        var counts = await db.ActivityLog.Where(a => a.BotId != null && ActivityActions.OfBots.Contains(a.Action))
+            .GroupBy(a => new { a.BotId, a.Action })
+            .Select(g => new ActivityCount { BotId = g.Key.BotId!.Value, Action = g.Key.Action, Count = g.LongCount() })
             .ToListAsync(ct);
         db.ActivityCounts.AddRange(counts);
 
@@ -42,10 +43,10 @@ internal static class ReadModelBackfill
 
             foreach (var row in rows)
             {
-                if (Score(row.Details) is { } score)
+                if (row.BotId is { } botId && Score(row.Details) is { } score)
                 {
                     var bucket = ReputationBucket.BucketOf(row.CreatedAt);
-                    points[(row.BotId, bucket)] = new ReputationBucket { BotId = row.BotId, Bucket = bucket, At = row.CreatedAt, Score = score };
+                    points[(botId, bucket)] = new ReputationBucket { BotId = botId, Bucket = bucket, At = row.CreatedAt, Score = score };
                 }
             }
 

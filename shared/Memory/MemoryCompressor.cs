@@ -62,7 +62,7 @@ public sealed partial class MemoryCompressor(
 
             var from = lastEnds.TryGetValue(bot.Id, out var end) ? end : DateTime.MinValue;
             var rows = await db.ActivityLog.AsNoTracking()
-                .Where(a => a.BotId == bot.Id && a.CreatedAt > from && a.CreatedAt <= cutoff && a.Action != ActivityActions.MemoryCompressed)
+                .Where(a => a.BotId == bot.Id && a.CreatedAt > from && a.CreatedAt <= cutoff && a.Action != ActivityActions.MemoryCompressed && !ActivityActions.Society.Contains(a.Action))
                 .OrderBy(a => a.CreatedAt).ThenBy(a => a.Id)
                 .Take(options.MaxActivitiesPerSummary + 1)
                 .ToListAsync(cancellationToken);

@@ -1,19 +1,48 @@
 using System.Text.Json.Nodes;
 using BotSociety.Core.Data;
+using BotSociety.Core.Simulation;
 
 namespace BotSociety.Core.Realtime;
 
 /// <summary>
-/// The events of operator writes (pause, pace, caps, config): a new v7 id and the society's clock for each. The write
-/// stages its event in its own unit of work (<see cref="Stage"/>), so the event is committed with the change, then
-/// calls <see cref="DeliverAsync"/> after its commit.
+/// The events of operator writes (pause, pace, caps, config, alert rules) and their rows in the audit trail. The write
+/// stages both in its own unit of work (<see cref="Record"/>), so the event and the activity row are committed with the
+/// change, then calls <see cref="DeliverAsync"/> after its commit. The row and the event share one id, so the feed
+/// shows a live event and the same row after a reload once.
 /// </summary>
 public sealed class ControlEvents(EventOutbox outbox, TimeProvider time)
 {
-    public void Stage(BotSocietyDb db, string type, int? botId, string? botName, string? action, JsonObject details)
+    /// <summary>The actor of a change made without a function key: the dashboard, or a caller on a trusted network.</summary>
+    public const string Operator = "operator";
+
+    /// <summary>The actor of what the society did by itself (an alert firing, a provider's bots paused after a refused key).</summary>
+    public const string Society = "society";
+
+    /// <summary>
+    /// Stages an audit row (<paramref name="action"/>, one of <see cref="ActivityActions.Society"/>) and its live event.
+    /// The details get <c>actor</c>, <c>before</c> and <c>after</c> (each may be null: a created rule has no before).
+    /// </summary>
+    public ActivityLogEntry Record(
+        BotSocietyDb db, string eventType, string action, int? botId, string? botName, string actor,
+        JsonNode? before, JsonNode? after, JsonObject? details = null)
     {
         var now = time.GetUtcNow();
-        outbox.Stage(db, new SocietyEvent(Guid.CreateVersion7(now).ToString(), type, botId, botName, action, details, 0, now));
+        details ??= [];
+        details["actor"] = actor;
+        details["before"] = before;
+        details["after"] = after;
+        var row = new ActivityLogEntry
+        {
+            EventId = Guid.CreateVersion7(now).ToString(),
+            BotId = botId,
+            Action = action,
+            Actor = actor,
+            Details = details.ToJsonString(SocietyJson.Options),
+            CreatedAt = now.UtcDateTime,
+        };
+        db.ActivityLog.Add(row);
+        outbox.Stage(db, new SocietyEvent(row.EventId, eventType, botId, botName, action, details, 0, now));
+        return row;
     }
 
     /// <summary>Sends what the commit staged; a failure leaves it in the outbox, which sends it later.</summary>

@@ -28,6 +28,8 @@ public static class SocietyEventTypes
     public const string PaceChanged = "pace_changed";
     public const string BotPaused = "bot_paused";
     public const string BotResumed = "bot_resumed";
+    public const string AlertRuleChanged = "alert_rule_changed";
+    public const string AlertFired = "alert_fired";
 }
 
 /// <summary>

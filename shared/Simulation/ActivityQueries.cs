@@ -7,10 +7,13 @@ using Microsoft.EntityFrameworkCore;
 
 namespace BotSociety.Core.Simulation;
 
-/// <summary>One row of the activity feed, as the API and the live stream show it.</summary>
+/// <summary>
+/// One row of the activity feed, as the API and the live stream show it. A society-wide row (a pace change) has no
+/// bot; an operator's row names its <c>actor</c> and holds <c>before</c> and <c>after</c> in its details.
+/// </summary>
 public sealed record ActivityItem(
-    long Id, string EventId, int BotId, string BotName, string Action, JsonElement Details,
-    int InputTokens, int OutputTokens, int TokensUsed, double CostUsd, string? Model, DateTime Timestamp);
+    long Id, string EventId, int? BotId, string? BotName, string Action, JsonElement Details,
+    int InputTokens, int OutputTokens, int TokensUsed, double CostUsd, string? Model, DateTime Timestamp, string? Actor = null);
 
 /// <summary>Which rows of the feed to show: one bot's, one action's, and only those at or after a moment.</summary>
 public sealed record ActivityFilter(int? BotId = null, string? Action = null, DateTime? Since = null)
@@ -98,10 +101,12 @@ public sealed class ActivityQueries(IDbContextFactory<BotSocietyDb> dbFactory)
         }
 
         // Without a time filter the total comes from the counts kept beside the log: counting a million rows is slow.
+        // The society's own rows (operator actions, alerts) are not in those counts; they are few and counted here.
         var total = filter.Since is null
             ? (int)await db.ActivityCounts
                 .Where(c => (filter.BotId == null || c.BotId == filter.BotId) && (filter.Action == null || c.Action == filter.Action))
                 .SumAsync(c => c.Count, cancellationToken)
+              + await log.Where(a => ActivityActions.Society.Contains(a.Action)).CountAsync(cancellationToken)
             : await log.CountAsync(cancellationToken);
         var rows = await Rows(log
             .OrderByDescending(a => a.CreatedAt).ThenByDescending(a => a.Id)
@@ -119,16 +124,16 @@ public sealed class ActivityQueries(IDbContextFactory<BotSocietyDb> dbFactory)
     }
 
     private static IQueryable<Row> Rows(IQueryable<ActivityLogEntry> log) =>
-        log.Select(a => new Row(a.Id, a.EventId, a.BotId, a.Bot!.Name, a.Action, a.Details, a.InputTokens, a.OutputTokens, a.CostUsd, a.Model, a.CreatedAt));
+        log.Select(a => new Row(a.Id, a.EventId, a.BotId, a.Bot == null ? null : a.Bot.Name, a.Action, a.Details, a.InputTokens, a.OutputTokens, a.CostUsd, a.Model, a.CreatedAt, a.Actor));
 
     /// <summary>A row as read: the details stay text until the item is made, outside the query.</summary>
     private sealed record Row(
-        long Id, string EventId, int BotId, string BotName, string Action, string Details,
-        int InputTokens, int OutputTokens, double CostUsd, string? Model, DateTime CreatedAt)
+        long Id, string EventId, int? BotId, string? BotName, string Action, string Details,
+        int InputTokens, int OutputTokens, double CostUsd, string? Model, DateTime CreatedAt, string? Actor)
     {
         public ActivityItem ToItem() => new(
             Id, EventId, BotId, BotName, Action, ParseDetails(Details),
-            InputTokens, OutputTokens, InputTokens + OutputTokens, CostUsd, Model, CreatedAt);
+            InputTokens, OutputTokens, InputTokens + OutputTokens, CostUsd, Model, CreatedAt, Actor);
     }
 
     /// <summary>The details column as JSON; the document is disposed so its pooled buffers go back.</summary>

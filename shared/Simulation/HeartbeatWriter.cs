@@ -54,7 +54,7 @@ internal sealed class HeartbeatWriter(DbConnection connection, DbTransaction tra
         var id = Convert.ToInt64(await ScalarAsync(
             "INSERT INTO activity_log (event_id, bot_id, action, details, input_tokens, output_tokens, cost_usd, model, created_at) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8) RETURNING id",
             ct, a.EventId, a.BotId, a.Action, a.Details, a.InputTokens, a.OutputTokens, a.CostUsd, a.Model, a.CreatedAt), System.Globalization.CultureInfo.InvariantCulture);
-        await RecordActivityAsync(a.BotId, a.Action, a.CreatedAt, reputationScore, ct);
+        await RecordActivityAsync(a.BotId!.Value, a.Action, a.CreatedAt, reputationScore, ct);
         return id;
     }
 

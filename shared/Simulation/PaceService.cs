@@ -30,7 +30,7 @@ public sealed class PaceService(IDbContextFactory<BotSocietyDb> dbFactory, Contr
     }
 
     /// <summary>Sets the pace from a body like <c>{"pace": "fast"}</c>; an invalid body changes nothing, the same pace publishes nothing.</summary>
-    public async Task<WriteResult<PaceView>> SetAsync(Stream body, CancellationToken cancellationToken)
+    public async Task<WriteResult<PaceView>> SetAsync(Stream body, CancellationToken cancellationToken, string actor = ControlEvents.Operator)
     {
         var request = await JsonBody.ReadAsync(body, Fields, cancellationToken);
         var name = request.RequiredString("pace");
@@ -53,7 +53,9 @@ public sealed class PaceService(IDbContextFactory<BotSocietyDb> dbFactory, Contr
         {
             settings.Pace = chosen;
             settings.UpdatedAt = time.GetUtcNow().UtcDateTime;
-            events.Stage(db, SocietyEventTypes.PaceChanged, null, null, "set_pace", new JsonObject { ["from"] = NameOf(before), ["to"] = NameOf(chosen) });
+            events.Record(db, SocietyEventTypes.PaceChanged, ActivityActions.PaceChanged, null, null, actor,
+                new JsonObject { ["pace"] = NameOf(before) }, new JsonObject { ["pace"] = NameOf(chosen) },
+                new JsonObject { ["from"] = NameOf(before), ["to"] = NameOf(chosen), ["pace"] = NameOf(chosen) });
             await db.SaveChangesAsync(cancellationToken);
             await events.DeliverAsync(cancellationToken);
         }

@@ -44,7 +44,7 @@ public sealed class CostCapService(IDbContextFactory<BotSocietyDb> dbFactory, Co
     /// Applies a body like <c>{"daily_token_cap": 50000, "daily_cost_cap_usd": null}</c>. Both members are required,
     /// so a client cannot reset one cap by leaving it out; an invalid body changes nothing.
     /// </summary>
-    public async Task<WriteResult<CostCaps>> SetAsync(int botId, Stream body, CancellationToken cancellationToken)
+    public async Task<WriteResult<CostCaps>> SetAsync(int botId, Stream body, CancellationToken cancellationToken, string actor = ControlEvents.Operator)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var bot = await db.Bots.FirstOrDefaultAsync(b => b.Id == botId, cancellationToken);
@@ -103,8 +103,8 @@ public sealed class CostCapService(IDbContextFactory<BotSocietyDb> dbFactory, Co
             After = new JsonObject { [CostsSection] = Json(capsAfter) }.ToJsonString(SocietyJson.Options),
         });
         // A JSON node has one parent, so the event gets nodes of its own.
-        var details = new JsonObject { ["fields"] = changed, ["before"] = Json(capsBefore), ["after"] = Json(capsAfter) };
-        events.Stage(db, SocietyEventTypes.ConfigUpdated, bot.Id, bot.Name, "set_cost_cap", details);
+        events.Record(db, SocietyEventTypes.ConfigUpdated, Simulation.ActivityActions.CostCapChanged, bot.Id, bot.Name, actor,
+            Json(capsBefore), Json(capsAfter), new JsonObject { ["fields"] = changed });
         await db.SaveChangesAsync(cancellationToken);
         await events.DeliverAsync(cancellationToken);
         return WriteResult.Done(capsAfter);

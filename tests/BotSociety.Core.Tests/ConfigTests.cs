@@ -79,7 +79,7 @@ public sealed class ConfigTests
         Assert.Equal(["reset", "update"], history.Items.Select(i => i.Kind));
         Assert.Equal(["personality.interests"], history.Items[1].Fields);
         Assert.Equal(["personality.interests"], history.Items[0].Fields);
-        Assert.Equal(["update_config", "reset_config"], events.Events.Select(e => e.Action));
+        Assert.Equal(["config_updated", "config_reset"], events.Events.Select(e => e.Action));
         await using var db = society.Db();
         Assert.Equal(2, await db.ConfigChanges.CountAsync());
     }

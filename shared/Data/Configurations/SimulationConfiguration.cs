@@ -15,6 +15,7 @@ internal sealed class ActivityLogConfiguration : IEntityTypeConfiguration<Activi
         builder.Property(a => a.Action).HasMaxLength(32);
         builder.Property(a => a.EventId).HasMaxLength(36);
         builder.Property(a => a.Model).HasMaxLength(128);
+        builder.Property(a => a.Actor).HasMaxLength(128);
         builder.HasOne(a => a.Bot).WithMany().HasForeignKey(a => a.BotId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(a => a.EventId).IsUnique();
 

@@ -17,6 +17,162 @@ namespace BotSociety.Core.Data.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("BotSociety.Core.Alerts.AlertDelivery", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("ActivityId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("activity_id");
+
+                    b.Property<int>("AlertId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("alert_id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("body");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("error");
+
+                    b.Property<DateTime?>("FinishedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("finished_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<int?>("StatusCode")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("status_code");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Status");
+
+                    b.HasIndex("AlertId", "CreatedAt");
+
+                    b.ToTable("alert_deliveries", (string)null);
+                });
+
+            modelBuilder.Entity("BotSociety.Core.Alerts.AlertEpisode", b =>
+                {
+                    b.Property<int>("AlertId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("alert_id");
+
+                    b.Property<int>("BotId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("bot_id");
+
+                    b.Property<long?>("ActivityId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("activity_id");
+
+                    b.Property<double?>("Baseline")
+                        .HasColumnType("REAL")
+                        .HasColumnName("baseline");
+
+                    b.Property<DateTime?>("ClearedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("cleared_at");
+
+                    b.Property<DateTime?>("FiredAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("fired_at");
+
+                    b.Property<bool>("Firing")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("firing");
+
+                    b.Property<string>("Message")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message");
+
+                    b.HasKey("AlertId", "BotId");
+
+                    b.HasIndex("Firing");
+
+                    b.ToTable("alert_episodes", (string)null);
+                });
+
+            modelBuilder.Entity("BotSociety.Core.Alerts.AlertRule", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int?>("BotId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("bot_id");
+
+                    b.Property<int?>("Count")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("count");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<double?>("Percent")
+                        .HasColumnType("REAL")
+                        .HasColumnName("percent");
+
+                    b.Property<double?>("Points")
+                        .HasColumnType("REAL")
+                        .HasColumnName("points");
+
+                    b.Property<string>("Secret")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("secret");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("WebhookUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("webhook_url");
+
+                    b.Property<int?>("WindowMinutes")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("window_minutes");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BotId");
+
+                    b.ToTable("alert_rules", (string)null);
+                });
+
             modelBuilder.Entity("BotSociety.Core.Bots.Bot", b =>
                 {
                     b.Property<int>("Id")
@@ -53,6 +209,14 @@ namespace BotSociety.Core.Data.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("daily_token_cap");
 
+                    b.Property<int>("FailedHeartbeats")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("failed_heartbeats");
+
+                    b.Property<DateTime?>("FailingSince")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("failing_since");
+
                     b.Property<long>("HeartbeatCount")
                         .HasColumnType("INTEGER")
                         .HasColumnName("heartbeat_count");
@@ -60,6 +224,10 @@ namespace BotSociety.Core.Data.Migrations
                     b.Property<bool>("IsPaused")
                         .HasColumnType("INTEGER")
                         .HasColumnName("is_paused");
+
+                    b.Property<string>("LastFailureKind")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_failure_kind");
 
                     b.Property<DateTime?>("LastHeartbeatAt")
                         .HasColumnType("TEXT")
@@ -498,7 +666,12 @@ namespace BotSociety.Core.Data.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("action");
 
-                    b.Property<int>("BotId")
+                    b.Property<string>("Actor")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("actor");
+
+                    b.Property<int?>("BotId")
                         .HasColumnType("INTEGER")
                         .HasColumnName("bot_id");
 
@@ -784,6 +957,102 @@ namespace BotSociety.Core.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("BotSociety.Core.Traces.ModelTrace", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("ActivityId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("activity_id");
+
+                    b.Property<int?>("BotId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("bot_id");
+
+                    b.Property<int>("CachedInputTokens")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cached_input_tokens");
+
+                    b.Property<string>("Completion")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("completion");
+
+                    b.Property<double?>("CostUsd")
+                        .HasColumnType("REAL")
+                        .HasColumnName("cost_usd");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Failure")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("failure");
+
+                    b.Property<string>("FailureKind")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("failure_kind");
+
+                    b.Property<int>("InputTokens")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("input_tokens");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<double>("LatencyMs")
+                        .HasColumnType("REAL")
+                        .HasColumnName("latency_ms");
+
+                    b.Property<string>("Messages")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("messages");
+
+                    b.Property<string>("Model")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("model");
+
+                    b.Property<int>("OutputTokens")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("output_tokens");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("provider");
+
+                    b.Property<int>("Retries")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("retries");
+
+                    b.Property<int>("SizeBytes")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("size_bytes");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ActivityId");
+
+                    b.HasIndex("BotId");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("Provider", "CreatedAt");
+
+                    b.ToTable("model_traces", (string)null);
+                });
+
             modelBuilder.Entity("BotSociety.Core.Usage.DailyUsage", b =>
                 {
                     b.Property<int>("BotId")
@@ -823,6 +1092,84 @@ namespace BotSociety.Core.Data.Migrations
                     b.HasIndex("Day");
 
                     b.ToTable("daily_usage", (string)null);
+                });
+
+            modelBuilder.Entity("BotSociety.Core.Usage.ModelUsageDay", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("day");
+
+                    b.Property<string>("Provider")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("provider");
+
+                    b.Property<string>("Model")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("model");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<long>("Calls")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("calls");
+
+                    b.Property<double>("CostUsd")
+                        .HasColumnType("REAL")
+                        .HasColumnName("cost_usd");
+
+                    b.Property<long>("Failures")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("failures");
+
+                    b.Property<long>("InputTokens")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("input_tokens");
+
+                    b.Property<long>("OutputTokens")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("output_tokens");
+
+                    b.HasKey("Day", "Provider", "Model", "Kind");
+
+                    b.ToTable("model_usage", (string)null);
+                });
+
+            modelBuilder.Entity("BotSociety.Core.Alerts.AlertDelivery", b =>
+                {
+                    b.HasOne("BotSociety.Core.Alerts.AlertRule", "Alert")
+                        .WithMany()
+                        .HasForeignKey("AlertId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Alert");
+                });
+
+            modelBuilder.Entity("BotSociety.Core.Alerts.AlertEpisode", b =>
+                {
+                    b.HasOne("BotSociety.Core.Alerts.AlertRule", "Alert")
+                        .WithMany()
+                        .HasForeignKey("AlertId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Alert");
+                });
+
+            modelBuilder.Entity("BotSociety.Core.Alerts.AlertRule", b =>
+                {
+                    b.HasOne("BotSociety.Core.Bots.Bot", "Bot")
+                        .WithMany()
+                        .HasForeignKey("BotId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.Navigation("Bot");
                 });
 
             modelBuilder.Entity("BotSociety.Core.Bots.BotConfigChange", b =>
@@ -925,8 +1272,7 @@ namespace BotSociety.Core.Data.Migrations
                     b.HasOne("BotSociety.Core.Bots.Bot", "Bot")
                         .WithMany()
                         .HasForeignKey("BotId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Cascade);
 
                     b.Navigation("Bot");
                 });
@@ -1007,6 +1353,19 @@ namespace BotSociety.Core.Data.Migrations
                         .IsRequired();
 
                     b.Navigation("Bot");
+                });
+
+            modelBuilder.Entity("BotSociety.Core.Traces.ModelTrace", b =>
+                {
+                    b.HasOne("BotSociety.Core.Simulation.ActivityLogEntry", null)
+                        .WithMany()
+                        .HasForeignKey("ActivityId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("BotSociety.Core.Bots.Bot", null)
+                        .WithMany()
+                        .HasForeignKey("BotId")
+                        .OnDelete(DeleteBehavior.Cascade);
                 });
 
             modelBuilder.Entity("BotSociety.Core.Usage.DailyUsage", b =>
