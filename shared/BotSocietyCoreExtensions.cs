@@ -38,6 +38,8 @@ public static class BotSocietyCoreExtensions
         AddValidatedOptions<PricingOptions>(services, PricingOptions.SectionName);
         AddValidatedOptions<SearchOptions>(services, SearchOptions.SectionName);
         AddValidatedOptions<Security.ApiOptions>(services, Security.ApiOptions.SectionName);
+        AddValidatedOptions<Alerts.AlertOptions>(services, Alerts.AlertOptions.SectionName);
+        AddValidatedOptions<Traces.TracesOptions>(services, Traces.TracesOptions.SectionName);
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SocietyInstance>();
@@ -66,6 +68,10 @@ public static class BotSocietyCoreExtensions
         services.AddSingleton<MemoryCompressor>();
         services.AddSingleton<FeedLoader>();
         services.AddSingleton<HeartbeatPlanner>();
+        services.AddSingleton<Traces.TraceFactory>();
+        services.AddHttpClient(ProviderProbe.HttpClientName);
+        services.AddSingleton<ProviderProbe>();
+        services.AddSingleton<Traces.TraceQueries>();
         services.AddSingleton<TickApplier>();
         services.AddSingleton<HeartbeatEngine>();
 
@@ -85,6 +91,7 @@ public static class BotSocietyCoreExtensions
         services.AddSingleton<PaceService>();
         services.AddSingleton<CostCapService>();
         services.AddSingleton<BotConfigService>();
+        Alerts.AlertRegistration.AddAlerts(services);
         return builder;
     }
 
@@ -146,6 +153,13 @@ public static class BotSocietyCoreExtensions
                         // Backoff never grows past an attempt's length; whatever Retry-After a server asks for,
                         // Society:ModelTimeoutSeconds bounds the whole call, and a later heartbeat tries again.
                         MaxDelay = TimeSpan.FromSeconds(options.AttemptTimeoutSeconds),
+
+                        // The call's trace says how many retries it took.
+                        OnRetry = _ =>
+                        {
+                            ModelRetries.Count();
+                            return default;
+                        },
                     });
                 }
 

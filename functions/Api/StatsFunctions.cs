@@ -15,7 +15,7 @@ internal sealed class StatsFunctions(StatsQueries stats)
         ApiResults.Json(await stats.GetAsync(cancellationToken));
 
     [Function("GetUsageStats")]
-    [ApiOperation("Stats", "Tokens and estimated cost per bot per UTC day over a range (both ends included); the last 7 days by default. Each day also says how many input tokens came from a prompt cache and how many calls went to a model with no price (their cost is not in the estimate).")]
+    [ApiOperation("Stats", "Tokens and estimated cost per bot per UTC day over a range (both ends included); the last 7 days by default. Each day also says how many input tokens came from a prompt cache and how many calls went to a model with no price (their cost is not in the estimate). by_model breaks calls, failures, tokens and cost down by provider, model and kind of call per day, and providers gives each provider's calls, failure rate and model latency (p50, p95 over the traces kept); both are the whole society's.")]
     [ApiQuery("from", typeof(DateOnly), "First day, YYYY-MM-DD.")]
     [ApiQuery("to", typeof(DateOnly), "Last day, YYYY-MM-DD; today by default. On or after from, and at most 366 days from it (both included).")]
     [ApiQuery("bot_id", typeof(int), "Only this bot's usage.")]

@@ -12,7 +12,7 @@ namespace BotSociety.Functions.Heartbeat;
 /// queue, and <see cref="RunHeartbeatsAsync"/> runs each batch on whichever instance the host gives it to.
 /// </summary>
 internal sealed partial class SocietyTimers(
-    HeartbeatEngine engine, MemoryCompressor compressor, IOptions<SocietyOptions> options, ILogger<SocietyTimers> logger)
+    HeartbeatEngine engine, MemoryCompressor compressor, Core.Traces.TraceQueries traces, IOptions<SocietyOptions> options, ILogger<SocietyTimers> logger)
 {
     [Function("Heartbeat")]
     [QueueOutput(SocietyOptions.HeartbeatQueue)]
@@ -64,6 +64,9 @@ internal sealed partial class SocietyTimers(
 
         var summaries = await compressor.RunAsync(cancellationToken);
         LogCompressed(summaries);
+
+        // Old model-call traces go on the same clock: they are the other thing that grows with every heartbeat.
+        await traces.PruneAsync(cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Function} is past due: the previous run overran or the app was down")]

@@ -21,6 +21,7 @@ internal sealed class ApiRules(IReadOnlyDictionary<Type, IReadOnlyDictionary<str
     {
         [typeof(PersonalityConfig)] = PersonalityConfigValidator.Rules,
         [typeof(CostCapRequest)] = CostCapService.Rules,
+        [typeof(Core.Alerts.AlertRuleRequest)] = Core.Alerts.AlertRuleRequestReader.Rules,
         [typeof(Paging)] = Paging.Rules,
         [typeof(WarmPaging)] = WarmPaging.Rules,
         [typeof(ActivityFilter)] = ActivityFilter.Rules,

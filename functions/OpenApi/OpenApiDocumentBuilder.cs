@@ -29,6 +29,7 @@ internal static partial class OpenApiDocumentBuilder
         ("Stats", "Totals, daily token usage and cost, and reputation over time."),
         ("Memory", "What each bot remembers: warm facts, relationships, opinions and interests, and cold summaries."),
         ("Realtime", "How a dashboard connects to the live event stream."),
+        ("Alerts", "Rules that watch the bots and the society, fire once per episode, and tell a webhook with a signed POST."),
     ];
 
     /// <summary>One HTTP function as the worker's metadata describes it.</summary>

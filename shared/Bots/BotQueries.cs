@@ -9,7 +9,9 @@ namespace BotSociety.Core.Bots;
 /// <summary>
 /// A bot as the API lists it: persona, standing, status and today's spend against its caps. <c>paused_reason</c> says why
 /// the society paused it (a provider refused its key; null when the operator paused it or it runs); <c>budget</c> says
-/// how its budget shapes its heartbeats (resting more often, a fallback model, capped until midnight UTC).
+/// how its budget shapes its heartbeats (resting more often, a fallback model, capped until midnight UTC). <c>health</c>
+/// is <see cref="BotHealth"/>: with <c>failed_heartbeats</c> in a row, the <c>failure_kind</c> of the last one and
+/// <c>failing_since</c>, the first failure of the run.
 /// </summary>
 public sealed record BotSummary(
     int Id,
@@ -23,7 +25,12 @@ public sealed record BotSummary(
     DateTime? LastHeartbeatAt,
     DateTime NextHeartbeatAt,
     string? PausedReason,
-    BudgetNote Budget);
+    BudgetNote Budget,
+    string Health,
+    int FailedHeartbeats,
+    string? FailureKind,
+    DateTime? FailingSince,
+    string? HealthReason);
 
 /// <summary>
 /// Today's tokens and cost, and the effective caps with where each comes from (<c>custom</c> or <c>default</c>).
@@ -35,7 +42,7 @@ public sealed record TodayUsage(
     long CachedInputTokens, int UnpricedCalls);
 
 /// <summary>Read side of bots for the API.</summary>
-public sealed class BotQueries(IDbContextFactory<BotSocietyDb> dbFactory, TimeProvider time, IOptions<UsageOptions> usageOptions)
+public sealed class BotQueries(IDbContextFactory<BotSocietyDb> dbFactory, ProviderProbe probe, TimeProvider time, IOptions<UsageOptions> usageOptions)
 {
     public const int DefaultListLimit = 50;
 
@@ -70,6 +77,8 @@ public sealed class BotQueries(IDbContextFactory<BotSocietyDb> dbFactory, TimePr
     {
         var caps = UsageCaps.Evaluate(bot, usage, usageOptions.Value);
         var status = bot.IsPaused ? "paused" : caps.IsCapped ? "capped" : "active";
+        var reachability = probe.Cached(bot.PersonalityConfig.Model.Provider);
+        var health = BotHealth.Of(bot, caps.IsCapped, reachability);
         return new BotSummary(
             bot.Id, bot.Name, bot.PersonalityConfig, ModelProviders.IsSimulated(bot.PersonalityConfig.Model.Provider),
             bot.ReputationScore, status, bot.IsPaused ? bot.PausedReason ?? "paused by the operator" : caps.Reason,
@@ -77,6 +86,13 @@ public sealed class BotQueries(IDbContextFactory<BotSocietyDb> dbFactory, TimePr
                 caps.TokenCap, caps.TokenCapSource, caps.CostCapUsd, caps.CostCapSource,
                 usage?.CachedInputTokens ?? 0, usage?.UnpricedCalls ?? 0),
             bot.LastHeartbeatAt, bot.NextHeartbeatAt, bot.IsPaused ? bot.PausedReason : null,
-            BudgetNote.For(caps, usageOptions.Value.NearCapThreshold, bot.PersonalityConfig.Model.FallbackModel));
+            BudgetNote.For(caps, usageOptions.Value.NearCapThreshold, bot.PersonalityConfig.Model.FallbackModel),
+            health, bot.FailedHeartbeats, bot.FailedHeartbeats > 0 ? bot.LastFailureKind : null, bot.FailingSince,
+            health switch
+            {
+                BotHealth.Unreachable when reachability is { Reachable: false } => reachability.Reason,
+                BotHealth.Unreachable or BotHealth.Failing => $"its last {bot.FailedHeartbeats} heartbeats failed ({bot.LastFailureKind})",
+                _ => null,
+            });
     }
 }

@@ -12,7 +12,14 @@ public sealed record ModelCatalogView(IReadOnlyList<ProviderView> Providers);
 /// </summary>
 public sealed record ProviderView(
     string Id, string Label, bool Simulated, bool Local, bool RequiresKey, bool KeyConfigured, bool Available, string? UnavailableReason,
-    string? Endpoint, IReadOnlyList<ModelView> Models);
+    string? Endpoint, IReadOnlyList<ModelView> Models)
+{
+    /// <summary>Whether the provider's endpoint answered a probe (<see cref="ProviderProbe"/>); null when not probed (simulated, or not available).</summary>
+    public bool? Reachable { get; init; }
+
+    /// <summary>Why it is unreachable, in words; null when it answered or was not probed.</summary>
+    public string? Reachability { get; init; }
+}
 
 /// <summary>One model and its price per million tokens; <c>price_known</c> is false (and the prices null) when the table has no entry.</summary>
 public sealed record ModelView(

@@ -27,6 +27,7 @@ public sealed partial class MemoryCompressor(
     IChatClientProvider models,
     ModelCost pricing,
     EventOutbox outbox,
+    Traces.TraceFactory traces,
     TimeProvider time,
     IOptions<MemoryOptions> memoryOptions,
     IOptions<UsageOptions> usageOptions,
@@ -93,6 +94,8 @@ public sealed partial class MemoryCompressor(
         var model = bot.PersonalityConfig.Model;
         var messages = PromptBuilder.BuildSummary(bot.Name, bot.PersonalityConfig.Personality.CommunicationStyle, rows.Select(FormatLine));
         ChatResponse response;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var retries = ModelRetries.Begin();
         try
         {
             var client = models.GetClient(model);
@@ -108,10 +111,13 @@ public sealed partial class MemoryCompressor(
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            // No summary this time; the activity stays uncompressed and the next run tries again.
+            // No summary this time; the activity stays uncompressed and the next run tries again. The call is traced all the same.
             LogSummaryFailed(ex, bot.Id);
+            await TraceFailureAsync(bot, new ModelCall([.. messages], null, retries.Value), ex, System.Diagnostics.Stopwatch.GetElapsedTime(started), now, ct);
             return false;
         }
+
+        var latency = System.Diagnostics.Stopwatch.GetElapsedTime(started);
 
         var summary = response.Text.Trim();
         if (summary.Length == 0)
@@ -169,6 +175,11 @@ public sealed partial class MemoryCompressor(
         {
             await writer.RecordActivityAsync(bot.Id, activity.Action, now, reputation, ct);
             await writer.AddUsageAsync(bot.Id, DateOnly.FromDateTime(now), usage, cost, ct);
+            var trace = traces.Create(Traces.TraceKinds.MemorySummary, bot.Id, model.Provider, activity.Model, new ModelCall([.. messages], response.Text, retries.Value),
+                usage, latency, cost, null, null, now);
+            trace.ActivityId = activity.Id;
+            await writer.InsertTraceAsync(trace, ct);
+            await writer.AddModelUsageAsync(DateOnly.FromDateTime(now), trace.Provider, trace.Model, Traces.TraceKinds.MemorySummary, false, usage, cost, ct);
         }
 
         // What the period did not refresh fades; what fades far enough is let go.
@@ -182,6 +193,33 @@ public sealed partial class MemoryCompressor(
 
         await outbox.SendAfterCommitAsync(ct);
         return true;
+    }
+
+    /// <summary>A summary call that failed: its trace (with no activity row) and its count in the model's usage.</summary>
+    private async Task TraceFailureAsync(Bot bot, ModelCall call, Exception exception, TimeSpan latency, DateTime now, CancellationToken ct)
+    {
+        var model = bot.PersonalityConfig.Model;
+        var failure = exception is OperationCanceledException
+            ? new ModelFailure(ModelFailureKinds.Timeout, $"the model did not answer within {societyOptions.Value.ModelTimeoutSeconds} s")
+            : ModelFailure.FromException(exception, model.Provider, traces.Redactor);
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            db.ModelTraces.Add(traces.Create(Traces.TraceKinds.MemorySummary, bot.Id, model.Provider, model.Model, call,
+                default, latency, 0, failure.Kind, failure.Reason, now));
+            await db.SaveChangesAsync(ct);
+            await using (var writer = new HeartbeatWriter(db.Database.GetDbConnection(), transaction.GetDbTransaction()))
+            {
+                await writer.AddModelUsageAsync(DateOnly.FromDateTime(now), model.Provider, model.Model, Traces.TraceKinds.MemorySummary, true, default, 0, ct);
+            }
+
+            await transaction.CommitAsync(ct);
+        }
+        catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or DbUpdateException)
+        {
+            LogTraceFailed(ex, bot.Id);
+        }
     }
 
     /// <summary>One line per activity, in the shape the summary prompt documents: time, action, [topic], with whom, what.</summary>
@@ -226,4 +264,7 @@ public sealed partial class MemoryCompressor(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Bot {BotId}: {Count} activities compressed into a summary, {Pruned} warm memories pruned")]
     private partial void LogCompressed(int botId, int count, int pruned);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The failed summary call of bot {BotId} could not be traced")]
+    private partial void LogTraceFailed(Exception exception, int botId);
 }

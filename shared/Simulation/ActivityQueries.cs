@@ -15,8 +15,11 @@ public sealed record ActivityItem(
     long Id, string EventId, int? BotId, string? BotName, string Action, JsonElement Details,
     int InputTokens, int OutputTokens, int TokensUsed, double CostUsd, string? Model, DateTime Timestamp, string? Actor = null);
 
-/// <summary>Which rows of the feed to show: one bot's, one action's, and only those at or after a moment.</summary>
-public sealed record ActivityFilter(int? BotId = null, string? Action = null, DateTime? Since = null)
+/// <summary>
+/// Which rows of the feed to show: one bot's, one action's, only those at or after a moment, only the operator's
+/// actions (<see cref="Audit"/>: the audit trail).
+/// </summary>
+public sealed record ActivityFilter(int? BotId = null, string? Action = null, DateTime? Since = null, bool Audit = false)
 {
     /// <summary>The bounds <see cref="Parse"/> checks, by query parameter; the API document states them (ApiRules).</summary>
     public static IReadOnlyDictionary<string, FieldRule> Rules { get; } = new Dictionary<string, FieldRule>(StringComparer.Ordinal)
@@ -25,8 +28,8 @@ public sealed record ActivityFilter(int? BotId = null, string? Action = null, Da
         ["action"] = FieldRule.Choice(ActivityActions.All),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
-    /// <summary>Parses raw query values (<c>bot</c>, <c>action</c>, <c>since</c>); errors name the offending parameter.</summary>
-    public static (ActivityFilter Filter, IReadOnlyList<FieldError> Errors) Parse(string? bot, string? action, string? since)
+    /// <summary>Parses raw query values (<c>bot</c>, <c>action</c>, <c>since</c>, <c>audit</c>); errors name the offending parameter.</summary>
+    public static (ActivityFilter Filter, IReadOnlyList<FieldError> Errors) Parse(string? bot, string? action, string? since, string? audit = null)
     {
         var errors = new List<FieldError>();
         int? botId = null;
@@ -60,7 +63,13 @@ public sealed record ActivityFilter(int? BotId = null, string? Action = null, Da
             }
         }
 
-        return (new ActivityFilter(botId, string.IsNullOrEmpty(action) ? null : action, from), errors);
+        var onlyAudit = false;
+        if (!string.IsNullOrEmpty(audit) && !bool.TryParse(audit, out onlyAudit))
+        {
+            errors.Add(new("audit", $"must be true or false; got '{audit}'"));
+        }
+
+        return (new ActivityFilter(botId, string.IsNullOrEmpty(action) ? null : action, from, onlyAudit), errors);
     }
 
     /// <summary>An ISO 8601 date-time as UTC; one without an offset is taken as UTC.</summary>
@@ -100,13 +109,19 @@ public sealed class ActivityQueries(IDbContextFactory<BotSocietyDb> dbFactory)
             log = log.Where(a => a.CreatedAt >= since);
         }
 
+        if (filter.Audit)
+        {
+            log = log.Where(a => ActivityActions.Operator.Contains(a.Action));
+        }
+
         // Without a time filter the total comes from the counts kept beside the log: counting a million rows is slow.
         // The society's own rows (operator actions, alerts) are not in those counts; they are few and counted here.
-        var total = filter.Since is null
+        var countsCover = filter.Since is null && !filter.Audit && (filter.Action is null || ActivityActions.OfBots.Contains(filter.Action));
+        var total = countsCover
             ? (int)await db.ActivityCounts
                 .Where(c => (filter.BotId == null || c.BotId == filter.BotId) && (filter.Action == null || c.Action == filter.Action))
                 .SumAsync(c => c.Count, cancellationToken)
-              + await log.Where(a => ActivityActions.Society.Contains(a.Action)).CountAsync(cancellationToken)
+              + (filter.Action is null ? await log.Where(a => ActivityActions.Society.Contains(a.Action)).CountAsync(cancellationToken) : 0)
             : await log.CountAsync(cancellationToken);
         var rows = await Rows(log
             .OrderByDescending(a => a.CreatedAt).ThenByDescending(a => a.Id)

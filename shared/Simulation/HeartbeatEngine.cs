@@ -26,6 +26,7 @@ public sealed partial class HeartbeatEngine(
     HeartbeatPlanner planner,
     TickApplier applier,
     Bots.BotControl control,
+    Alerts.AlertEvaluator alerts,
     EventOutbox outbox,
     TimeProvider time,
     IOptions<SocietyOptions> societyOptions,
@@ -298,6 +299,7 @@ public sealed partial class HeartbeatEngine(
 
         await outbox.SendAfterCommitAsync(ct);
         await PauseRefusedProvidersAsync(plans, ct);
+        await alerts.EvaluateAsync(ct);
 
         var acted = applied.Count(a => a.Succeeded);
         var failed = applied.Count(a => a.Action == ActivityActions.HeartbeatFailed);

@@ -35,7 +35,16 @@ public sealed record HeartbeatPlan(
 
     /// <summary>A search action's results, fetched before the tick's transaction (a web request must not hold the write lock).</summary>
     public SearchAnswer? Search { get; init; }
+
+    /// <summary>The model call as made, for its trace; null when no call was made (capped, resting, no client).</summary>
+    public ModelCall? Call { get; init; }
 }
+
+/// <summary>
+/// What was sent to a model and what came back, all attempts of one heartbeat or summary. <c>Retries</c> counts the
+/// attempts after the first: a repair request after an unusable answer, and the HTTP retries of a failed request.
+/// </summary>
+public sealed record ModelCall(IReadOnlyList<Microsoft.Extensions.AI.ChatMessage> Messages, string? Completion, int Retries);
 
 /// <summary>How one heartbeat ended, with where its time went (engine time excludes the model).</summary>
 public sealed record HeartbeatOutcome(int BotId, string Action, bool Succeeded, TimeSpan EngineTime, TimeSpan ModelTime);

@@ -59,9 +59,10 @@ public sealed partial class HeartbeatPlanner(
             }
         }
 
-        HeartbeatPlan Fail(string stage, ModelFailure failure, string? modelId = null, TokenUsage usage = default, TimeSpan modelTime = default) =>
+        HeartbeatPlan Fail(string stage, ModelFailure failure, string? modelId = null, TokenUsage usage = default, TimeSpan modelTime = default, ModelCall? call = null) =>
             new(context, seed, modelId ?? model.Model, null, failure.Reason, stage, usage.InputTokens, usage.OutputTokens, promptTime, modelTime)
             {
+                Call = call,
                 Provider = model.Provider,
                 CachedInputTokens = usage.CachedInputTokens,
                 CostUsd = Price(model.Provider, modelId ?? model.Model, usage),
@@ -100,14 +101,20 @@ public sealed partial class HeartbeatPlanner(
         var modelStarted = Stopwatch.GetTimestamp();
         var usage = default(TokenUsage);
         string? modelId = null;
+        IList<ChatMessage> sent = messages;
+        string? completion = null;
+        var retries = 0;
+        var httpRetries = ModelRetries.Begin();
+        ModelCall Call() => new([.. sent], completion, retries + httpRetries.Value);
         try
         {
             var response = await client.GetResponseAsync(messages, options, timeout.Token);
             usage += TokenUsage.Of(response);
             modelId = response.ModelId ?? model.Model;
+            completion = response.Text;
             if (RefusalOf(response) is { } refusal)
             {
-                return Fail("model", new ModelFailure(ModelFailureKinds.Refusal, $"the model refused: {redactor.Redact(refusal)}"), modelId, usage, Stopwatch.GetElapsedTime(modelStarted));
+                return Fail("model", new ModelFailure(ModelFailureKinds.Refusal, $"the model refused: {redactor.Redact(refusal)}"), modelId, usage, Stopwatch.GetElapsedTime(modelStarted), Call());
             }
 
             var (action, error) = ActionParser.Parse(response.Text);
@@ -120,13 +127,15 @@ public sealed partial class HeartbeatPlanner(
                     new(ChatRole.Assistant, response.Text),
                     new(ChatRole.User, $"That answer could not be used: {error}. Answer again with exactly one JSON object in one of the shapes above, and nothing else."),
                 };
+                (sent, retries, completion) = (repair, 1, null);
                 response = await client.GetResponseAsync(repair, options, timeout.Token);
                 usage += TokenUsage.Of(response);
+                completion = response.Text;
                 (action, error) = ActionParser.Parse(response.Text);
                 if (action is null)
                 {
                     return Fail("parse", new ModelFailure(ModelFailureKinds.Malformed, $"{redactor.Redact(error!)} (after one repair attempt)"),
-                        modelId, usage, Stopwatch.GetElapsedTime(modelStarted));
+                        modelId, usage, Stopwatch.GetElapsedTime(modelStarted), Call());
                 }
             }
 
@@ -138,19 +147,20 @@ public sealed partial class HeartbeatPlanner(
                 CostUsd = Price(model.Provider, modelId, usage),
                 Budget = budget.State == BudgetNote.Ok ? null : budget,
                 Search = await SearchAsync(action, bot.Id, ct),
+                Call = Call(),
             };
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
             return Fail("model", new ModelFailure(ModelFailureKinds.Timeout, $"the model did not answer within {timeoutSeconds} s"),
-                modelId, usage, Stopwatch.GetElapsedTime(modelStarted));
+                modelId, usage, Stopwatch.GetElapsedTime(modelStarted), Call());
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Any provider error (network, auth, rate limit) fails this bot's heartbeat only; the others go on.
             var failure = ModelFailure.FromException(ex, model.Provider, redactor);
             LogModelError(bot.Id, model.Provider, failure.Kind, failure.Reason, ex.GetType().Name);
-            return Fail("model", failure, modelId, usage, Stopwatch.GetElapsedTime(modelStarted));
+            return Fail("model", failure, modelId, usage, Stopwatch.GetElapsedTime(modelStarted), Call());
         }
     }
 

@@ -129,10 +129,25 @@ internal sealed class HeartbeatWriter(DbConnection connection, DbTransaction tra
         NonQueryAsync("UPDATE bots SET reputation_score = @p1 WHERE id = @p0", ct, botId, score);
 
     /// <summary>The bot's next due time; its claim ends with it, since this heartbeat is done.</summary>
-    public Task UpdateScheduleAsync(int botId, long heartbeatCount, DateTime? lastHeartbeatAt, DateTime next, DateOnly? cappedOn, CancellationToken ct) =>
+    public Task UpdateScheduleAsync(BotState bot, DateTime next, CancellationToken ct) =>
         NonQueryAsync(
-            "UPDATE bots SET heartbeat_count = @p1, last_heartbeat_at = @p2, next_heartbeat_at = @p3, capped_on = @p4, claimed_by = NULL, claimed_until = NULL WHERE id = @p0",
-            ct, botId, heartbeatCount, lastHeartbeatAt, next, cappedOn);
+            "UPDATE bots SET heartbeat_count = @p1, last_heartbeat_at = @p2, next_heartbeat_at = @p3, capped_on = @p4, failed_heartbeats = @p5, failing_since = @p6, last_failure_kind = @p7, claimed_by = NULL, claimed_until = NULL WHERE id = @p0",
+            ct, bot.Id, bot.HeartbeatCount, bot.LastHeartbeatAt, next, bot.CappedOn, bot.FailedHeartbeats, bot.FailingSince, bot.LastFailureKind);
+
+    /// <summary>The model call behind an activity row (<see cref="Traces.ModelTrace"/>).</summary>
+    public Task InsertTraceAsync(Traces.ModelTrace t, CancellationToken ct) =>
+        NonQueryAsync(
+            "INSERT INTO model_traces (activity_id, bot_id, kind, provider, model, messages, completion, input_tokens, output_tokens, cached_input_tokens, latency_ms, cost_usd, retries, failure_kind, failure, size_bytes, created_at) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12, @p13, @p14, @p15, @p16)",
+            ct, t.ActivityId, t.BotId, t.Kind, t.Provider, t.Model, t.Messages, t.Completion, t.InputTokens, t.OutputTokens, t.CachedInputTokens,
+            t.LatencyMs, t.CostUsd, t.Retries, t.FailureKind, t.Failure, t.SizeBytes, t.CreatedAt);
+
+    /// <summary>Counts one model call in the day's per-model usage (<see cref="Usage.ModelUsageDay"/>).</summary>
+    public Task AddModelUsageAsync(DateOnly day, string provider, string model, string kind, bool failed, Usage.TokenUsage usage, double? costUsd, CancellationToken ct) =>
+        NonQueryAsync(
+            "INSERT INTO model_usage (day, provider, model, kind, calls, failures, input_tokens, output_tokens, cost_usd) VALUES (@p0, @p1, @p2, @p3, 1, @p4, @p5, @p6, @p7) "
+            + "ON CONFLICT (day, provider, model, kind) DO UPDATE SET calls = model_usage.calls + 1, failures = model_usage.failures + excluded.failures, "
+            + "input_tokens = model_usage.input_tokens + excluded.input_tokens, output_tokens = model_usage.output_tokens + excluded.output_tokens, cost_usd = model_usage.cost_usd + excluded.cost_usd",
+            ct, day, provider, model, kind, failed ? 1 : 0, (long)usage.InputTokens, (long)usage.OutputTokens, costUsd ?? 0);
 
     /// <summary>Ends what is left of a claim (bots that were paused, skipped or lost meanwhile): they are due again at once.</summary>
     public Task ReleaseClaimAsync(string claim, CancellationToken ct) =>

@@ -23,7 +23,7 @@ public sealed partial class TickApplier
                 details["kind"] = plan.FailureKind;
             }
 
-            var activity = await FinishAsync(tick, bot, plan, ActivityActions.HeartbeatFailed, details, ct);
+            var activity = await FinishAsync(tick, bot, plan, ActivityActions.HeartbeatFailed, details, ct, plan.FailureKind ?? stage);
             await tick.Writer.ReleaseAsync(ct);
             LogHeartbeatFailed(bot.Id, stage, reason);
             return new AppliedHeartbeat(bot.Id, ActivityActions.HeartbeatFailed, false, ToEvent(activity, bot, details, SocietyEventTypes.HeartbeatFailed), TimeSpan.Zero);

@@ -28,7 +28,8 @@ public sealed record AppliedHeartbeat(int BotId, string Action, bool Succeeded, 
 /// returned only for what was committed.
 /// </summary>
 public sealed partial class TickApplier(
-    ISearchProvider search, SqlDialect dialect, SocietyInstance instance, EventOutbox outbox, IOptions<MemoryOptions> memoryOptions, ILogger<TickApplier> logger)
+    ISearchProvider search, SqlDialect dialect, SocietyInstance instance, EventOutbox outbox, Traces.TraceFactory traces,
+    IOptions<MemoryOptions> memoryOptions, ILogger<TickApplier> logger)
 {
     public const int MaxTitleLength = 200;
     public const int MaxBodyLength = 2000;
@@ -308,8 +309,12 @@ public sealed partial class TickApplier(
         return new AppliedHeartbeat(bot.Id, action.Action, true, ToEvent(activityRow, bot, details, SocietyEventTypes.HeartbeatComplete), TimeSpan.Zero);
     }
 
-    /// <summary>Usage, schedule, model label, reputation snapshot and the activity row: the part every heartbeat writes.</summary>
-    private static async Task<ActivityLogEntry> FinishAsync(Tick tick, BotState bot, HeartbeatPlan plan, string action, JsonObject details, CancellationToken ct)
+    /// <summary>
+    /// Usage, schedule, health, model label, reputation snapshot, the activity row and the model call's trace: the part
+    /// every heartbeat writes. <paramref name="failureKind"/> is set for a failed heartbeat.
+    /// </summary>
+    private async Task<ActivityLogEntry> FinishAsync(
+        Tick tick, BotState bot, HeartbeatPlan plan, string action, JsonObject details, CancellationToken ct, string? failureKind = null)
     {
         var provider = plan.Provider ?? bot.Config.Model.Provider;
         details["model"] = plan.ModelId;
@@ -351,7 +356,30 @@ public sealed partial class TickApplier(
             CreatedAt = tick.Now,
         };
         activity.Id = await tick.Writer.InsertActivityAsync(activity, bot.ReputationScore, ct);
-        await tick.Writer.AddUsageAsync(bot.Id, tick.Today, new TokenUsage(plan.InputTokens, plan.OutputTokens, plan.CachedInputTokens), plan.CostUsd, ct);
+        var usage = new TokenUsage(plan.InputTokens, plan.OutputTokens, plan.CachedInputTokens);
+        await tick.Writer.AddUsageAsync(bot.Id, tick.Today, usage, plan.CostUsd, ct);
+        if (plan.Call is { } call)
+        {
+            var model = plan.ModelId ?? bot.Config.Model.Model;
+            var trace = traces.Create(Traces.TraceKinds.Heartbeat, bot.Id, provider, model, call, usage, plan.ModelTime, plan.CostUsd,
+                plan.FailureKind ?? (plan.Failure is null ? null : plan.FailureStage), plan.Failure, tick.Now);
+            trace.ActivityId = activity.Id;
+            await tick.Writer.InsertTraceAsync(trace, ct);
+            await tick.Writer.AddModelUsageAsync(tick.Today, trace.Provider, trace.Model, Traces.TraceKinds.Heartbeat, plan.Failure is not null, usage, plan.CostUsd, ct);
+        }
+
+        // Three failures in a row make the bot failing (BotHealth); any heartbeat that did not fail ends the run.
+        if (failureKind is not null)
+        {
+            bot.FailedHeartbeats++;
+            bot.FailingSince ??= tick.Now;
+            bot.LastFailureKind = failureKind;
+        }
+        else
+        {
+            (bot.FailedHeartbeats, bot.FailingSince, bot.LastFailureKind) = (0, null, null);
+        }
+
         await ScheduleAsync(tick, bot, ct);
         return activity;
     }
@@ -365,7 +393,7 @@ public sealed partial class TickApplier(
             * PaceSchedule.EngagementFactor(bot.Config.Behavior.EngagementStyle);
         var jitter = 0.5 + SeedMixer.Unit(SeedMixer.For(tick.Seed, bot.Id, bot.HeartbeatCount));
         var next = (notBefore is { } start && start > tick.Now ? start : tick.Now).AddSeconds(Math.Round(interval * jitter, 3));
-        return tick.Writer.UpdateScheduleAsync(bot.Id, bot.HeartbeatCount, bot.LastHeartbeatAt, next, bot.CappedOn, ct);
+        return tick.Writer.UpdateScheduleAsync(bot, next, ct);
     }
 
     private static Task ChangeReputationAsync(HeartbeatWriter writer, BotState bot, double delta, CancellationToken ct)

@@ -114,6 +114,9 @@ internal sealed class BotState(Bot bot)
     public long HeartbeatCount { get; set; } = bot.HeartbeatCount;
     public DateTime? LastHeartbeatAt { get; set; } = bot.LastHeartbeatAt;
     public DateOnly? CappedOn { get; set; } = bot.CappedOn;
+    public int FailedHeartbeats { get; set; } = bot.FailedHeartbeats;
+    public DateTime? FailingSince { get; set; } = bot.FailingSince;
+    public string? LastFailureKind { get; set; } = bot.LastFailureKind;
 
     /// <summary>The due time this heartbeat answers (the schedule as claimed), recorded as <c>due_at</c>.</summary>
     public DateTime DueAt { get; } = bot.NextHeartbeatAt;

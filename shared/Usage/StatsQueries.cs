@@ -29,8 +29,24 @@ public sealed record UsageDay(
     DateOnly Day, int BotId, string BotName, long InputTokens, long OutputTokens, long TotalTokens, double EstimatedCostUsd, int Calls,
     long CachedInputTokens, int UnpricedCalls);
 
-/// <summary>Spend per bot per day over a range of UTC days (both ends included).</summary>
-public sealed record UsageReport(DateOnly From, DateOnly To, IReadOnlyList<UsageDay> Items);
+/// <summary>
+/// Spend per bot per day over a range of UTC days (both ends included), and per provider and model: <c>by_model</c> per
+/// day and kind of call, <c>providers</c> with calls, failure rate and model latency. Those two are the whole society's
+/// (model usage is not kept per bot), and latency comes from the traces kept (<c>Traces:RetentionDays</c>).
+/// </summary>
+public sealed record UsageReport(DateOnly From, DateOnly To, IReadOnlyList<UsageDay> Items)
+{
+    public IReadOnlyList<ModelUsageItem> ByModel { get; init; } = [];
+    public IReadOnlyList<ProviderUsage> Providers { get; init; } = [];
+}
+
+/// <summary>Calls to one model on one day for one kind of call (<c>heartbeat</c>, <c>memory_summary</c>).</summary>
+public sealed record ModelUsageItem(
+    DateOnly Day, string Provider, string Model, string Kind, long Calls, long Failures, long InputTokens, long OutputTokens, double CostUsd);
+
+/// <summary>One provider over the range: calls, failed calls and their share, and model latency (median, 95th percentile) over <c>latency_samples</c> traced calls.</summary>
+public sealed record ProviderUsage(
+    string Provider, long Calls, long Failures, double FailureRate, double CostUsd, double? LatencyP50Ms, double? LatencyP95Ms, int LatencySamples);
 
 /// <summary>A bot's reputation at one moment.</summary>
 public sealed record ReputationPoint(DateTime Timestamp, double ReputationScore);
@@ -146,7 +162,7 @@ public sealed record ReputationHistoryQuery(int? BotId, DateTime? Since, int Lim
 }
 
 /// <summary>Read side of the dashboard's statistics: totals, actions, usage per day and reputation over time.</summary>
-public sealed class StatsQueries(IDbContextFactory<BotSocietyDb> dbFactory, SqlDialect dialect, TimeProvider time)
+public sealed class StatsQueries(IDbContextFactory<BotSocietyDb> dbFactory, SqlDialect dialect, Traces.TraceQueries traces, TimeProvider time)
 {
     public async Task<SocietyStats> GetAsync(CancellationToken cancellationToken)
     {
@@ -192,7 +208,22 @@ public sealed class StatsQueries(IDbContextFactory<BotSocietyDb> dbFactory, SqlD
                 u.Day, u.BotId, u.Bot!.Name, u.InputTokens, u.OutputTokens, u.InputTokens + u.OutputTokens, u.EstimatedCostUsd, u.Calls,
                 u.CachedInputTokens, u.UnpricedCalls))
             .ToListAsync(cancellationToken);
-        return new UsageReport(range.From, range.To, items);
+        var byModel = await db.ModelUsage.AsNoTracking()
+            .Where(u => u.Day >= range.From && u.Day <= range.To)
+            .OrderBy(u => u.Day).ThenBy(u => u.Provider).ThenBy(u => u.Model).ThenBy(u => u.Kind)
+            .Select(u => new ModelUsageItem(u.Day, u.Provider, u.Model, u.Kind, u.Calls, u.Failures, u.InputTokens, u.OutputTokens, u.CostUsd))
+            .ToListAsync(cancellationToken);
+        var latency = (await traces.LatencyAsync(range.From.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), cancellationToken))
+            .ToDictionary(l => l.Provider, StringComparer.Ordinal);
+        var providers = byModel.GroupBy(u => u.Provider).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g =>
+        {
+            var calls = g.Sum(u => u.Calls);
+            var failures = g.Sum(u => u.Failures);
+            var l = latency.GetValueOrDefault(g.Key);
+            return new ProviderUsage(g.Key, calls, failures, calls == 0 ? 0 : Math.Round((double)failures / calls, 4), g.Sum(u => u.CostUsd),
+                l?.P50Ms, l?.P95Ms, l?.Samples ?? 0);
+        }).ToList();
+        return new UsageReport(range.From, range.To, items) { ByModel = byModel, Providers = providers };
     }
 
     /// <summary>

@@ -14,6 +14,7 @@ const BotProfile = lazy(() => import('./components/BotProfile').then((m) => m.Bo
 const StatsView = lazy(() => import('./components/Stats').then((m) => m.StatsView));
 const MemoryView = lazy(() => import('./components/Memory').then((m) => m.MemoryView));
 const ActivityDetail = lazy(() => import('./components/ActivityDetail').then((m) => m.ActivityDetail));
+const AlertsView = lazy(() => import('./components/Alerts').then((m) => m.AlertsView));
 
 /** The root: provides the shared models, starts the live stream and lays out the routes. */
 export function App({ models }: { models: AppModels }) {
@@ -21,6 +22,7 @@ export function App({ models }: { models: AppModels }) {
     models.stream.start();
     void models.bots.load();
     void models.pace.load();
+    void models.alerts.load();
     return () => models.dispose();
   }, [models]);
 
@@ -39,6 +41,7 @@ export function App({ models }: { models: AppModels }) {
               <Route path="/bots/:id/:tab?" component={BotProfile} />
               <Route path="/stats" component={StatsView} />
               <Route path="/memory/:id?" component={MemoryView} />
+              <Route path="/alerts" component={AlertsView} />
               <Route default component={NotFound} />
             </Router>
           </ErrorBoundary>

@@ -30,7 +30,12 @@ internal sealed partial class SqliteDialect : SqlDialect
         }
 
         var connection = new SqliteConnectionStringBuilder { DataSource = path, DefaultTimeout = 30, Pooling = true };
-        options.UseSqlite(connection.ToString()).AddInterceptors(new SqlitePragmaInterceptor());
+        options.UseSqlite(connection.ToString()).AddInterceptors(new SqlitePragmaInterceptor())
+
+            // A migration that rebuilds a table (OperatorViews makes activity_log.bot_id nullable) turns foreign keys off
+            // around it, which SQLite allows only outside a transaction. The rebuild itself still commits or rolls back
+            // whole, and the pragma lasts only as long as the connection, so a crash leaves nothing half-done to warn of.
+            .ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.NonTransactionalMigrationOperationWarning));
     }
 
     // WAL lets the API read while a heartbeat writes; the mode is stored in the file, so setting it once sticks.

@@ -30,14 +30,6 @@ namespace BotSociety.Core.Data.Migrations
                 type: "TEXT",
                 nullable: true);
 
-            migrationBuilder.AlterColumn<int>(
-                name: "bot_id",
-                table: "activity_log",
-                type: "INTEGER",
-                nullable: true,
-                oldClrType: typeof(int),
-                oldType: "INTEGER");
-
             migrationBuilder.AddColumn<string>(
                 name: "actor",
                 table: "activity_log",
@@ -258,16 +250,6 @@ namespace BotSociety.Core.Data.Migrations
             migrationBuilder.DropColumn(
                 name: "actor",
                 table: "activity_log");
-
-            migrationBuilder.AlterColumn<int>(
-                name: "bot_id",
-                table: "activity_log",
-                type: "INTEGER",
-                nullable: false,
-                defaultValue: 0,
-                oldClrType: typeof(int),
-                oldType: "INTEGER",
-                oldNullable: true);
         }
     }
 }

@@ -51,3 +51,30 @@ describe('the function key', () => {
     expect((wrong as ApiError).message).toMatch(/was refused/);
   });
 });
+
+describe('the operator calls', () => {
+  it('asks for the audit trail with audit=true and leaves it out otherwise', async () => {
+    const calls = stubFetch(200, { items: [], total: 0, limit: 200, offset: 0 });
+    await api.activity({ audit: true, since: '2026-12-01T00:00:00Z', limit: 200 });
+    await api.activity({ audit: false, limit: 5 });
+    expect(calls[0].url).toBe('/api/activity?since=2026-12-01T00%3A00%3A00Z&limit=200&audit=true');
+    expect(calls[1].url).toBe('/api/activity?limit=5');
+  });
+
+  it('deletes a rule with the key and takes the empty 204', async () => {
+    const calls = stubFetch(204);
+    setFunctionKey('k');
+    await expect(api.deleteAlert(7)).resolves.toBeUndefined();
+    expect(calls[0].url).toBe('/api/alerts/7');
+    expect(calls[0].init.method).toBe('DELETE');
+    expect(header(calls[0].init, 'x-functions-key')).toBe('k');
+  });
+
+  it("puts a refused rule's field errors where the form finds them", async () => {
+    stubFetch(400, { title: 'The request is not valid.', status: 400, errors: { count: ['is 0; it must be between 1 and 1000'], webhook_url: ['must be an absolute http or https URL'] } });
+    const error = (await api.createAlert({ kind: 'heartbeat_failed', count: 0 }).catch((e: unknown) => e)) as ApiError;
+    expect(error.status).toBe(400);
+    expect(error.errorsFor('count')).toEqual(['is 0; it must be between 1 and 1000']);
+    expect(error.errorsFor('webhook_url')).toEqual(['must be an absolute http or https URL']);
+  });
+});

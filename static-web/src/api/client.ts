@@ -1,7 +1,7 @@
 import type {
-  ActivityItem, BotConfigView, BotMemoryView, BotSummary, ColdMemoryItem, ConfigChangeItem, ConfigPatch,
-  CostCapRequest, CostCaps, FollowItem, ModelCatalog, NegotiateResponse, Page, PaceName, PaceView, ReputationSeries,
-  SocietyStats, ThreadDetail, ThreadListItem, UsageReport, WarmMemoryView,
+  ActivityItem, AlertDelivery, AlertRule, AlertRuleRequest, BotConfigView, BotMemoryView, BotSummary, ColdMemoryItem,
+  ConfigChangeItem, ConfigPatch, CostCapRequest, CostCaps, FollowItem, ModelCatalog, ModelTrace, NegotiateResponse, Page,
+  PaceName, PaceView, ReputationSeries, SocietyStats, ThreadDetail, ThreadListItem, UsageReport, WarmMemoryView,
 } from './types';
 import { functionKey } from '../state/functionKey';
 
@@ -93,12 +93,16 @@ async function problemOf(response: Response): Promise<ApiError> {
 const get = async <T>(path: string, query?: Query, signal?: AbortSignal) =>
   (await request<T>('GET', withQuery(path, query), { signal })).data;
 
-export type ActivityQuery = { limit?: number; offset?: number; bot?: number | string; action?: string; since?: string };
+/** `audit: true` keeps only the operator's actions (pause, pace, config, caps, alert rules): the marks on the charts. */
+export type ActivityQuery = { limit?: number; offset?: number; bot?: number | string; action?: string; since?: string; audit?: boolean };
 
 /** Typed calls, one per endpoint the dashboard uses. */
 export const api = {
-  activity: (q: ActivityQuery = {}, signal?: AbortSignal) => get<Page<ActivityItem>>('/api/activity', q, signal),
+  activity: ({ audit, ...q }: ActivityQuery = {}, signal?: AbortSignal) =>
+    get<Page<ActivityItem>>('/api/activity', { ...q, audit: audit ? 'true' : undefined }, signal),
   activityById: (id: number, signal?: AbortSignal) => get<ActivityItem>(`/api/activity/${id}`, undefined, signal),
+  /** The model call behind an activity; a 404 ApiError when none was kept. */
+  trace: (id: number, signal?: AbortSignal) => get<ModelTrace>(`/api/activity/${id}/trace`, undefined, signal),
   bots: (signal?: AbortSignal) => get<Page<BotSummary>>('/api/bots', { limit: 200 }, signal),
   bot: (id: number, signal?: AbortSignal) => get<BotSummary>(`/api/bots/${id}`, undefined, signal),
   followers: (id: number) => get<Page<FollowItem>>(`/api/bots/${id}/followers`, { limit: 50 }),
@@ -130,6 +134,13 @@ export const api = {
   usage: (q: { from?: string; to?: string; bot_id?: number } = {}) => get<UsageReport>('/api/stats/usage', q),
   reputationHistory: (q: { bot_id?: number; since?: string; limit?: number } = {}) =>
     get<ReputationSeries[]>('/api/stats/reputation-history', q),
+
+  alerts: (signal?: AbortSignal) => get<AlertRule[]>('/api/alerts', undefined, signal),
+  createAlert: (body: AlertRuleRequest) => request<AlertRule>('POST', '/api/alerts', { body }).then((r) => r.data),
+  updateAlert: (id: number, body: AlertRuleRequest) => request<AlertRule>('PUT', `/api/alerts/${id}`, { body }).then((r) => r.data),
+  deleteAlert: (id: number) => request<void>('DELETE', `/api/alerts/${id}`).then(() => undefined),
+  alertDeliveries: (id: number, q: { limit?: number; offset?: number } = {}, signal?: AbortSignal) =>
+    get<Page<AlertDelivery>>(`/api/alerts/${id}/deliveries`, q, signal),
 
   pace: () => get<PaceView>('/api/pace'),
   setPace: (pace: PaceName) => request<PaceView>('PUT', '/api/pace', { body: { pace } }).then((r) => r.data),

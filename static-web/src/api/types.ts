@@ -11,8 +11,9 @@ export interface Page<T> {
 export interface ActivityItem {
   id: number;
   event_id: string;
-  bot_id: number;
-  bot_name: string;
+  /** Null for a society-wide row (a pace change, an events-lost alert). */
+  bot_id: number | null;
+  bot_name: string | null;
   action: string;
   details: Record<string, unknown>;
   input_tokens: number;
@@ -21,6 +22,8 @@ export interface ActivityItem {
   cost_usd: number;
   model: string | null;
   timestamp: string;
+  /** Who wrote the row when it was not the bot: "operator", a function key's name ("key:ci") or "society" (an alert). */
+  actor?: string | null;
 }
 
 /** A message of the live stream (SocietyEvent on the server). */
@@ -43,7 +46,9 @@ export type EventType =
   | 'config_updated'
   | 'pace_changed'
   | 'bot_paused'
-  | 'bot_resumed';
+  | 'bot_resumed'
+  | 'alert_rule_changed'
+  | 'alert_fired';
 
 export interface PersonalitySection {
   bio: string;
@@ -109,7 +114,16 @@ export interface BotSummary {
   /** Why the society paused the bot (a provider refused its key); null when the operator paused it. */
   paused_reason?: string | null;
   budget?: BudgetNote;
+  /** Whether the bot's heartbeats work: "failing" after three failed in a row, "unreachable" when its provider does not answer. */
+  health?: BotHealth;
+  failure_kind?: string | null;
+  failing_since?: string | null;
+  failed_heartbeats?: number;
+  /** Why it is failing or unreachable, in words ("http://localhost:11434 could not be reached: Connection refused"). */
+  health_reason?: string | null;
 }
+
+export type BotHealth = 'healthy' | 'failing' | 'unreachable' | 'capped' | 'paused' | string;
 
 export interface BotConfigView extends PersonalityConfig {
   bot_id: number;
@@ -278,6 +292,33 @@ export interface UsageReport {
   from: string;
   to: string;
   items: UsageDay[];
+  /** Calls, tokens and cost per UTC day, provider, model and kind of call. */
+  by_model?: ModelUsageDay[];
+  /** Per provider over the range: calls, failures and latency percentiles. */
+  providers?: ProviderUsage[];
+}
+
+export interface ModelUsageDay {
+  day: string;
+  provider: string;
+  model: string;
+  kind: TraceKind;
+  calls: number;
+  failures: number;
+  input_tokens: number;
+  output_tokens: number;
+  cost_usd: number;
+}
+
+export interface ProviderUsage {
+  provider: string;
+  calls: number;
+  failures: number;
+  failure_rate: number;
+  latency_p50_ms: number | null;
+  latency_p95_ms: number | null;
+  latency_samples: number;
+  cost_usd?: number;
 }
 
 export interface BotRef {
@@ -366,6 +407,10 @@ export interface ProviderInfo {
   unavailable_reason: string | null;
   endpoint: string | null;
   models: ModelInfo[];
+  /** Whether the provider answered when last probed; null when it is not probed (the offline simulator). */
+  reachable?: boolean | null;
+  /** Why it is unreachable, e.g. "no answer from http://localhost:11434 within 2 s". */
+  reachability?: string | null;
 }
 
 export interface ModelInfo {
@@ -376,4 +421,89 @@ export interface ModelInfo {
   cached_input_per_million_usd: number | null;
   price_effective_date: string | null;
   price_source: string | null;
+}
+
+export type TraceKind = 'heartbeat' | 'memory_summary' | string;
+
+/** GET /api/activity/{id}/trace: the model call behind an activity, as it was sent and answered. */
+export interface ModelTrace {
+  trace_id: number;
+  activity_id: number;
+  bot_id: number | null;
+  kind: TraceKind;
+  provider: string;
+  model: string;
+  simulated: boolean;
+  messages: { role: string; text: string }[];
+  completion: string | null;
+  input_tokens: number;
+  output_tokens: number;
+  cached_input_tokens: number;
+  latency_ms: number;
+  cost_usd: number | null;
+  retries: number;
+  failure_kind: string | null;
+  failure: string | null;
+  created_at: string;
+}
+
+export type AlertKind = 'heartbeat_failed' | 'usage_capped' | 'spend' | 'reputation_drop' | 'events_lost';
+
+/** A bot a rule is firing for now (or the society, bot_id null, for events_lost). */
+export interface AlertFiring {
+  bot_id: number | null;
+  bot_name: string | null;
+  fired_at: string;
+  message: string;
+  activity_id: number | null;
+}
+
+export interface AlertRule {
+  alert_id: number;
+  kind: AlertKind | string;
+  /** The bot watched; null for every bot. */
+  bot_id: number | null;
+  bot_name: string | null;
+  count: number | null;
+  window_minutes: number | null;
+  percent: number | null;
+  points: number | null;
+  webhook_url: string | null;
+  has_secret: boolean;
+  created_at: string;
+  updated_at: string;
+  firing: AlertFiring[];
+}
+
+/** POST /api/alerts and PUT /api/alerts/{id}; a PUT without `secret` keeps the current one. */
+export interface AlertRuleRequest {
+  kind: string;
+  bot_id?: number | null;
+  count?: number | null;
+  window_minutes?: number | null;
+  percent?: number | null;
+  points?: number | null;
+  webhook_url?: string | null;
+  secret?: string | null;
+}
+
+export interface AlertDelivery {
+  delivery_id: number;
+  activity_id: number | null;
+  status: 'pending' | 'delivered' | 'failed' | string;
+  status_code: number | null;
+  attempts: number;
+  error: string | null;
+  created_at: string;
+  finished_at: string | null;
+}
+
+/** The details of an alert_fired event and row. */
+export interface AlertFiredDetails {
+  alert_id: number;
+  kind: string;
+  message: string;
+  bot_id: number | null;
+  bot_name: string | null;
+  fired_at: string;
 }

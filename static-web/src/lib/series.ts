@@ -1,4 +1,4 @@
-import type { ReputationSeries, UsageDay } from '../api/types';
+import type { ModelUsageDay, ProviderUsage, ReputationSeries, UsageDay } from '../api/types';
 import { daySeconds } from './time';
 
 export interface UsageChartData {
@@ -66,4 +66,55 @@ export function reputationColumns(series: ReputationSeries[]): { bots: { id: num
     });
   });
   return { bots: sorted.map((s) => ({ id: s.bot_id, name: s.bot_name })), data: [xs, ...columns] };
+}
+
+export interface ModelCostData {
+  /** One series per provider and model, in provider then model order. */
+  models: { key: string; provider: string; model: string }[];
+  /** x (UTC days in seconds), then the cost per model per day (null on days it had no calls). */
+  data: (number | null)[][];
+}
+
+/**
+ * Columns for the cost-by-model chart: one x per UTC day from the first day with a call (at least two days shown)
+ * to `to`, one series per provider/model summing its kinds of call (heartbeats, memory summaries).
+ */
+export function modelCostColumns(rows: ModelUsageDay[], from: string, to: string): ModelCostData {
+  const firstUsed = rows.reduce((min, r) => (r.day < min ? r.day : min), to);
+  const start = Math.max(daySeconds(from), Math.min(daySeconds(firstUsed), daySeconds(to) - 86_400));
+  const days: number[] = [];
+  for (let t = start; t <= daySeconds(to); t += 86_400) days.push(t);
+  const index = new Map(days.map((d, i) => [d, i] as const));
+  const keyOf = (r: { provider: string; model: string }) => `${r.provider}/${r.model}`;
+  const models = [...new Map(rows.map((r) => [keyOf(r), { key: keyOf(r), provider: r.provider, model: r.model }] as const)).values()]
+    .sort((a, b) => a.provider.localeCompare(b.provider) || a.model.localeCompare(b.model));
+  const position = new Map(models.map((m, i) => [m.key, i] as const));
+  const cost = models.map(() => days.map((): number | null => null));
+  for (const row of rows) {
+    const d = index.get(daySeconds(row.day));
+    if (d === undefined) continue;
+    const series = cost[position.get(keyOf(row))!];
+    series[d] = (series[d] ?? 0) + row.cost_usd;
+  }
+  return { models, data: [days, ...cost] };
+}
+
+export interface ProviderRow extends ProviderUsage {
+  /** The models of the provider that had calls in the range. */
+  models: string[];
+  cost_usd: number;
+}
+
+/** The provider table: each provider's calls, failures and latency, with its models and cost over the range. */
+export function providerRows(providers: ProviderUsage[], rows: ModelUsageDay[]): ProviderRow[] {
+  return [...providers]
+    .sort((a, b) => b.calls - a.calls || a.provider.localeCompare(b.provider))
+    .map((p) => {
+      const mine = rows.filter((r) => r.provider === p.provider);
+      return {
+        ...p,
+        models: [...new Set(mine.map((r) => r.model))].sort(),
+        cost_usd: p.cost_usd ?? mine.reduce((sum, r) => sum + r.cost_usd, 0),
+      };
+    });
 }

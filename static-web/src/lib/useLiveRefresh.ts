@@ -4,7 +4,7 @@ import { useApp } from '../state/app';
 
 /**
  * Calls `refresh` (debounced) when the stream delivers items that `matters` cares about, and after each catch-up
- * that followed a gap (a poll or a recovery), since an operator's change missed meanwhile is in no activity row:
+ * that followed a gap (a poll or a recovery), since what changed meanwhile may not match `matters` row by row:
  * how a view stays current without polling on a timer of its own.
  */
 export function useLiveRefresh(refresh: () => void, matters: (item: FeedItem) => boolean, deps: unknown[], debounceMs = 1_500) {

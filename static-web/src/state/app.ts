@@ -1,6 +1,7 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import { api as realApi, type Api } from '../api/client';
+import { createAlertsModel, type AlertsModel } from './alerts';
 import { createBotsModel, type BotsModel } from './bots';
 import { createClock, type Clock } from './clock';
 import { createPaceModel, type PaceModel } from './pace';
@@ -13,6 +14,7 @@ export interface AppModels {
   stream: StreamModel;
   bots: BotsModel;
   pace: PaceModel;
+  alerts: AlertsModel;
   clock: Clock;
   dispose(): void;
 }
@@ -24,17 +26,20 @@ export function createAppModels(api: Api = realApi, transport?: StreamTransport)
   });
   const bots = createBotsModel(api, stream);
   const pace = createPaceModel(api, stream);
+  const alerts = createAlertsModel(api, stream);
   const clock = createClock();
   return {
     api,
     stream,
     bots,
     pace,
+    alerts,
     clock,
     dispose() {
       stream.dispose();
       bots.dispose();
       pace.dispose();
+      alerts.dispose();
       clock.dispose();
     },
   };

@@ -24,7 +24,8 @@ export function createBotsModel(api: Pick<Api, 'bots'>, stream: Pick<StreamModel
   }
 
   const unsubscribe = stream.subscribe((added) => {
-    if (added.every((item) => item.type === 'pace_changed')) return;
+    // A pace change or an alert rule's edit changes no bot.
+    if (added.every((item) => item.type === 'pace_changed' || item.type === 'alert_rule_changed')) return;
     if (timer !== null) return;
     timer = setTimeout(() => {
       timer = null;

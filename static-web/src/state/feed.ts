@@ -14,16 +14,31 @@ export interface FeedItem {
   details: Record<string, unknown>;
   tokensUsed: number;
   model: string | null;
+  /** Who made an operator's change ("operator", "key:ci") or "society" for what it did itself; null for a bot's own action. */
+  actor: string | null;
   timestamp: string;
   /** Milliseconds since the epoch, parsed once for sorting. */
   time: number;
 }
 
+/** The live event type of each row that is not a bot's heartbeat: a reloaded row looks like the event it was. */
 const typeOfAction: Record<string, EventType> = {
   heartbeat_failed: 'heartbeat_failed',
   usage_capped: 'usage_capped',
   memory_compressed: 'memory_compressed',
+  pause: 'bot_paused',
+  resume: 'bot_resumed',
+  pace_changed: 'pace_changed',
+  config_updated: 'config_updated',
+  config_reset: 'config_updated',
+  cost_cap_changed: 'config_updated',
+  alert_rule_created: 'alert_rule_changed',
+  alert_rule_updated: 'alert_rule_changed',
+  alert_rule_deleted: 'alert_rule_changed',
+  alert_fired: 'alert_fired',
 };
+
+const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : null);
 
 export function fromActivity(item: ActivityItem): FeedItem {
   return {
@@ -36,6 +51,7 @@ export function fromActivity(item: ActivityItem): FeedItem {
     details: item.details ?? {},
     tokensUsed: item.tokens_used,
     model: item.model,
+    actor: item.actor ?? text(item.details?.actor),
     timestamp: item.timestamp,
     time: Date.parse(item.timestamp),
   };
@@ -53,6 +69,7 @@ export function fromEvent(event: SocietyEvent): FeedItem {
     details,
     tokensUsed: event.tokens_used ?? 0,
     model: typeof details.model === 'string' ? details.model : null,
+    actor: text(details.actor),
     timestamp: event.timestamp,
     time: Date.parse(event.timestamp),
   };

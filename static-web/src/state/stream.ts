@@ -74,8 +74,8 @@ export function createStreamModel(options: StreamOptions) {
   const lastError = signal<string | null>(null);
   const lastPollAt = signal<number | null>(null);
   const failures = signal(0);
-  // Operator changes (pace, pause, config) reach views as stream events only; the activity log cannot replay them.
-  // Each catch-up after a gap (a poll while disconnected, a recovery) counts here, so views reload what they show.
+  // Each catch-up after a gap (a poll while disconnected, a recovery) counts here, so views reload what they show:
+  // the rows of the gap arrive in the feed, but a view's own data (a pace, a config) is read again to be sure.
   const resyncs = signal(0);
 
   const listeners = new Set<(added: FeedItem[]) => void>();

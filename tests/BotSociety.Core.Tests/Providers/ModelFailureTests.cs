@@ -40,6 +40,8 @@ public sealed class ModelFailureTests
         Assert.Single(server.Requests);
         Assert.Contains(events.Events, e => e.Type == SocietyEventTypes.HeartbeatFailed && e.BotId == id);
         Assert.Contains(events.Events, e => e.Type == SocietyEventTypes.BotPaused && e.BotId == id);
+        var pause = Assert.Single(await society.ActivityAsync(id), a => a.Actor is not null);
+        Assert.Equal((ActivityActions.Pause, "society"), (pause.Action, pause.Actor));
 
         var queries = society.Services.GetRequiredService<BotQueries>();
         foreach (var name in new[] { "Ada", "Bram" })
@@ -243,10 +245,13 @@ public sealed class ModelFailureTests
         await AssertOnlyAFailureAsync(society, id, ModelFailureKinds.Unavailable, "has no key");
     }
 
-    /// <summary>The bot's only activity is a <c>heartbeat_failed</c> of <paramref name="kind"/>, and no content was written.</summary>
+    /// <summary>
+    /// The bot's only activity of its own is a <c>heartbeat_failed</c> of <paramref name="kind"/>, and no content was
+    /// written (the society's rows about it, such as a pause after a refused key, are not the bot's).
+    /// </summary>
     private static async Task<ActivityLogEntry> AssertOnlyAFailureAsync(TestSociety society, int botId, string kind, string reason)
     {
-        var row = Assert.Single(await society.ActivityAsync(botId));
+        var row = Assert.Single(await society.ActivityAsync(botId), a => a.Actor is null);
         Assert.Equal(ActivityActions.HeartbeatFailed, row.Action);
         var details = row.Details();
         Assert.Equal(kind, (string?)details["kind"]);

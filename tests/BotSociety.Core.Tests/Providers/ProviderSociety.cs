@@ -90,6 +90,7 @@ internal static class ProviderSociety
         await using var db = society.Db();
         var activity = await db.ActivityLog.AsNoTracking().Select(a => a.Details + " " + a.Model).ToListAsync();
         var bots = await db.Bots.AsNoTracking().Select(b => b.PausedReason + " " + b.Name).ToListAsync();
+        var traces = await db.ModelTraces.AsNoTracking().Select(t => t.Messages + " " + t.Completion + " " + t.Failure).ToListAsync();
         var bot = society.Services.GetRequiredService<BotQueries>();
         var answers = new List<string>();
         foreach (var id in await db.Bots.Select(b => b.Id).ToListAsync())
@@ -97,6 +98,6 @@ internal static class ProviderSociety
             answers.Add(System.Text.Json.JsonSerializer.Serialize(await bot.GetAsync(id, CancellationToken.None), SocietyJson.Options));
         }
 
-        return string.Join("\n", activity.Concat(bots).Concat(answers));
+        return string.Join("\n", activity.Concat(bots).Concat(traces).Concat(answers));
     }
 }

@@ -1,6 +1,9 @@
-import { describe, iconFor, threadOf, toneFor } from '../../lib/actions';
+import { describe, iconFor, operatorSentence, threadOf, toneFor } from '../../lib/actions';
 import { formatInt, modelLabel } from '../../lib/format';
+import { healthOf } from '../../lib/health';
+import { activityHref } from '../../lib/links';
 import { absoluteTime, relativeTime } from '../../lib/time';
+import { useApp } from '../../state/app';
 import type { FeedItem } from '../../state/feed';
 import { Avatar } from '../Avatar';
 import { Icon } from '../Icon';
@@ -8,7 +11,14 @@ import styles from './Activity.module.css';
 
 /** One event of the feed: who did what, when, at what cost, and where it leads. */
 export function FeedRow({ item, now, fresh, highlight }: { item: FeedItem; now: number; fresh?: boolean; highlight?: boolean }) {
+  const { bots } = useApp();
   const tone = toneFor(item);
+  // An operator's change or an alert reads "operator paused Ada": the actor is the subject, the bot is in the sentence.
+  const operator = operatorSentence(item);
+  // The bot's health now (not at the row's time), beside its name when something is wrong with it.
+  const bot = item.botId !== null ? bots.byId.value.get(item.botId) : undefined;
+  const health = bot && !operator ? healthOf(bot, now) : null;
+  const showHealth = health && health.state !== 'healthy';
   const thread = threadOf(item);
   const excerpt = typeof item.details.excerpt === 'string' ? item.details.excerpt : null;
   const simulated = item.details.simulated === true;
@@ -30,15 +40,27 @@ export function FeedRow({ item, now, fresh, highlight }: { item: FeedItem; now: 
       </span>
       <div class={styles.body}>
         <div class={styles.line}>
-          {item.botName && item.botId !== null ? (
+          {operator ? (
+            <strong class={`${styles.who} ${styles.actor}`} data-testid="actor">{operator.actor}</strong>
+          ) : item.botName && item.botId !== null ? (
             <a class={styles.who} href={`/bots/${item.botId}`}>
               <Avatar name={item.botName} size={22} />
               {item.botName}
             </a>
           ) : (
-            <strong class={styles.who}>Operator</strong>
+            <strong class={styles.who}>Society</strong>
+          )}
+          {showHealth && (
+            <span class={`pill ${health.tone} ${styles.health}`} title={health.detail ?? undefined} data-testid="feed-health" data-health={health.state}>
+              {health.label}
+            </span>
           )}{' '}
-          <span class={styles.what}>{describe(item)}</span>
+          <span class={styles.what}>{operator ? operator.text : describe(item)}</span>
+          {operator && item.botId !== null && (
+            <a class={styles.botLink} href={`/bots/${item.botId}`} aria-label={`Open ${item.botName ?? `bot ${item.botId}`}`}>
+              <Avatar name={item.botName ?? String(item.botId)} size={18} />
+            </a>
+          )}
         </div>
         {excerpt && <p class={styles.excerpt}>{excerpt}</p>}
         {results && results.length > 0 && (
@@ -61,6 +83,11 @@ export function FeedRow({ item, now, fresh, highlight }: { item: FeedItem; now: 
             </span>
           )}
           {thread !== null && <a href={`/threads/${thread}`}>Open thread →</a>}
+          {(item.type === 'alert_fired' || item.type === 'alert_rule_changed') && <a href="/alerts">Alerts →</a>}
+          {/* The model call behind a bot's row (its messages and answer), on the activity's own page. */}
+          {!operator && !highlight && item.activityId !== null && (
+            <a href={activityHref(item.activityId)} data-testid="details-link">Details →</a>
+          )}
         </div>
       </div>
     </li>

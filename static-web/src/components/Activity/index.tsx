@@ -1,6 +1,6 @@
 import { useMemo, useRef, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
-import { ACTIONS, actionLabel } from '../../lib/actions';
+import { actionLabel, BOT_ACTIONS, OPERATOR_ACTIONS } from '../../lib/actions';
 import { useResource } from '../../lib/useResource';
 import { useApp } from '../../state/app';
 import { fromActivity, mergeFeed, type FeedItem } from '../../state/feed';
@@ -84,7 +84,7 @@ export function ActivityView() {
       <div class="page-head">
         <div>
           <h1>Activity</h1>
-          <p>Every heartbeat, as it happens{total !== undefined ? ` · ${total.toLocaleString('en-US')} matching` : ''}.</p>
+          <p>Every heartbeat and every operator's change, as it happens{total !== undefined ? ` · ${total.toLocaleString('en-US')} matching` : ''}.</p>
         </div>
         <div class="toolbar" role="group" aria-label="Filters">
           <label>
@@ -100,9 +100,16 @@ export function ActivityView() {
             Action
             <select value={action} onChange={(e) => setFilter('action', e.currentTarget.value)} aria-label="Filter by action">
               <option value="">All actions</option>
-              {ACTIONS.map((a) => (
-                <option value={a}>{actionLabel(a)}</option>
-              ))}
+              <optgroup label="Bots">
+                {BOT_ACTIONS.map((a) => (
+                  <option value={a}>{actionLabel(a)}</option>
+                ))}
+              </optgroup>
+              <optgroup label="Operator and alerts">
+                {OPERATOR_ACTIONS.map((a) => (
+                  <option value={a}>{actionLabel(a)}</option>
+                ))}
+              </optgroup>
             </select>
           </label>
           {filtered && (

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import type { BotSummary, ConfigChangeItem } from '../../api/types';
 import { showValue, valueAt } from '../../lib/configDiff';
 import { formatInt, formatScore, memoryText, modelLabel } from '../../lib/format';
+import { dotOf, healthOf } from '../../lib/health';
 import { useLiveRefresh } from '../../lib/useLiveRefresh';
 import { useResource } from '../../lib/useResource';
 import { absoluteTime, relativeTime } from '../../lib/time';
@@ -53,6 +54,8 @@ function ProfileHeader({ bot }: { bot: BotSummary }) {
   const [error, setError] = useState<string | null>(null);
   const paused = bot.status === 'paused';
   const p = bot.personality_config;
+  const health = healthOf(bot, clock.now.value);
+  const failing = health.state === 'failing' || health.state === 'unreachable';
 
   async function toggle() {
     setBusy(true);
@@ -68,11 +71,11 @@ function ProfileHeader({ bot }: { bot: BotSummary }) {
 
   return (
     <section class={`card ${styles.header}`}>
-      <Avatar name={bot.name} size={88} status={bot.status} />
+      <Avatar name={bot.name} size={88} status={dotOf(bot)} />
       <div class={styles.identity}>
         <div class={styles.nameRow}>
           <h1>{bot.name}</h1>
-          <StatusPill bot={bot} />
+          <StatusPill bot={bot} now={clock.now.value} />
           <span class={bot.simulated ? 'pill accent' : 'pill'}>{modelLabel(p.model.model, bot.simulated)}</span>
         </div>
         <p class={styles.bio}>{p.personality.bio}</p>
@@ -81,6 +84,12 @@ function ProfileHeader({ bot }: { bot: BotSummary }) {
           {p.personality.traits.map((t) => <span class="pill">{t}</span>)}
           {p.personality.interests.map((t) => <span class="pill info">{t}</span>)}
         </div>
+        {failing && (
+          <p class={styles.failure} data-testid="health-detail">
+            {health.detail}{' '}
+            <a href={`/activity?bot=${bot.id}&action=heartbeat_failed`}>See the failed heartbeats →</a>
+          </p>
+        )}
         {bot.status_reason && <p class={styles.reason}>{bot.status_reason}</p>}
         {bot.budget && bot.budget.state !== 'ok' && bot.budget.state !== 'capped' && bot.budget.reason && (
           <p class={styles.reason} data-testid="budget-note">{bot.budget.reason}</p>

@@ -1,5 +1,6 @@
 import type { BotSummary } from '../../api/types';
 import { formatScore, modelLabel } from '../../lib/format';
+import { dotOf, healthOf } from '../../lib/health';
 import { relativeTime } from '../../lib/time';
 import { useApp } from '../../state/app';
 import { Avatar } from '../Avatar';
@@ -7,12 +8,15 @@ import { Empty, ErrorState, Skeleton } from '../States';
 import styles from './Bots.module.css';
 import { UsageMeter } from './UsageMeter';
 
-export const statusTone: Record<string, string> = { active: 'good', paused: '', capped: 'warn' };
-
-export function StatusPill({ bot }: { bot: Pick<BotSummary, 'status' | 'status_reason'> }) {
+/**
+ * A bot's state as one badge: active (green), paused, capped, or, whatever its status, failing or unreachable (red)
+ * when its heartbeats fail; the badge's title tells the longer story.
+ */
+export function StatusPill({ bot, now }: { bot: Parameters<typeof healthOf>[0]; now: number }) {
+  const health = healthOf(bot, now);
   return (
-    <span class={`pill ${statusTone[bot.status] ?? ''}`} title={bot.status_reason ?? undefined} data-status={bot.status}>
-      {bot.status}
+    <span class={`pill ${health.tone}`} title={health.detail ?? undefined} data-status={bot.status} data-health={health.state} data-testid="health">
+      {health.label}
     </span>
   );
 }
@@ -20,17 +24,26 @@ export function StatusPill({ bot }: { bot: Pick<BotSummary, 'status' | 'status_r
 function BotCard({ bot, rank, now }: { bot: BotSummary; rank: number; now: number }) {
   const model = bot.personality_config.model;
   const tokens = bot.usage.input_tokens + bot.usage.output_tokens;
+  const health = healthOf(bot, now);
+  // A bot whose heartbeats fail says so on a line of its own, with why: the card must not pass for a working one.
+  const failing = health.state === 'failing' || health.state === 'unreachable';
   return (
     <li>
-      <a class={`card ${styles.card}`} href={`/bots/${bot.id}`} data-testid="bot-card" aria-label={`${bot.name}, ${bot.status}, reputation ${formatScore(bot.reputation_score)}`}>
+      <a class={`card ${styles.card} ${failing ? styles.failing : ''}`} href={`/bots/${bot.id}`} data-testid="bot-card" aria-label={`${bot.name}, ${health.label}, reputation ${formatScore(bot.reputation_score)}`}>
         <div class={styles.head}>
-          <Avatar name={bot.name} size={52} status={bot.status} />
+          <Avatar name={bot.name} size={52} status={dotOf(bot)} />
           <div class={styles.title}>
             <h2>{bot.name}</h2>
             <span class="dim">{bot.personality_config.personality.communication_style} · {bot.personality_config.behavior.engagement_style}</span>
           </div>
-          <StatusPill bot={bot} />
+          {!failing && <StatusPill bot={bot} now={now} />}
         </div>
+        {failing && (
+          <div class={styles.healthRow}>
+            <StatusPill bot={bot} now={now} />
+            {bot.health_reason && <span class={styles.healthReason}>{bot.health_reason}</span>}
+          </div>
+        )}
         <p class={styles.bio}>{bot.personality_config.personality.bio}</p>
         <div class={styles.rep}>
           <span class={styles.repValue}>{formatScore(bot.reputation_score)}</span>
@@ -53,8 +66,12 @@ export function BotsView() {
   const { bots, clock } = useApp();
   const list = bots.bots.value;
   const ranks = new Map([...list].sort((a, b) => b.reputation_score - a.reputation_score).map((b, i) => [b.id, i + 1] as const));
-  const counts = { active: 0, paused: 0, capped: 0 } as Record<string, number>;
-  for (const b of list) counts[b.status] = (counts[b.status] ?? 0) + 1;
+  // A failing bot is counted as failing, not as active: the same rule as its badge.
+  const counts = { active: 0, paused: 0, capped: 0, failing: 0 } as Record<string, number>;
+  for (const b of list) {
+    const state = b.health === 'failing' || b.health === 'unreachable' ? 'failing' : b.status;
+    counts[state] = (counts[state] ?? 0) + 1;
+  }
   return (
     <div class="page">
       <div class="page-head">
@@ -62,6 +79,7 @@ export function BotsView() {
           <h1>Bots</h1>
           <p>
             {list.length} bots · {counts.active} active · {counts.paused} paused · {counts.capped} at their cap
+            {counts.failing > 0 && <> · <span class={styles.failingCount}>{counts.failing} failing</span></>}
           </p>
         </div>
       </div>

@@ -1,7 +1,6 @@
 import type { ApiError } from '../../api/client';
-import type { ModelInfo, ModelSection, ProviderInfo } from '../../api/types';
-import { useResource } from '../../lib/useResource';
-import { useApp } from '../../state/app';
+import type { ModelCatalog, ModelInfo, ModelSection, ProviderInfo } from '../../api/types';
+import type { Resource } from '../../lib/useResource';
 import { FieldError } from './fields';
 import styles from './ConfigPanel.module.css';
 
@@ -12,18 +11,23 @@ export function priceLabel(provider: ProviderInfo | undefined, model: ModelInfo)
   return `$${model.input_per_million_usd.toFixed(2)} in / $${model.output_per_million_usd.toFixed(2)} out per M tokens`;
 }
 
+/** Why a provider did not answer when probed, or null when it did (or is not probed, like the simulator). */
+export function unreachableReason(provider: ProviderInfo | undefined): string | null {
+  if (!provider || provider.reachable !== false) return null;
+  return provider.reachability || `${provider.label} did not answer when last probed`;
+}
+
 /**
  * The Model tab: provider and model from GET /api/models (prices beside each model, a provider without its key
- * shown but not choosable, the offline simulator labelled as simulated), a cheaper fallback model for days near
- * the cap, temperature and max tokens.
+ * shown but not choosable, one that did not answer its probe marked with a warning, the offline simulator labelled
+ * as simulated), a cheaper fallback model for days near the cap, temperature and max tokens.
  */
-export function ModelTab({ model, error, onChange }: {
+export function ModelTab({ model, catalog, error, onChange }: {
   model: ModelSection;
+  catalog: Resource<ModelCatalog>;
   error: ApiError | null;
   onChange: (patch: Partial<ModelSection>) => void;
 }) {
-  const { api } = useApp();
-  const catalog = useResource((signal) => api.models(signal), []);
   const providers = catalog.data?.providers ?? [];
   const provider = providers.find((p) => p.id === model.provider);
   // The current choice stays listed even when the catalog no longer offers it (a model removed from settings).
@@ -31,6 +35,7 @@ export function ModelTab({ model, error, onChange }: {
     ? provider.models
     : [{ id: model.model, price_known: false } as ModelInfo, ...(provider?.models ?? [])];
   const simulated = provider?.simulated ?? model.provider === 'offline';
+  const unreachable = unreachableReason(provider);
   const chooseProvider = (id: string) => {
     const next = providers.find((p) => p.id === id);
     onChange({ provider: id, model: next?.models[0]?.id ?? model.model, fallback_model: null });
@@ -40,15 +45,28 @@ export function ModelTab({ model, error, onChange }: {
       {catalog.error && <p class="error">The list of models could not be read ({catalog.error}); the current choice is kept.</p>}
       <label class={styles.field}>
         <span>Provider</span>
-        <select name="model.provider" value={model.provider} disabled={catalog.loading} onChange={(e) => chooseProvider(e.currentTarget.value)}>
+        <select
+          name="model.provider"
+          value={model.provider}
+          disabled={catalog.loading}
+          onChange={(e) => chooseProvider(e.currentTarget.value)}
+          aria-describedby={unreachable ? 'provider-unreachable' : undefined}
+          aria-invalid={unreachable ? 'true' : undefined}
+        >
           {provider === undefined && <option value={model.provider}>{model.provider}</option>}
           {providers.map((p) => (
             <option value={p.id} disabled={!p.available && p.id !== model.provider} title={p.unavailable_reason ?? undefined}>
-              {p.label}{p.simulated ? ' (simulated)' : ''}{p.available ? '' : p.requires_key && !p.key_configured ? ' — no key' : ' — not available'}
+              {p.label}{p.simulated ? ' (simulated)' : ''}{p.available ? (p.reachable === false ? ' — not reachable' : '') : p.requires_key && !p.key_configured ? ' — no key' : ' — not available'}
             </option>
           ))}
         </select>
         {provider?.endpoint && <small class="dim">Calls go to {provider.endpoint}</small>}
+        {unreachable && (
+          <span class={styles.warning} role="alert" id="provider-unreachable" data-testid="provider-unreachable">
+            <strong>{provider!.label} is not reachable.</strong> {unreachable}. A bot on it will fail its heartbeats until
+            the provider answers.
+          </span>
+        )}
         {providers.filter((p) => !p.available && p.unavailable_reason).map((p) => (
           <small class="dim" data-testid={`unavailable-${p.id}`}>{p.label}: {p.unavailable_reason?.replace(`model.provider '${p.id}' `, '')}</small>
         ))}

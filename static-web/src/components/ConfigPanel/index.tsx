@@ -3,10 +3,11 @@ import { ApiError } from '../../api/client';
 import type { BotConfigView, BotSummary, PersonalityConfig } from '../../api/types';
 import { configPatch, patchFields, showValue } from '../../lib/configDiff';
 import { formatInt, formatUsd } from '../../lib/format';
+import { useResource } from '../../lib/useResource';
 import { useApp } from '../../state/app';
 import { ErrorState, Loading } from '../States';
 import styles from './ConfigPanel.module.css';
-import { ModelTab } from './ModelTab';
+import { ModelTab, unreachableReason } from './ModelTab';
 import {
   CapField, COMMUNICATION, ENGAGEMENT, FieldError, TABS, TRAITS, capsOf, fromDraft, parseCap, toDraft,
   type CapDraft, type Draft, type Tab,
@@ -30,6 +31,8 @@ export function ConfigPanel({ bot }: { bot: BotSummary }) {
   const [busy, setBusy] = useState(false);
   const [confirming, setConfirming] = useState<'save' | 'reset' | null>(null);
   const dialog = useRef<HTMLDialogElement>(null);
+  // The providers and models on offer (with whether each answered its probe), for the Model tab and the confirmation.
+  const catalog = useResource((signal) => api.models(signal), []);
 
   async function load() {
     setLoadError(null);
@@ -69,7 +72,7 @@ export function ConfigPanel({ bot }: { bot: BotSummary }) {
   useEffect(
     () =>
       stream.subscribe((added) => {
-        const change = added.find((item) => item.type === 'config_updated' && item.botId === bot.id && item.action !== 'set_cost_cap');
+        const change = added.find((item) => item.type === 'config_updated' && item.botId === bot.id && item.action !== 'cost_cap_changed');
         if (!change || saving.current) return;
         const version = change.details.version;
         if (typeof version === 'number' && version <= knownVersion.current) return;
@@ -86,6 +89,10 @@ export function ConfigPanel({ bot }: { bot: BotSummary }) {
 
   if (loadError) return <ErrorState message={loadError} onRetry={load} />;
   if (!saved || !draft) return <Loading label="Loading the config…" />;
+
+  // A model change onto a provider that did not answer its probe is allowed, but said loudly before it is saved.
+  const chosenProvider = catalog.data?.providers.find((p) => p.id === draft.model.provider);
+  const unreachable = changedFields.some((f) => f.startsWith('model.')) ? unreachableReason(chosenProvider) : null;
 
   const set = <S extends keyof PersonalityConfig>(section: S, key: keyof PersonalityConfig[S], value: unknown) =>
     setDraft({ ...draft, [section]: { ...draft[section], [key]: value } });
@@ -268,7 +275,7 @@ export function ConfigPanel({ bot }: { bot: BotSummary }) {
         )}
 
         {tab === 'model' && (
-          <ModelTab model={draft.model} error={error} onChange={(patch) => setDraft({ ...draft, model: { ...draft.model, ...patch } })} />
+          <ModelTab model={draft.model} catalog={catalog} error={error} onChange={(patch) => setDraft({ ...draft, model: { ...draft.model, ...patch } })} />
         )}
 
         {tab === 'costs' && (
@@ -321,6 +328,11 @@ export function ConfigPanel({ bot }: { bot: BotSummary }) {
           <>
             <h2 id="confirm-title">Save changes to {bot.name}?</h2>
             <p class="dim">They take effect on the bot's next heartbeat.</p>
+            {unreachable && (
+              <p class={styles.warning} role="alert" data-testid="confirm-unreachable">
+                <strong>{chosenProvider!.label} is not reachable:</strong> {unreachable}. {bot.name}'s heartbeats will fail until it answers.
+              </p>
+            )}
             <table class={styles.diff}>
               <thead>
                 <tr>
@@ -368,8 +380,8 @@ export function ConfigPanel({ bot }: { bot: BotSummary }) {
           <button type="button" class="button" onClick={() => setConfirming(null)}>
             Cancel
           </button>
-          <button type="button" class="button primary" data-testid="confirm" disabled={busy} onClick={() => (confirming === 'reset' ? resetToDefaults() : save())}>
-            {confirming === 'reset' ? 'Reset' : 'Save'}
+          <button type="button" class={`button ${unreachable && confirming === 'save' ? 'danger' : 'primary'}`} data-testid="confirm" disabled={busy} onClick={() => (confirming === 'reset' ? resetToDefaults() : save())}>
+            {confirming === 'reset' ? 'Reset' : unreachable ? 'Save anyway' : 'Save'}
           </button>
         </div>
       </dialog>

@@ -21,6 +21,7 @@ const paths: Record<IconName, string> = {
   bots: 'M6 8h12v10H6z M12 4v4 M9.5 12.5v.5 M14.5 12.5v.5 M3 12v3 M21 12v3',
   stats: 'M4 20V10 M10 20V4 M16 20v-7 M22 20H2',
   threads: 'M3 5h13v8H8l-5 4z M8 16v1h8l5 4V9h-5',
+  alert: 'M6 16v-5a6 6 0 0 1 12 0v5l1.5 2.5h-15z M10 21h4',
 };
 
 export function Icon({ name, size = 18, label }: { name: IconName; size?: number; label?: string }) {

@@ -1,11 +1,15 @@
 import type { ComponentChildren } from 'preact';
-import { useLocation } from 'preact-iso';
+import { ErrorBoundary, lazy, useLocation } from 'preact-iso';
 import type { IconName } from '../../lib/actions';
+import { useApp } from '../../state/app';
 import { ConnectionBadge } from '../ConnectionBadge';
 import { FunctionKey } from './FunctionKey';
 import { Icon } from '../Icon';
 import { PaceControl } from '../PaceControl';
 import styles from './Layout.module.css';
+
+// Loaded only when an alert fires: most visits never need its code.
+const AlertBanner = lazy(() => import('../AlertBanner').then((m) => m.AlertBanner));
 
 const nav: { href: string; label: string; icon: IconName }[] = [
   { href: '/activity', label: 'Activity', icon: 'activity' },
@@ -13,11 +17,14 @@ const nav: { href: string; label: string; icon: IconName }[] = [
   { href: '/bots', label: 'Bots', icon: 'bots' },
   { href: '/stats', label: 'Stats', icon: 'stats' },
   { href: '/memory', label: 'Memory', icon: 'memory' },
+  { href: '/alerts', label: 'Alerts', icon: 'alert' },
 ];
 
 /** Sidebar routes on the left, the society's controls on top, the view below. */
 export function Layout({ children }: { children: ComponentChildren }) {
   const { path } = useLocation();
+  const { alerts } = useApp();
+  const firing = alerts.active.value.length;
   const current = (href: string) => path === href || path.startsWith(`${href}/`) || (href === '/activity' && path === '/');
   return (
     <div class={styles.shell}>
@@ -36,6 +43,12 @@ export function Layout({ children }: { children: ComponentChildren }) {
                 <a href={item.href} aria-current={current(item.href) ? 'page' : undefined}>
                   <Icon name={item.icon} size={19} />
                   {item.label}
+                  {item.href === '/alerts' && firing > 0 && (
+                    <span class={styles.count} title={`${firing} alert${firing === 1 ? '' : 's'} firing`}>
+                      {firing}
+                      <span class="visually-hidden"> firing</span>
+                    </span>
+                  )}
                 </a>
               </li>
             ))}
@@ -53,6 +66,11 @@ export function Layout({ children }: { children: ComponentChildren }) {
           <PaceControl />
           <ConnectionBadge />
         </header>
+        {firing > 0 && (
+          <ErrorBoundary>
+            <AlertBanner />
+          </ErrorBoundary>
+        )}
         <main id="main" tabIndex={-1}>
           {children}
         </main>

@@ -1,4 +1,5 @@
 import { formatCompact, formatScore, ratio } from '../../lib/format';
+import { dotOf } from '../../lib/health';
 import { useApp } from '../../state/app';
 import { Avatar } from '../Avatar';
 import styles from './Leaderboard.module.css';
@@ -19,7 +20,7 @@ export function Leaderboard() {
             <li>
               <span class={styles.rank}>{i + 1}</span>
               <a href={`/bots/${bot.id}`} class={styles.name}>
-                <Avatar name={bot.name} size={28} status={bot.status} />
+                <Avatar name={bot.name} size={28} status={dotOf(bot)} />
                 {bot.name}
               </a>
               <span class={styles.score}>{formatScore(bot.reputation_score)}</span>

@@ -1,15 +1,18 @@
 import { useMemo, useState } from 'preact/hooks';
 import uPlot from 'uplot';
-import type { BotActionCounts } from '../../api/types';
-import { actionLabel } from '../../lib/actions';
+import type { ActivityItem, BotActionCounts, ModelUsageDay, ProviderUsage } from '../../api/types';
+import { actionLabel, describe, isOperatorRow } from '../../lib/actions';
 import { seriesColor } from '../../lib/avatar';
-import { formatCompact, formatInt, formatScore, formatUsd } from '../../lib/format';
-import { reputationColumns, usageColumns, usageNotes } from '../../lib/series';
+import { formatCompact, formatInt, formatScore, formatUsd, modelLabel } from '../../lib/format';
+import { auditMarks } from '../../lib/marks';
+import { modelCostColumns, providerRows, reputationColumns, usageColumns, usageNotes } from '../../lib/series';
+import { latencyLabel } from '../../lib/trace';
 import { useLiveRefresh } from '../../lib/useLiveRefresh';
 import { useResource } from '../../lib/useResource';
-import { utcDay } from '../../lib/time';
+import { absoluteTime, utcDay } from '../../lib/time';
 import { useApp } from '../../state/app';
-import { axisStyle, Chart } from '../Chart';
+import { fromActivity } from '../../state/feed';
+import { axisStyle, Chart, type ChartMark } from '../Chart';
 import { Empty, ErrorState, Loading } from '../States';
 import styles from './Stats.module.css';
 
@@ -26,6 +29,14 @@ export function StatsView() {
   const stats = useResource(() => api.stats(), []);
   const usage = useResource(() => api.usage(range), [range]);
   const reputation = useResource(() => api.reputationHistory({ limit: 500 }), []);
+  // The operator's actions since the range began, marked on the charts' time axes.
+  const audit = useResource((signal) => api.activity({ audit: true, since: `${range.from}T00:00:00Z`, limit: 200 }, signal), [range]);
+  // Which providers are the offline simulator, so their models are labelled as simulated.
+  const catalog = useResource((signal) => api.models(signal), []);
+  const simulatedProviders = useMemo(
+    () => new Set(catalog.data ? catalog.data.providers.filter((p) => p.simulated).map((p) => p.id) : ['offline']),
+    [catalog.data],
+  );
 
   // Charts follow the society as it acts: one quiet reload a few seconds after a burst of heartbeats.
   useLiveRefresh(
@@ -34,10 +45,15 @@ export function StatsView() {
       usage.reload(true);
       reputation.reload(true);
     },
-    (item) => item.type === 'heartbeat_complete' || item.type === 'usage_capped',
+    (item) => item.type === 'heartbeat_complete' || item.type === 'usage_capped' || item.type === 'heartbeat_failed',
     [range],
     3_000,
   );
+  useLiveRefresh(() => audit.reload(true), (item) => isOperatorRow(item) && item.type !== 'alert_fired', [range], 1_500);
+
+  const auditItems = audit.data?.items ?? [];
+  const dayMarks = useMemo(() => auditMarks(auditItems, true), [audit.data]);
+  const timeMarks = useMemo(() => auditMarks(auditItems, false), [audit.data]);
 
   const totals = stats.data?.totals;
   return (
@@ -74,8 +90,24 @@ export function StatsView() {
           <Empty title="No usage in this range" />
         ) : (
           <>
-            <UsageChart items={usage.data.items} from={usage.data.from} to={usage.data.to} />
+            <UsageChart items={usage.data.items} from={usage.data.from} to={usage.data.to} marks={dayMarks} />
             <UsageNote items={usage.data.items} />
+            <AuditNote items={auditItems} total={audit.data?.total ?? 0} />
+          </>
+        )}
+      </section>
+
+      <section class={`card ${styles.panel}`} aria-labelledby="models-title" data-testid="models-panel">
+        <div class={styles.panelHead}>
+          <h2 id="models-title">Cost by model</h2>
+          <span class="dim">per provider and model per day, over the same range</span>
+        </div>
+        {usage.error ? <ErrorState message={usage.error} onRetry={() => usage.reload()} /> : !usage.data ? <Loading /> : !usage.data.by_model || usage.data.by_model.length === 0 ? (
+          <Empty title="No model calls in this range">{usage.data.by_model ? null : 'This server does not report usage per model yet.'}</Empty>
+        ) : (
+          <>
+            <ModelCostChart rows={usage.data.by_model} from={usage.data.from} to={usage.data.to} marks={dayMarks} simulated={simulatedProviders} />
+            <ProviderTable providers={usage.data.providers ?? []} rows={usage.data.by_model} simulated={simulatedProviders} />
           </>
         )}
       </section>
@@ -87,7 +119,7 @@ export function StatsView() {
         {reputation.error ? <ErrorState message={reputation.error} onRetry={() => reputation.reload()} /> : !reputation.data ? <Loading /> : reputation.data.length === 0 ? (
           <Empty title="No reputation history yet" />
         ) : (
-          <ReputationChart series={reputation.data} />
+          <ReputationChart series={reputation.data} marks={timeMarks} />
         )}
       </section>
 
@@ -120,7 +152,27 @@ function UsageNote({ items }: { items: Parameters<typeof usageNotes>[0] }) {
   return notes.length === 0 ? null : <p class="dim" data-testid="usage-note">{notes.join(' ')}</p>;
 }
 
-function UsageChart({ items, from, to }: { items: Parameters<typeof usageColumns>[0]; from: string; to: string }) {
+/** Says what the dashed lines on the charts are, and lists the actions for those who do not hover a chart. */
+function AuditNote({ items, total }: { items: ActivityItem[]; total: number }) {
+  if (items.length === 0) return null;
+  return (
+    <details class={styles.audit} data-testid="audit-note">
+      <summary>
+        Dashed lines on the charts mark the operator's {total > items.length ? `${items.length} latest of ${total}` : total} action{total === 1 ? '' : 's'} in
+        this range; hover one to see what was done.
+      </summary>
+      <ul>
+        {items.map((item) => (
+          <li>
+            <time dateTime={item.timestamp}>{absoluteTime(item.timestamp)}</time> {describe(fromActivity(item))}
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}
+
+function UsageChart({ items, from, to, marks }: { items: Parameters<typeof usageColumns>[0]; from: string; to: string; marks: ChartMark[] }) {
   const columns = useMemo(() => usageColumns(items, from, to), [items, from, to]);
   const names = columns.bots.map((b) => b.name).join('|');
   const options = useMemo<Omit<uPlot.Options, 'width' | 'height'>>(
@@ -156,15 +208,85 @@ function UsageChart({ items, from, to }: { items: Parameters<typeof usageColumns
     // The chart is rebuilt only when the set of bots changes; new numbers go through setData.
     [names],
   );
-  return <Chart options={options} data={columns.data as uPlot.AlignedData} height={320} label="Tokens per bot per day, with the society's cost per day" />;
+  return <Chart options={options} data={columns.data as uPlot.AlignedData} height={320} label="Tokens per bot per day, with the society's cost per day" marks={marks} />;
 }
 
-function ReputationChart({ series }: { series: Parameters<typeof reputationColumns>[0] }) {
+const MODEL_COLORS = ['#4cc9f0', '#ff9f1c', '#7c6cff', '#35c98b', '#ff5d8f', '#f9c74f', '#c77dff', '#90be6d', '#f3722c', '#2ec4b6'];
+
+function ModelCostChart({ rows, from, to, marks, simulated }: { rows: ModelUsageDay[]; from: string; to: string; marks: ChartMark[]; simulated: Set<string> }) {
+  const columns = useMemo(() => modelCostColumns(rows, from, to), [rows, from, to]);
+  const names = columns.models.map((m) => m.key).join('|') + [...simulated].join(',');
+  const options = useMemo<Omit<uPlot.Options, 'width' | 'height'>>(
+    () => ({
+      scales: { x: { time: true }, usd: { range: (_u, _min, max) => [0, max > 0 ? max * 1.2 : 0.01] } },
+      axes: [
+        { ...axisStyle, incrs: [86_400, 2 * 86_400, 7 * 86_400], values: (_u, ticks) => ticks.map((t) => dayFormat.format(t * 1000)) },
+        // Ticks with as many decimals as their step needs, so an axis of cents does not mix $0.01 with $0.0080.
+        { ...axisStyle, scale: 'usd', values: (_u, ticks, _axis, _space, step) => ticks.map((t) => `$${t.toFixed(Math.max(2, Math.ceil(-Math.log10(step || 1))))}`), size: 64 },
+      ],
+      series: [
+        { label: 'Day', value: (_u, v) => (v == null ? '' : dayFormat.format(v * 1000)) },
+        ...columns.models.map((m, i) => ({
+          label: `${modelLabel(m.model, simulated.has(m.provider))} · ${m.provider}`,
+          scale: 'usd',
+          stroke: MODEL_COLORS[i % MODEL_COLORS.length],
+          spanGaps: true,
+          width: 2,
+          points: { show: true, size: 6 },
+          value: (_u: uPlot, v: number | null) => (v == null ? '—' : formatUsd(v)),
+        })),
+      ],
+    }),
+    [names],
+  );
+  return <Chart options={options} data={columns.data as uPlot.AlignedData} height={260} label="Cost per provider and model per day" marks={marks} />;
+}
+
+const percent = (share: number) => `${(share * 100).toFixed(share > 0 && share < 0.1 ? 1 : 0)}%`;
+
+/** Per provider over the range: calls, how many failed, and how long calls took (median and 95th percentile). */
+function ProviderTable({ providers, rows, simulated }: { providers: ProviderUsage[]; rows: ModelUsageDay[]; simulated: Set<string> }) {
+  const table = providerRows(providers, rows);
+  if (table.length === 0) return null;
+  return (
+    <table class={styles.table} data-testid="provider-table">
+      <thead>
+        <tr>
+          <th scope="col">Provider</th>
+          <th scope="col">Models</th>
+          <th scope="col" class={styles.num}>Calls</th>
+          <th scope="col" class={styles.num}>Failure rate</th>
+          <th scope="col" class={styles.num}>p50 latency</th>
+          <th scope="col" class={styles.num}>p95 latency</th>
+          <th scope="col" class={styles.num}>Cost</th>
+        </tr>
+      </thead>
+      <tbody>
+        {table.map((p) => (
+          <tr>
+            <th scope="row">{p.provider}{simulated.has(p.provider) && <span class="pill accent">simulated</span>}</th>
+            <td>{p.models.map((m) => modelLabel(m, simulated.has(p.provider))).join(', ') || '—'}</td>
+            <td class={styles.num}>{formatInt(p.calls)}</td>
+            <td class={`${styles.num} ${p.failure_rate >= 0.2 ? styles.bad : p.failure_rate > 0 ? styles.warn : ''}`} title={`${formatInt(p.failures)} of ${formatInt(p.calls)} calls failed`}>
+              {percent(p.failure_rate)} <small class="dim">({formatInt(p.failures)})</small>
+            </td>
+            <td class={styles.num} title={`from ${formatInt(p.latency_samples)} timed calls`}>{p.latency_p50_ms === null ? '—' : latencyLabel(p.latency_p50_ms)}</td>
+            <td class={styles.num} title={`from ${formatInt(p.latency_samples)} timed calls`}>{p.latency_p95_ms === null ? '—' : latencyLabel(p.latency_p95_ms)}</td>
+            <td class={styles.num}>{formatUsd(p.cost_usd)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function ReputationChart({ series, marks }: { series: Parameters<typeof reputationColumns>[0]; marks: ChartMark[] }) {
   const columns = useMemo(() => reputationColumns(series), [series]);
   const names = columns.bots.map((b) => b.name).join('|');
   const options = useMemo<Omit<uPlot.Options, 'width' | 'height'>>(
     () => ({
-      scales: { x: { time: true } },
+      // The axis runs to now: a score holds until it changes, and an operator's action after the last change is marked.
+      scales: { x: { time: true, range: (_u, min, max) => [min, Math.max(max, Math.floor(Date.now() / 1000))] } },
       // uPlot's own time axis picks days or hours by zoom; tzDate makes it label UTC like the rest of the page.
       tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
       axes: [{ ...axisStyle }, { ...axisStyle, size: 48 }],
@@ -183,7 +305,7 @@ function ReputationChart({ series }: { series: Parameters<typeof reputationColum
     }),
     [names],
   );
-  return <Chart options={options} data={columns.data as uPlot.AlignedData} height={320} label="Reputation of every bot over time" />;
+  return <Chart options={options} data={columns.data as uPlot.AlignedData} height={320} label="Reputation of every bot over time" marks={marks} />;
 }
 
 const ACTION_ORDER = ['create_thread', 'reply', 'vote', 'follow', 'search', 'rest', 'memory_compressed', 'usage_capped', 'heartbeat_failed'];
