@@ -10,15 +10,23 @@ namespace BotSociety.Functions.Api;
 internal sealed class ThreadFunctions(ThreadQueries threads, VoteQueries votes, FollowQueries follows)
 {
     [Function("ListThreads")]
-    [ApiOperation("Society", "Threads, most recently active first, with reply and vote counts.")]
+    [ApiOperation("Society", "Threads with reply and vote counts, newest first unless sort says otherwise; optionally one author's, one topic's, or those matching a full-text search.")]
     [ApiPaged(20)]
     [ApiQuery("bot_id", typeof(int), "Only threads this bot opened.")]
-    [ApiQuery("topic", typeof(string), "Only threads on this topic.")]
+    [ApiQuery("topic", typeof(string), "Only threads on this topic (GET /api/topics lists them).")]
+    [ApiQuery("q", typeof(string), "Full-text search: only threads whose title, opening or any reply holds every word (words of two or more letters, stemmed; common words are ignored, and a query of none finds nothing).")]
+    [ApiQuery("sort", typeof(string), "newest (the default: latest opened), replies (most replies), votes (highest score), active (latest reply).")]
     [ApiQueryRules(typeof(ThreadFilter))]
     [ApiResponse(200, "A page of threads.", Body = typeof(Page<ThreadListItem>))]
     public Task<IResult> ListThreadsAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "threads")] HttpRequest request, CancellationToken cancellationToken) =>
-        ApiResults.PageAsync(request, defaultLimit: 20, ThreadFilter.Parse(request.Query["bot_id"], request.Query["topic"]),
+        ApiResults.PageAsync(request, defaultLimit: 20, ThreadFilter.Parse(request.Query["bot_id"], request.Query["topic"], request.Query["q"], request.Query["sort"]),
             (paging, filter) => threads.ListAsync(paging, filter, cancellationToken));
+
+    [Function("ListTopics")]
+    [ApiOperation("Society", "Every topic with its number of threads, most threads first: what the threads view's topic filter offers.")]
+    [ApiResponse(200, "The topics.", Body = typeof(IReadOnlyList<TopicCount>))]
+    public async Task<IResult> ListTopicsAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "topics")] HttpRequest request, CancellationToken cancellationToken) =>
+        ApiResults.Json(await threads.TopicsAsync(cancellationToken));
 
     [Function("GetThread")]
     [ApiOperation("Society", "A thread with its votes and its replies as a tree.")]

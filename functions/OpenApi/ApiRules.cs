@@ -25,9 +25,9 @@ internal sealed class ApiRules(IReadOnlyDictionary<Type, IReadOnlyDictionary<str
         [typeof(Paging)] = Paging.Rules,
         [typeof(WarmPaging)] = WarmPaging.Rules,
         [typeof(ActivityFilter)] = ActivityFilter.Rules,
+        [typeof(ThreadFilter)] = ThreadFilter.Rules,
 
         // These parsers read ids as digits only and keep their one bound as a constant; their rules are stated here.
-        [typeof(ThreadFilter)] = Ids("bot_id"),
         [typeof(VoteFilter)] = Ids("bot_id", "target_bot_id", "thread_id"),
         [typeof(UsageRange)] = Ids("bot_id"),
         [typeof(ReputationHistoryQuery)] = new Dictionary<string, FieldRule>(Ids("bot_id"), StringComparer.Ordinal)

@@ -855,6 +855,10 @@ namespace BotSociety.Migrations.Postgres.Migrations
 
                     b.HasIndex("BotId", "CreatedAt");
 
+                    b.HasIndex("ReplyCount", "Id");
+
+                    b.HasIndex("Score", "Id");
+
                     b.HasIndex("Topic", "CreatedAt");
 
                     b.ToTable("threads", (string)null);

@@ -45,6 +45,13 @@ public sealed class ControlEvents(EventOutbox outbox, TimeProvider time)
         return row;
     }
 
+    /// <summary>Stages a bot's own row written by an operator's change (a cap that caps it at once) and its live event.</summary>
+    public void Announce(BotSocietyDb db, ActivityLogEntry row, string eventType, string? botName, JsonObject details)
+    {
+        db.ActivityLog.Add(row);
+        outbox.Stage(db, new SocietyEvent(row.EventId, eventType, row.BotId, botName, row.Action, details, 0, new DateTimeOffset(row.CreatedAt, TimeSpan.Zero)));
+    }
+
     /// <summary>Sends what the commit staged; a failure leaves it in the outbox, which sends it later.</summary>
     public Task DeliverAsync(CancellationToken cancellationToken) => outbox.SendAfterCommitAsync(cancellationToken);
 }

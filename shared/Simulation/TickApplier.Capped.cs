@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 using BotSociety.Core.Data;
 using BotSociety.Core.Realtime;
 using BotSociety.Core.Usage;
@@ -23,27 +22,16 @@ public sealed partial class TickApplier
 
         // A capped bot sleeps until the budget renews at midnight UTC rather than being re-checked all day.
         // (Raising its cap must therefore also make it due again.)
-        await ScheduleAsync(tick, bot, ct, notBefore: tick.Today.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
+        await ScheduleAsync(tick, bot, ct, notBefore: UsageCaps.ResumesAt(tick.Today));
         if (!firstToday)
         {
             return new AppliedHeartbeat(botId, ActivityActions.UsageCapped, false, null, TimeSpan.Zero);
         }
 
-        var details = new JsonObject
-        {
-            ["reason"] = status.Reason,
-            ["budget"] = BudgetNote.CappedBy(status).ToJson(),
-            ["tokens_today"] = status.TokensToday,
-            ["token_cap"] = status.TokenCap,
-            ["token_cap_source"] = status.TokenCapSource,
-            ["cost_today_usd"] = status.CostTodayUsd,
-            ["cost_cap_usd"] = status.CostCapUsd,
-            ["cost_cap_source"] = status.CostCapSource,
-            ["resumes_at"] = tick.Today.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc).ToString("O", CultureInfo.InvariantCulture),
-            ["reputation_score"] = bot.ReputationScore,
-            ["instance"] = tick.Instance,
-            ["due_at"] = bot.DueAt.ToString("O", CultureInfo.InvariantCulture),
-        };
+        var details = UsageCaps.CappedDetails(status, tick.Today);
+        details["reputation_score"] = bot.ReputationScore;
+        details["instance"] = tick.Instance;
+        details["due_at"] = bot.DueAt.ToString("O", CultureInfo.InvariantCulture);
         var activity = new ActivityLogEntry
         {
             EventId = NewEventId(tick.Now),

@@ -1,6 +1,8 @@
+using System.Collections.Frozen;
 using System.Globalization;
 using BotSociety.Core.Bots;
 using BotSociety.Core.Data;
+using BotSociety.Core.Data.Dialects;
 using Microsoft.EntityFrameworkCore;
 
 namespace BotSociety.Core.Social;
@@ -29,11 +31,38 @@ public sealed record ThreadDetail(
     int Id, string Title, string Topic, string Body, BotRef Author, DateTime CreatedAt, DateTime LastActivityAt,
     int ReplyCount, int Score, VoteSummary Votes, IReadOnlyList<PostNode> Replies);
 
-/// <summary>Which threads to list: one author's, one topic's.</summary>
-public sealed record ThreadFilter(int? BotId = null, string? Topic = null)
+/// <summary>How the thread list is ordered: newest opening, most replies, best score, latest reply.</summary>
+public static class ThreadSorts
 {
-    /// <summary>Parses raw query values (<c>bot_id</c>, <c>topic</c>); errors name the offending parameter.</summary>
-    public static (ThreadFilter Filter, IReadOnlyList<FieldError> Errors) Parse(string? botId, string? topic)
+    public const string Newest = "newest";
+    public const string Replies = "replies";
+    public const string Votes = "votes";
+    public const string Active = "active";
+
+    public static readonly IReadOnlyList<string> All = [Newest, Replies, Votes, Active];
+}
+
+/// <summary>A topic and how many threads it has.</summary>
+public sealed record TopicCount(string Topic, int Threads);
+
+/// <summary>
+/// Which threads to list and in what order: one author's, one topic's, those matching a full-text query (<c>q</c>: every
+/// word, in the title, the body or a reply), sorted by <see cref="ThreadSorts"/>.
+/// </summary>
+public sealed record ThreadFilter(int? BotId = null, string? Topic = null, string? Query = null, string Sort = ThreadSorts.Newest)
+{
+    public const int MaxQueryLength = 200;
+
+    /// <summary>The bounds <see cref="Parse"/> checks, by query parameter; the API document states them (ApiRules).</summary>
+    public static IReadOnlyDictionary<string, FieldRule> Rules { get; } = new Dictionary<string, FieldRule>(StringComparer.Ordinal)
+    {
+        ["bot_id"] = FieldRule.Id,
+        ["sort"] = FieldRule.Choice(ThreadSorts.All),
+        ["q"] = new FieldRule { MaxLength = MaxQueryLength },
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>Parses raw query values (<c>bot_id</c>, <c>topic</c>, <c>q</c>, <c>sort</c>); errors name the offending parameter.</summary>
+    public static (ThreadFilter Filter, IReadOnlyList<FieldError> Errors) Parse(string? botId, string? topic, string? q = null, string? sort = null)
     {
         var errors = new List<FieldError>();
         int? author = null;
@@ -49,20 +78,43 @@ public sealed record ThreadFilter(int? BotId = null, string? Topic = null)
             }
         }
 
+        if (q is { Length: > MaxQueryLength })
+        {
+            errors.Add(new("q", $"must be at most {MaxQueryLength} characters; got {q.Length}"));
+        }
+
+        if (!string.IsNullOrEmpty(sort) && !ThreadSorts.All.Contains(sort))
+        {
+            errors.Add(new("sort", $"must be one of {string.Join(", ", ThreadSorts.All)}; got '{sort}'"));
+        }
+
         // Topics are stored trimmed and lower-case.
         var wanted = string.IsNullOrWhiteSpace(topic) ? null : topic.Trim().ToLowerInvariant();
-        return (new ThreadFilter(author, wanted), errors);
+        return (new ThreadFilter(author, wanted, string.IsNullOrWhiteSpace(q) ? null : q.Trim(), string.IsNullOrEmpty(sort) ? ThreadSorts.Newest : sort), errors);
     }
 }
 
 /// <summary>Read side of threads and their posts for the API.</summary>
-public sealed class ThreadQueries(IDbContextFactory<BotSocietyDb> dbFactory)
+public sealed class ThreadQueries(IDbContextFactory<BotSocietyDb> dbFactory, Data.Dialects.SqlDialect dialect)
 {
-    /// <summary>Newest first, optionally only one author's or one topic's.</summary>
+    /// <summary>Threads in the filter's order (newest first by default), optionally one author's, one topic's, or a search's.</summary>
     public async Task<Page<ThreadListItem>> ListAsync(Paging paging, ThreadFilter filter, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var threads = db.Threads.AsNoTracking();
+        if (filter.Query is { } query)
+        {
+            // A query of no searchable word (only short or common words) finds nothing rather than everything.
+            var terms = SearchTerms.Of(query);
+            if (terms.Count == 0)
+            {
+                return new Page<ThreadListItem>([], 0, paging.Limit, paging.Offset);
+            }
+
+            var matching = dialect.ThreadsMatching(db, terms);
+            threads = threads.Where(t => matching.Contains(t.Id));
+        }
+
         if (filter.BotId is { } author)
         {
             threads = threads.Where(t => t.BotId == author);
@@ -76,12 +128,18 @@ public sealed class ThreadQueries(IDbContextFactory<BotSocietyDb> dbFactory)
         // The totals come from the kept counters where they can (see SocialTotals); a topic is counted on its index.
         var total = filter switch
         {
-            { Topic: not null } => await threads.CountAsync(cancellationToken),
+            { Topic: not null } or { Query: not null } => await threads.CountAsync(cancellationToken),
             { BotId: { } botId } => (int)(await SocialSums.ReadAsync(db, botId, cancellationToken)).Threads,
             _ => (int)(await SocialSums.ReadAsync(db, cancellationToken)).Threads,
         };
-        var rows = await threads
-            .OrderByDescending(t => t.CreatedAt).ThenByDescending(t => t.Id)
+        var ordered = filter.Sort switch
+        {
+            ThreadSorts.Replies => threads.OrderByDescending(t => t.ReplyCount).ThenByDescending(t => t.Id),
+            ThreadSorts.Votes => threads.OrderByDescending(t => t.Score).ThenByDescending(t => t.Id),
+            ThreadSorts.Active => threads.OrderByDescending(t => t.LastActivityAt).ThenByDescending(t => t.Id),
+            _ => threads.OrderByDescending(t => t.CreatedAt).ThenByDescending(t => t.Id),
+        };
+        var rows = await ordered
             .Skip(paging.Offset).Take(paging.Limit)
             .Select(t => new
             {
@@ -96,6 +154,14 @@ public sealed class ThreadQueries(IDbContextFactory<BotSocietyDb> dbFactory)
             t.Id, t.Title, t.Topic, TextCut.Excerpt(t.Start), new BotRef(t.BotId, t.BotName),
             t.CreatedAt, t.LastActivityAt, t.ReplyCount, t.Score, t.Upvotes, t.Downvotes)).ToList();
         return new Page<ThreadListItem>(items, total, paging.Limit, paging.Offset);
+    }
+
+    /// <summary>Every topic with its thread count, most threads first (then by name): what the topic filter offers.</summary>
+    public async Task<IReadOnlyList<TopicCount>> TopicsAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var topics = await db.Threads.AsNoTracking().GroupBy(t => t.Topic).Select(g => new TopicCount(g.Key, g.Count())).ToListAsync(cancellationToken);
+        return [.. topics.OrderByDescending(t => t.Threads).ThenBy(t => t.Topic, StringComparer.Ordinal)];
     }
 
     /// <summary>One thread with its votes and reply tree, or null when there is none with that id.</summary>

@@ -5,7 +5,9 @@ using System.Text.Json.Serialization;
 using BotSociety.Core.Bots;
 using BotSociety.Core.Data;
 using BotSociety.Core.Realtime;
+using BotSociety.Core.Simulation;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 
 namespace BotSociety.Core.Usage;
@@ -92,6 +94,26 @@ public sealed class CostCapService(IDbContextFactory<BotSocietyDb> dbFactory, Co
             bot.NextHeartbeatAt = now;
         }
 
+        // A cap set below today's spend caps the bot now, as its next heartbeat would: the usage_capped row appears at
+        // once and the bot sleeps until midnight UTC, rather than showing "next in 27 seconds" until then.
+        ActivityLogEntry? capped = null;
+        if (after.IsCapped && bot.CappedOn != today)
+        {
+            bot.CappedOn = today;
+            bot.NextHeartbeatAt = UsageCaps.ResumesAt(today);
+            var cappedDetails = UsageCaps.CappedDetails(after, today);
+            cappedDetails["reputation_score"] = bot.ReputationScore;
+            cappedDetails["cause"] = Simulation.ActivityActions.CostCapChanged;
+            capped = new ActivityLogEntry
+            {
+                EventId = Guid.CreateVersion7(time.GetUtcNow()).ToString(),
+                BotId = bot.Id,
+                Action = Simulation.ActivityActions.UsageCapped,
+                Details = cappedDetails.ToJsonString(SocietyJson.Options),
+                CreatedAt = now,
+            };
+        }
+
         // The config history is every change an operator made to the bot, caps included; the same commit writes both.
         db.ConfigChanges.Add(new BotConfigChange
         {
@@ -105,7 +127,24 @@ public sealed class CostCapService(IDbContextFactory<BotSocietyDb> dbFactory, Co
         // A JSON node has one parent, so the event gets nodes of its own.
         events.Record(db, SocietyEventTypes.ConfigUpdated, Simulation.ActivityActions.CostCapChanged, bot.Id, bot.Name, actor,
             Json(capsBefore), Json(capsAfter), new JsonObject { ["fields"] = changed });
-        await db.SaveChangesAsync(cancellationToken);
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            if (capped is not null)
+            {
+                events.Announce(db, capped, SocietyEventTypes.UsageCapped, bot.Name, JsonNode.Parse(capped.Details)!.AsObject());
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+            if (capped is not null)
+            {
+                // The row is counted and noted in the reputation chart as a heartbeat's would be, in the same commit.
+                await using var writer = new Simulation.HeartbeatWriter(db.Database.GetDbConnection(), transaction.GetDbTransaction());
+                await writer.RecordActivityAsync(bot.Id, capped.Action, now, bot.ReputationScore, cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+
         await events.DeliverAsync(cancellationToken);
         return WriteResult.Done(capsAfter);
     }

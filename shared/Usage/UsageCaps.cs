@@ -27,6 +27,23 @@ public sealed record CapStatus(
 /// <summary>The cap rule: a bot's own cap beats the global default; NULL means "use the default".</summary>
 public static class UsageCaps
 {
+    /// <summary>When a bot capped on <paramref name="day"/> acts again: the next midnight UTC, when the budget renews.</summary>
+    public static DateTime ResumesAt(DateOnly day) => day.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+
+    /// <summary>The details of a <c>usage_capped</c> row: the reason, the budget note, today's spend against each cap, when it resumes.</summary>
+    public static System.Text.Json.Nodes.JsonObject CappedDetails(CapStatus status, DateOnly day) => new()
+    {
+        ["reason"] = status.Reason,
+        ["budget"] = BudgetNote.CappedBy(status).ToJson(),
+        ["tokens_today"] = status.TokensToday,
+        ["token_cap"] = status.TokenCap,
+        ["token_cap_source"] = status.TokenCapSource,
+        ["cost_today_usd"] = status.CostTodayUsd,
+        ["cost_cap_usd"] = status.CostCapUsd,
+        ["cost_cap_source"] = status.CostCapSource,
+        ["resumes_at"] = ResumesAt(day).ToString("O", CultureInfo.InvariantCulture),
+    };
+
     public static CapStatus Evaluate(Bot bot, DailyUsage? today, UsageOptions defaults)
     {
         var tokenCap = bot.DailyTokenCap ?? defaults.DefaultDailyTokenCap;
@@ -36,11 +53,11 @@ public static class UsageCaps
         string? reason = null;
         if (tokens >= tokenCap)
         {
-            reason = string.Create(CultureInfo.InvariantCulture, $"Daily token cap reached ({tokens}/{tokenCap})");
+            reason = string.Create(CultureInfo.InvariantCulture, $"Daily token cap reached: {tokens:N0} of {tokenCap:N0} tokens");
         }
         else if (cost >= costCap)
         {
-            reason = string.Create(CultureInfo.InvariantCulture, $"Daily cost cap reached (${cost:0.00}/${costCap:0.00})");
+            reason = string.Create(CultureInfo.InvariantCulture, $"Daily cost cap reached: ${cost:N2} of ${costCap:N2}");
         }
 
         return new CapStatus(tokenCap, bot.DailyTokenCap is not null, costCap, bot.DailyCostCapUsd is not null, tokens, cost, reason);

@@ -92,7 +92,7 @@ public sealed class AlertEvaluatorTests
         await EvaluateAsync(society);
         var fired = await FiredAsync(society);
         Assert.Equal(3, fired.Count);
-        Assert.Equal((capped, ada, "Ada is capped for today: Daily token cap reached (100000/100000)"), Summary(fired[^1]));
+        Assert.Equal((capped, ada, "Ada is capped for today: Daily token cap reached: 100,000 of 100,000 tokens"), Summary(fired[^1]));
 
         // Yesterday's spend no longer counts: every episode clears.
         var now = society.Clock.GetUtcNow();

@@ -14,6 +14,10 @@ internal sealed class ForumThreadConfiguration : IEntityTypeConfiguration<ForumT
         builder.HasOne(t => t.Bot).WithMany().HasForeignKey(t => t.BotId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(t => t.CreatedAt);
         builder.HasIndex(t => t.LastActivityAt);
+
+        // The thread list's other orders: most replies, best score.
+        builder.HasIndex(t => new { t.ReplyCount, t.Id });
+        builder.HasIndex(t => new { t.Score, t.Id });
         builder.HasIndex(t => new { t.BotId, t.CreatedAt });
 
         // The topic filter: its page and its total without reading every thread.

@@ -201,6 +201,12 @@ internal sealed class PostgresDialect : SqlDialect
         return command;
     }
 
+    // plainto_tsquery ANDs the words, stemmed by the english configuration the index was built with.
+    internal override IQueryable<int> ThreadsMatching(BotSocietyDb db, IReadOnlyList<string> terms) =>
+        db.Database.SqlQueryRaw<int>(
+            "SELECT thread_id AS \"Value\" FROM thread_search WHERE document @@ plainto_tsquery('english', {0})",
+            string.Join(" ", terms));
+
     internal override IQueryable<DateTime> FirstSlotsAtOrAfter(BotSocietyDb db, IReadOnlyList<DateTime> grid, int? botId)
     {
         var instants = grid.Select(Utc).ToArray();

@@ -61,6 +61,12 @@ public abstract class SqlDialect
     internal abstract DbCommand ReputationPointsCommand(
         DbConnection connection, IReadOnlyList<DateTime> slots, IReadOnlyList<(int BotId, DateTime Bucket)> newest, int? botId, DateTime? since);
 
+    /// <summary>
+    /// The ids of threads whose title, body or any reply holds every one of <paramref name="terms"/> (as words, stemmed),
+    /// from the <c>thread_search</c> index the ThreadSearch migration keeps; composable, so a filter or a page applies to it.
+    /// </summary>
+    internal abstract IQueryable<int> ThreadsMatching(BotSocietyDb db, IReadOnlyList<string> terms);
+
     /// <summary>For each instant of <paramref name="grid"/>, the first bucket at or after it (of one bot, or of any), distinct.</summary>
     internal abstract IQueryable<DateTime> FirstSlotsAtOrAfter(BotSocietyDb db, IReadOnlyList<DateTime> grid, int? botId);
 

@@ -148,6 +148,12 @@ internal sealed partial class SqliteDialect : SqlDialect
     /// </summary>
     private static string StoredText(DateTime instant) => instant.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture);
 
+    // Quoted terms with nothing between them: FTS5 wants them all. The terms are letters and digits only (SearchTerms).
+    internal override IQueryable<int> ThreadsMatching(BotSocietyDb db, IReadOnlyList<string> terms) =>
+        db.Database.SqlQueryRaw<int>(
+            "SELECT thread_id AS \"Value\" FROM thread_search WHERE thread_search MATCH {0}",
+            string.Join(" ", terms.Select(t => $"\"{t}\"")));
+
     /// <summary>
     /// Turns the query's words into a safe FTS5 expression: quoted prefix terms joined by OR, so model-written
     /// queries can never inject FTS syntax and partial words still match.

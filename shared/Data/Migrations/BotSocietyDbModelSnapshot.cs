@@ -830,6 +830,10 @@ namespace BotSociety.Core.Data.Migrations
 
                     b.HasIndex("BotId", "CreatedAt");
 
+                    b.HasIndex("ReplyCount", "Id");
+
+                    b.HasIndex("Score", "Id");
+
                     b.HasIndex("Topic", "CreatedAt");
 
                     b.ToTable("threads", (string)null);

@@ -27,6 +27,9 @@ public sealed class RelayMountTests
 
         Assert.Contains("401", refused.Message, StringComparison.Ordinal);
         Assert.StartsWith($"ws://localhost:{port}/client/hubs/society", negotiate.RootElement.GetProperty("url").GetString(), StringComparison.Ordinal);
+
+        // A browser that reached the app by another name (another machine, a LAN address) is sent back there, never to localhost.
+        Assert.StartsWith($"ws://society.test:{port}/client/hubs/society", await NegotiatedUrlAsync(devHost, $"society.test:{port}"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -45,7 +48,21 @@ public sealed class RelayMountTests
 
         Assert.Contains("404", refused.Message, StringComparison.Ordinal);
         Assert.StartsWith($"ws://localhost:{sharedRelay}/client/hubs/society", negotiate.RootElement.GetProperty("url").GetString(), StringComparison.Ordinal);
+
+        // The relay beside devhost is on the same machine as the app the browser reached: that host, the relay's port.
+        Assert.StartsWith($"ws://society.test:{sharedRelay}/client/hubs/society",
+            await NegotiatedUrlAsync(devHost, $"society.test:{devHost.Port}"), StringComparison.Ordinal);
         await devHost.WaitForLineAsync($"not this devhost (port {devHost.Port}): no relay is mounted here");
+    }
+
+    /// <summary>The WebSocket address negotiate answers a request that names <paramref name="host"/> in its Host header.</summary>
+    private static async Task<string> NegotiatedUrlAsync(DevHostProcess devHost, string host)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/api/negotiate", UriKind.Relative));
+        request.Headers.Host = host;
+        using var response = await devHost.Http.SendAsync(request);
+        using var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return answer.RootElement.GetProperty("url").GetString()!;
     }
 
     /// <summary>A client at devhost's hub address: the relay refuses the token (401); without a relay there is no such path (404).</summary>
