@@ -47,12 +47,14 @@ internal static class StaticSiteExtensions
             }
 
             var target = route?.Rewrite ?? path;
-            var file = files.GetFileInfo(target.EndsWith('/') ? target + "index.html" : target);
+            var served = target.EndsWith('/') ? target + "index.html" : target;
+            var file = files.GetFileInfo(served);
 
             // A navigation to a client-side route (a deep link) gets the app's page, unless excluded or under the API.
             if ((!file.Exists || file.IsDirectory) && HttpMethods.IsGet(request.Method) && config.Fallback is { } fallback
                 && !path.StartsWith(apiPrefix, StringComparison.Ordinal) && !config.FallbackExclude.Any(e => e.IsMatch(path)))
             {
+                served = fallback;
                 file = files.GetFileInfo(fallback);
             }
 
@@ -63,6 +65,7 @@ internal static class StaticSiteExtensions
             }
 
             context.Response.ContentType = ContentTypes.TryGetContentType(file.Name, out var type) ? type : "application/octet-stream";
+            file = Precompressed(context, files, file, served);
             context.Response.ContentLength = file.Length;
             if (route?.StatusCode is { } status)
             {
@@ -76,6 +79,39 @@ internal static class StaticSiteExtensions
         });
         return endpoints;
     }
+
+    /// <summary>
+    /// The build's brotli or gzip copy of the file at <paramref name="path"/> (<c>npm run build</c> writes <c>.br</c> and
+    /// <c>.gz</c> beside each compressible file) when the client accepts it, with <c>Content-Encoding</c> set; else the
+    /// file itself. An answer that has copies says <c>Vary: Accept-Encoding</c>, so a cache keeps one per encoding.
+    /// </summary>
+    private static IFileInfo Precompressed(HttpContext context, PhysicalFileProvider files, IFileInfo file, string path)
+    {
+        var accepted = context.Request.Headers.AcceptEncoding.ToString();
+        foreach (var (suffix, encoding) in new[] { (".br", "br"), (".gz", "gzip") })
+        {
+            var copy = files.GetFileInfo(path + suffix);
+            if (!copy.Exists)
+            {
+                continue;
+            }
+
+            context.Response.Headers.Vary = "Accept-Encoding";
+            if (Accepts(accepted, encoding))
+            {
+                context.Response.Headers.ContentEncoding = encoding;
+                return copy;
+            }
+        }
+
+        return file;
+    }
+
+    /// <summary>Whether an Accept-Encoding value takes <paramref name="encoding"/> (named, not refused with q=0).</summary>
+    private static bool Accepts(string acceptEncoding, string encoding) =>
+        acceptEncoding.Split(',').Select(part => part.Split(';')).Any(parts =>
+            parts[0].Trim().Equals(encoding, StringComparison.OrdinalIgnoreCase)
+            && !parts.Skip(1).Any(p => p.Replace(" ", "", StringComparison.Ordinal) is "q=0" or "q=0.0" or "q=0.00" or "q=0.000"));
 
     /// <summary>staticwebapp.config.json beside the built files, or in the app's folder above them (where Static Web Apps reads it).</summary>
     private static string? FindConfig(string root) =>

@@ -171,6 +171,8 @@ describe('nginx in front of the app', () => {
 
     const script = await get(asset, { 'accept-encoding': 'gzip' });
     assert.equal(script.headers['content-encoding'], 'gzip', 'scripts are gzipped');
+    // gzip_static: the build's own .gz copy (static-web/scripts/compress.mjs) is what goes out, byte for byte.
+    assert.deepEqual(script.body, readFileSync(path.join(dist, `${asset}.gz`)), "the build's .gz copy is served as it is");
     assert.equal((await get('/api/health')).headers['content-security-policy'], undefined, "the page's policy is not put on the API");
   });
 });

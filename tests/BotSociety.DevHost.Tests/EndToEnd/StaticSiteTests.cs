@@ -27,6 +27,37 @@ public sealed class StaticSiteTests(StaticSiteFixture fixture) : IClassFixture<S
     }
 
     [Theory]
+    [InlineData("br", "br")]
+    [InlineData("gzip, deflate", "gzip")]
+    [InlineData("br;q=0, gzip", "gzip")]
+    [InlineData("identity", null)]
+    public async Task APrecompressedCopyIsServedToAClientThatAcceptsItWithTheSameCaching(string acceptEncoding, string? served)
+    {
+        // No automatic decompression: the test reads the bytes as sent.
+        using var raw = new HttpClient(new HttpClientHandler { AutomaticDecompression = DecompressionMethods.None }) { BaseAddress = Http.BaseAddress };
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/assets/big-5678.js", UriKind.Relative));
+        request.Headers.TryAddWithoutValidation("Accept-Encoding", acceptEncoding);
+        using var response = await raw.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/javascript", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("immutable", response.Headers.CacheControl?.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Accept-Encoding", response.Headers.Vary);
+        Assert.Equal(served is null ? [] : [served], response.Content.Headers.ContentEncoding);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        Stream body = new MemoryStream(bytes);
+        body = served switch
+        {
+            "br" => new System.IO.Compression.BrotliStream(body, System.IO.Compression.CompressionMode.Decompress),
+            "gzip" => new System.IO.Compression.GZipStream(body, System.IO.Compression.CompressionMode.Decompress),
+            _ => body,
+        };
+        using var reader = new StreamReader(body);
+        Assert.Equal(StaticSiteFixture.BigScript, await reader.ReadToEndAsync());
+        Assert.True(served is null || bytes.Length < StaticSiteFixture.BigScript.Length / 10, $"{bytes.Length} bytes sent");
+    }
+
+    [Theory]
     [InlineData("/bots/3")]
     [InlineData("/stats")]
     [InlineData("/threads/12?tab=votes")]
@@ -80,7 +111,20 @@ public sealed class StaticSiteFixture : IAsyncLifetime, IDisposable
     private readonly DirectoryInfo site = Directory.CreateTempSubdirectory("devhost-site-");
     private DevHostProcess? devHost;
 
+    public static readonly string BigScript = string.Concat(Enumerable.Repeat("console.log('a line the build compresses');\n", 200));
+
     public HttpClient Http => devHost!.Http;
+
+    private static byte[] Compress(string text, Func<Stream, Stream> wrap)
+    {
+        using var buffer = new MemoryStream();
+        using (var compressor = wrap(buffer))
+        {
+            compressor.Write(System.Text.Encoding.UTF8.GetBytes(text));
+        }
+
+        return buffer.ToArray();
+    }
 
     public async Task InitializeAsync()
     {
@@ -89,6 +133,12 @@ public sealed class StaticSiteFixture : IAsyncLifetime, IDisposable
         await File.WriteAllTextAsync(Path.Combine(dist.FullName, "index.html"), "<!doctype html><title>the app</title>");
         await File.WriteAllTextAsync(Path.Combine(dist.FullName, "assets", "app-1234.js"), "console.log('app');");
         await File.WriteAllTextAsync(Path.Combine(dist.FullName, "about.html"), "<!doctype html><title>about</title>");
+
+        // What the dashboard's build writes beside a compressible file: its brotli and gzip copies.
+        var big = Path.Combine(dist.FullName, "assets", "big-5678.js");
+        await File.WriteAllTextAsync(big, BigScript);
+        await File.WriteAllBytesAsync(big + ".br", Compress(BigScript, s => new System.IO.Compression.BrotliStream(s, System.IO.Compression.CompressionLevel.SmallestSize)));
+        await File.WriteAllBytesAsync(big + ".gz", Compress(BigScript, s => new System.IO.Compression.GZipStream(s, System.IO.Compression.CompressionLevel.SmallestSize)));
 
         // Beside the built files' folder, where the app's source keeps it.
         await File.WriteAllTextAsync(Path.Combine(site.FullName, "staticwebapp.config.json"), """
