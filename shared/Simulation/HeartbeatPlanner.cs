@@ -218,7 +218,8 @@ public sealed partial class HeartbeatPlanner(
     {
         if (caps.TokensToday + prompt >= caps.TokenCap)
         {
-            return caps with { Reason = $"Daily token cap would be passed: {caps.TokensToday} used + about {prompt} for the next prompt ≥ {caps.TokenCap}" };
+            return caps with { Reason = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"Daily token cap would be passed: {caps.TokensToday:N0} used + about {prompt:N0} for the next prompt ≥ {caps.TokenCap:N0}") };
         }
 
         if (pricing.EstimateUsd(model.Provider, model.Model, new TokenUsage(prompt, 0, 0)) is { } cost && cost > 0 && caps.CostTodayUsd + cost >= caps.CostCapUsd)

@@ -97,7 +97,7 @@ public sealed class CostCapService(IDbContextFactory<BotSocietyDb> dbFactory, Co
         // A cap set below today's spend caps the bot now, as its next heartbeat would: the usage_capped row appears at
         // once and the bot sleeps until midnight UTC, rather than showing "next in 27 seconds" until then.
         ActivityLogEntry? capped = null;
-        if (after.IsCapped && bot.CappedOn != today)
+        if (after.IsCapped && (bot.CappedOn != today || !before.IsCapped))
         {
             bot.CappedOn = today;
             bot.NextHeartbeatAt = UsageCaps.ResumesAt(today);

@@ -1,7 +1,7 @@
 import type {
   ActivityItem, AlertDelivery, AlertRule, AlertRuleRequest, BotConfigView, BotMemoryView, BotSummary, ColdMemoryItem,
   ConfigChangeItem, ConfigPatch, CostCapRequest, CostCaps, FollowItem, ModelCatalog, ModelTrace, NegotiateResponse, Page,
-  PaceName, PaceView, ReputationSeries, SocietyStats, ThreadDetail, ThreadListItem, UsageReport, WarmMemoryView,
+  PaceName, PaceView, ReputationSeries, SocietyStats, ThreadDetail, ThreadListItem, ThreadQuery, TopicCount, UsageReport, WarmMemoryView,
 } from './types';
 import { functionKey } from '../state/functionKey';
 
@@ -126,14 +126,17 @@ export const api = {
   coldMemory: (id: number, q: { limit?: number; offset?: number }) =>
     get<Page<ColdMemoryItem>>(`/api/bots/${id}/memory/cold`, q),
 
-  threads: (q: { limit?: number; offset?: number; bot_id?: number; topic?: string } = {}) =>
-    get<Page<ThreadListItem>>('/api/threads', q),
+  /** `q` searches titles, bodies and replies (whole words); `sort` is newest (default), replies, votes or active. */
+  threads: (q: ThreadQuery = {}, signal?: AbortSignal) =>
+    get<Page<ThreadListItem>>('/api/threads', { ...q }, signal),
+  /** Every topic with its number of threads, most threads first: the Threads view's topic filter. */
+  topics: (signal?: AbortSignal) => get<TopicCount[]>('/api/topics', undefined, signal),
   thread: (id: number) => get<ThreadDetail>(`/api/threads/${id}`),
 
   stats: () => get<SocietyStats>('/api/stats'),
-  usage: (q: { from?: string; to?: string; bot_id?: number } = {}) => get<UsageReport>('/api/stats/usage', q),
-  reputationHistory: (q: { bot_id?: number; since?: string; limit?: number } = {}) =>
-    get<ReputationSeries[]>('/api/stats/reputation-history', q),
+  usage: (q: { from?: string; to?: string; bot_id?: number } = {}, signal?: AbortSignal) => get<UsageReport>('/api/stats/usage', q, signal),
+  reputationHistory: (q: { bot_id?: number; since?: string; limit?: number } = {}, signal?: AbortSignal) =>
+    get<ReputationSeries[]>('/api/stats/reputation-history', q, signal),
 
   alerts: (signal?: AbortSignal) => get<AlertRule[]>('/api/alerts', undefined, signal),
   createAlert: (body: AlertRuleRequest) => request<AlertRule>('POST', '/api/alerts', { body }).then((r) => r.data),

@@ -340,6 +340,25 @@ export interface ThreadListItem {
   downvotes: number;
 }
 
+export type ThreadSort = 'newest' | 'replies' | 'votes' | 'active';
+
+/** GET /api/threads: a page of threads, searched, filtered and sorted. */
+export interface ThreadQuery {
+  /** Full-text search over titles, bodies and replies: whole words, any case. */
+  q?: string;
+  sort?: ThreadSort;
+  topic?: string;
+  bot_id?: number;
+  limit?: number;
+  offset?: number;
+}
+
+/** GET /api/topics: a topic and how many threads it has. */
+export interface TopicCount {
+  topic: string;
+  threads: number;
+}
+
 export interface VoteItem {
   bot_id: number;
   bot_name: string;

@@ -1,5 +1,6 @@
 import type { FeedItem } from '../state/feed';
 import { ruleSummary, type RuleLike } from './alertText';
+import { cappedSentence } from './capText';
 import { showValue, valueAt } from './configDiff';
 import { formatInt, formatUsd } from './format';
 
@@ -175,7 +176,7 @@ export function describe(item: FeedItem): string {
   if (operator) return `${operator.actor} ${operator.text}`;
   switch (item.type) {
     case 'usage_capped':
-      return str(d.reason) || 'reached the daily cap and sleeps until midnight UTC';
+      return cappedSentence(d);
     case 'heartbeat_failed':
       return `heartbeat failed: ${str(d.reason ?? d.error) || 'unknown reason'}`;
     case 'memory_compressed':

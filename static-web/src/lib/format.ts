@@ -44,3 +44,20 @@ export function memoryText(subject: string, content: string): string {
   const prefix = `${subject}:`;
   return content.startsWith(prefix) ? content.slice(prefix.length).trim() : content;
 }
+
+/**
+ * Labels for a cost axis, in dollars with as many decimals as the step between ticks needs (at least cents), so an
+ * axis of a few cents reads "$0.01 $0.02 $0.03" rather than "$0.00" three times.
+ */
+export function usdAxisLabels(ticks: number[], step: number): string[] {
+  const decimals = Math.min(6, Math.max(2, Math.ceil(-Math.log10(step > 0 ? step : 1) - 1e-9)));
+  return ticks.map((t) => `$${t.toFixed(decimals)}`);
+}
+
+/**
+ * The top of a cost axis: a little above the highest day; five cents when nothing was spent, so a range of $0.00
+ * sits on the floor of an axis that still reads in cents (not "$0.00" to "$1.00").
+ */
+export function usdAxisMax(max: number): number {
+  return max > 0 ? max * 1.15 : 0.05;
+}

@@ -129,17 +129,18 @@ describe('chart columns', () => {
       day: d, bot_id: bot, bot_name: `B${bot}`, input_tokens: tokens, output_tokens: 0, total_tokens: tokens, estimated_cost_usd: cost, calls: 1,
       cached_input_tokens: 0, unpriced_calls: 0,
     });
-    const { bots, data } = usageColumns([day('2026-11-25', 2, 100, 0.1), day('2026-11-27', 1, 50, 0.2), day('2026-11-27', 2, 70, 0.3)], '2026-11-25', '2026-11-27');
-    expect(bots.map((b) => b.id)).toEqual([1, 2]);
+    const { series, data } = usageColumns([day('2026-11-25', 2, 100, 0.1), day('2026-11-27', 1, 50, 0.2), day('2026-11-27', 2, 70, 0.3)], '2026-11-25', '2026-11-27');
+    expect(series.map((b) => b.key)).toEqual(['1', '2']);
     expect(data[0]).toEqual([1795564800, 1795651200, 1795737600]);
-    expect(data[1]).toEqual([null, null, 50]);
-    expect(data[2]).toEqual([100, null, 70]);
-    expect(data[3].map((v) => Number(v!.toFixed(2)))).toEqual([0.1, 0, 0.5]);
+    expect(data[1].map((v) => (v === null ? null : Number(v.toFixed(2))))).toEqual([0.1, null, 0.5]);
+    expect(data[2]).toEqual([null, null, 50]);
+    expect(data[3]).toEqual([100, null, 70]);
   });
-  it('starts at the first day with usage, showing at least two days', () => {
+  it('spans the whole chosen range, so the range picker sets the axis', () => {
     const row = { day: '2026-11-27', bot_id: 1, bot_name: 'A', input_tokens: 1, output_tokens: 0, total_tokens: 1, estimated_cost_usd: 0, calls: 1, cached_input_tokens: 0, unpriced_calls: 0 };
-    expect(usageColumns([row], '2026-11-21', '2026-11-27').data[0].length).toBe(2);
-    expect(usageColumns([{ ...row, day: '2026-11-24' }, row], '2026-11-21', '2026-11-27').data[0].length).toBe(4);
+    expect(usageColumns([row], '2026-11-21', '2026-11-27').data[0].length).toBe(7);
+    expect(usageColumns([row], '2026-10-29', '2026-11-27').data[0].length).toBe(30);
+    expect(usageColumns([], '2026-11-14', '2026-11-27').data[0]).toHaveLength(14);
   });
   it('says what the usage lines leave out: unpriced calls and cached input, summed over the range', () => {
     const row = { day: '2026-11-27', bot_id: 1, bot_name: 'A', input_tokens: 900, output_tokens: 0, total_tokens: 900, estimated_cost_usd: 0, calls: 3, cached_input_tokens: 0, unpriced_calls: 0 };

@@ -193,7 +193,7 @@ describe('cost by model', () => {
   const usage = (day: string, provider: string, model: string, kind: string, cost: number) => ({
     day, provider, model, kind, calls: 2, failures: 0, input_tokens: 10, output_tokens: 5, cost_usd: cost,
   });
-  it('sums the kinds of call per provider and model per day, with gaps on days without calls', () => {
+  it('sums the kinds of call per provider and model per day over the whole range, with gaps on days without calls', () => {
     const { models, data } = modelCostColumns([
       usage('2026-12-05', 'openai', 'gpt-4o-mini', 'heartbeat', 0.25),
       usage('2026-12-06', 'openai', 'gpt-4o-mini', 'heartbeat', 0.5),
@@ -201,9 +201,10 @@ describe('cost by model', () => {
       usage('2026-12-06', 'anthropic', 'claude-haiku-4-5', 'heartbeat', 1),
     ], '2026-11-30', '2026-12-06');
     expect(models.map((m) => m.key)).toEqual(['anthropic/claude-haiku-4-5', 'openai/gpt-4o-mini']);
-    expect(data[0]).toEqual([Date.parse('2026-12-05T00:00:00Z') / 1000, Date.parse('2026-12-06T00:00:00Z') / 1000]);
-    expect(data[1]).toEqual([null, 1]);
-    expect(data[2]).toEqual([0.25, 0.75]);
+    expect(data[0]).toHaveLength(7);
+    expect(data[0].slice(-2)).toEqual([Date.parse('2026-12-05T00:00:00Z') / 1000, Date.parse('2026-12-06T00:00:00Z') / 1000]);
+    expect(data[1].slice(-2)).toEqual([null, 1]);
+    expect(data[2]).toEqual([null, null, null, null, null, 0.25, 0.75]);
   });
   it('lists providers by calls, with their models and cost', () => {
     const rows = providerRows(

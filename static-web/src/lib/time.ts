@@ -42,3 +42,47 @@ export function daySeconds(day: string): number {
 export function utcDay(now: number, offsetDays = 0): string {
   return new Date(now + offsetDays * 86_400_000).toISOString().slice(0, 10);
 }
+
+// Charts write dates one way everywhere: "3 Dec", and a time of day as "14:05", both UTC like the server's days.
+const chartDay = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
+const chartClock = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'UTC' });
+
+/** "3 Dec": a chart's day, from uPlot's x (seconds). */
+export function formatDay(seconds: number): string {
+  return chartDay.format(seconds * 1000);
+}
+
+/** "3 Dec, 14:05 UTC": a moment on a chart, for its tooltip. */
+export function formatDayTime(seconds: number): string {
+  return `${chartDay.format(seconds * 1000)}, ${chartClock.format(seconds * 1000)} UTC`;
+}
+
+/**
+ * Labels for a time axis in the charts' one date format: whole days as "3 Dec"; finer steps as "14:00", with the
+ * day ("3 Dec 14:00") on the first tick and at each midnight ("4 Dec"), so no label reads like "12/4".
+ */
+export function timeAxisLabels(ticks: number[], step: number): string[] {
+  if (step >= 86_400) return ticks.map(formatDay);
+  return ticks.map((t, i) => {
+    const midnight = t % 86_400 === 0;
+    if (midnight) return formatDay(t);
+    return i === 0 ? `${formatDay(t)} ${chartClock.format(t * 1000)}` : chartClock.format(t * 1000);
+  });
+}
+
+/** Whether the UTC day starting at `daySecond` is still under way at `now` (ms): its figures are partial. */
+export function isPartialDay(daySecond: number, now: number): boolean {
+  const start = daySecond * 1000;
+  return now >= start && now < start + 86_400_000;
+}
+
+/** The index of today's column in a chart's days (seconds at UTC midnight), or -1 when the range ends before today. */
+export function partialDayIndex(days: readonly number[], now: number): number {
+  for (let i = days.length - 1; i >= 0; i--) if (isPartialDay(days[i], now)) return i;
+  return -1;
+}
+
+/** The UTC days a "last N days" range covers, today included: { from, to } as yyyy-mm-dd. */
+export function lastDays(days: number, now: number): { from: string; to: string } {
+  return { from: utcDay(now, -(days - 1)), to: utcDay(now) };
+}

@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 
-export async function launchBrowser() {
+/** `bypassCSP`: the page's Content-Security-Policy lets scripts the suite injects (axe-core) run. */
+export async function launchBrowser({ bypassCSP = false } = {}) {
   const profile = mkdtempSync(path.join(os.tmpdir(), 'botsociety-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -12,6 +13,7 @@ export async function launchBrowser() {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync'],
     viewport: { width: 1280, height: 800 },
+    bypassCSP,
   });
   const errors = [];
   context.on('weberror', (e) => errors.push(e.error().message));

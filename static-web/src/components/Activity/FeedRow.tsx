@@ -57,8 +57,9 @@ export function FeedRow({ item, now, fresh, highlight }: { item: FeedItem; now: 
           )}{' '}
           <span class={styles.what}>{operator ? operator.text : describe(item)}</span>
           {operator && item.botId !== null && (
-            <a class={styles.botLink} href={`/bots/${item.botId}`} aria-label={`Open ${item.botName ?? `bot ${item.botId}`}`}>
+            <a class={styles.botLink} href={`/bots/${item.botId}`} title={`Open ${item.botName ?? `bot ${item.botId}`}`}>
               <Avatar name={item.botName ?? String(item.botId)} size={18} />
+              <span class="visually-hidden">Open {item.botName ?? `bot ${item.botId}`}</span>
             </a>
           )}
         </div>

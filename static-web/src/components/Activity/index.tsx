@@ -1,4 +1,5 @@
-import { useMemo, useRef, useState } from 'preact/hooks';
+import { Component } from 'preact';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { actionLabel, BOT_ACTIONS, OPERATOR_ACTIONS } from '../../lib/actions';
 import { useResource } from '../../lib/useResource';
@@ -10,6 +11,39 @@ import styles from './Activity.module.css';
 import { FeedRow } from './FeedRow';
 
 const PAGE = 50;
+/**
+ * Rows drawn at once. A first page of fifty rows in one go is a long task on a phone (tens of milliseconds, more on a
+ * slow CPU); drawn a screenful at a time, one chunk per task, the page stays responsive while the rest arrives.
+ */
+const CHUNK = 12;
+
+type RowProps = Parameters<typeof FeedRow>[0];
+
+/**
+ * A feed row drawn again only when its own props change (its item, the clock, whether it is fresh): a new chunk, a live
+ * event or a page of older rows then draws the new rows alone. The row still follows the signals it reads (a bot's health).
+ */
+class Row extends Component<RowProps> {
+  shouldComponentUpdate(next: RowProps) {
+    const p = this.props;
+    return p.item !== next.item || p.now !== next.now || p.fresh !== next.fresh || p.highlight !== next.highlight;
+  }
+
+  render(props: RowProps) {
+    return <FeedRow {...props} />;
+  }
+}
+
+/** How many of `total` rows to draw: a chunk more after each paint until all are there. */
+function useProgressive(total: number): number {
+  const [shown, setShown] = useState(CHUNK);
+  useEffect(() => {
+    if (shown >= total) return;
+    const timer = setTimeout(() => setShown((n) => n + CHUNK), 0);
+    return () => clearTimeout(timer);
+  }, [shown, total]);
+  return shown;
+}
 
 /**
  * The live stream. Unfiltered, it shows what the stream owner holds; filtered (by bot and action, kept in the
@@ -50,6 +84,7 @@ export function ActivityView() {
     return mergeFeed([], [...live.filter(matches), ...base, ...older], 10_000).items;
   }, [live, first.data, older, bot, action]);
 
+  const shown = useProgressive(items.length);
   const total = filtered ? first.data?.total : olderTotal ?? undefined;
   const canLoadMore = filtered ? (first.data ? items.length < first.data.total : false) : olderTotal === null || items.length < olderTotal;
 
@@ -132,8 +167,8 @@ export function ActivityView() {
             </Empty>
           ) : (
             <ol class={styles.list} data-testid="activity-list">
-              {items.map((item) => (
-                <FeedRow key={item.key} item={item} now={now} fresh={item.time > mountedAt.current} />
+              {items.slice(0, shown).map((item) => (
+                <Row key={item.key} item={item} now={now} fresh={item.time > mountedAt.current} />
               ))}
             </ol>
           )}

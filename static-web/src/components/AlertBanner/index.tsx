@@ -10,7 +10,8 @@ import styles from './AlertBanner.module.css';
 /**
  * The alerts firing now, on top of every page, each with what an operator would do about it in one click: pause the
  * bot, pause the society, raise the bot's caps, or dismiss. Each alert is announced as it appears (role="alert") and
- * its buttons are in the page's tab order.
+ * its buttons are in the page's tab order. A button that cannot act now is aria-disabled rather than disabled, so the
+ * keyboard focus stays on it after it was pressed (a disabled button drops the focus to the page's start).
  */
 export function AlertBanner() {
   const { alerts } = useApp();
@@ -93,22 +94,22 @@ function AlertItem({ alert }: { alert: ActiveAlert }) {
       </div>
       <div class={styles.actions}>
         {alert.botId !== null && (
-          <button type="button" class="button small" onClick={pauseBot} disabled={busy !== null || botPaused} data-testid="alert-pause-bot">
+          <button type="button" class="button small" onClick={() => busy === null && !botPaused && pauseBot()} aria-disabled={busy !== null || botPaused} data-testid="alert-pause-bot">
             <Icon name="pause" size={14} />
             {botPaused ? `${botName} is paused` : busy === 'pause' ? `Pausing ${botName}…` : `Pause ${botName}`}
           </button>
         )}
-        <button type="button" class="button small" onClick={pauseSociety} disabled={busy !== null || societyPaused} data-testid="alert-pause-society">
+        <button type="button" class="button small" onClick={() => busy === null && !societyPaused && pauseSociety()} aria-disabled={busy !== null || societyPaused} data-testid="alert-pause-society">
           {societyPaused ? 'Society paused' : busy === 'society' ? 'Pausing…' : 'Pause society'}
         </button>
         {alert.botId !== null && caps && (
           <button
             type="button"
             class="button small"
-            onClick={raiseCap}
-            disabled={busy !== null}
+            onClick={() => busy === null && raiseCap()}
+            aria-disabled={busy !== null}
             title={`Double ${botName}'s daily caps: ${formatInt(bot!.usage.daily_token_cap)} → ${formatInt(caps.daily_token_cap)} tokens, ${formatUsd(bot!.usage.daily_cost_cap_usd)} → ${formatUsd(caps.daily_cost_cap_usd)}`}
-            aria-label={`Raise ${botName}'s caps to ${formatInt(caps.daily_token_cap)} tokens and ${formatUsd(caps.daily_cost_cap_usd)} a day`}
+            aria-label={`Raise cap: ${botName}'s daily caps to ${formatInt(caps.daily_token_cap)} tokens and ${formatUsd(caps.daily_cost_cap_usd)}`}
             data-testid="alert-raise-cap"
           >
             {busy === 'cap' ? 'Raising…' : 'Raise cap'}

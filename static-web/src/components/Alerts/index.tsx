@@ -216,32 +216,35 @@ function DeliveryLog({ rule }: { rule: AlertRule }) {
   const now = clock.now.value;
   return (
     <div class={styles.log}>
-      <table class={styles.table}>
-        <thead>
-          <tr>
-            <th>Status</th>
-            <th>HTTP</th>
-            <th>Attempts</th>
-            <th>Created</th>
-            <th>Finished</th>
-            <th>Error</th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((d) => (
-            <tr data-testid="delivery">
-              <td><span class={`pill ${statusTone[d.status] ?? ''}`}>{d.status}</span></td>
-              <td class={styles.num}>{d.status_code ?? '—'}</td>
-              <td class={styles.num}>{formatInt(d.attempts)}</td>
-              <td title={absoluteTime(d.created_at)}>
-                {d.activity_id !== null ? <a href={`/activity/${d.activity_id}`}>{relativeTime(d.created_at, now)}</a> : relativeTime(d.created_at, now)}
-              </td>
-              <td title={d.finished_at ? absoluteTime(d.finished_at) : undefined}>{d.finished_at ? relativeTime(d.finished_at, now) : '—'}</td>
-              <td class={styles.errorCell}>{d.error ?? ''}</td>
+      {/* Focusable, so a keyboard can scroll the table where it is wider than a phone. */}
+      <div class={styles.tableScroll} tabIndex={0} role="region" aria-label={`Deliveries of rule ${rule.alert_id}`}>
+        <table class={styles.table}>
+          <thead>
+            <tr>
+              <th>Status</th>
+              <th>HTTP</th>
+              <th>Attempts</th>
+              <th>Created</th>
+              <th>Finished</th>
+              <th>Error</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {items.map((d) => (
+              <tr data-testid="delivery">
+                <td><span class={`pill ${statusTone[d.status] ?? ''}`}>{d.status}</span></td>
+                <td class={styles.num}>{d.status_code ?? '—'}</td>
+                <td class={styles.num}>{formatInt(d.attempts)}</td>
+                <td title={absoluteTime(d.created_at)}>
+                  {d.activity_id !== null ? <a href={`/activity/${d.activity_id}`}>{relativeTime(d.created_at, now)}</a> : relativeTime(d.created_at, now)}
+                </td>
+                <td title={d.finished_at ? absoluteTime(d.finished_at) : undefined}>{d.finished_at ? relativeTime(d.finished_at, now) : '—'}</td>
+                <td class={styles.errorCell}>{d.error ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       <div class={styles.logFoot}>
         <span class="dim">{items.length} of {first.data.total}</span>
         {moreError && <span class={styles.fieldError}>{moreError}</span>}

@@ -1,11 +1,12 @@
-import { useState } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import type { BotSummary, ConfigChangeItem } from '../../api/types';
+import { cappedStatusText, RESTS_UNTIL } from '../../lib/capText';
 import { showValue, valueAt } from '../../lib/configDiff';
 import { formatInt, formatScore, memoryText, modelLabel } from '../../lib/format';
 import { dotOf, healthOf } from '../../lib/health';
 import { useLiveRefresh } from '../../lib/useLiveRefresh';
 import { useResource } from '../../lib/useResource';
-import { absoluteTime, relativeTime } from '../../lib/time';
+import { absoluteTime, lastDays, relativeTime } from '../../lib/time';
 import { useApp } from '../../state/app';
 import { fromActivity, mergeFeed } from '../../state/feed';
 import { FeedRow } from '../Activity/FeedRow';
@@ -14,6 +15,7 @@ import { StatusPill } from '../Bots';
 import { UsageMeter } from '../Bots/UsageMeter';
 import { ConfigPanel } from '../ConfigPanel';
 import { Empty, ErrorState, Loading } from '../States';
+import { CostNote, RangePicker, ReputationChart, UsageChart } from '../Stats/charts';
 import styles from './BotProfile.module.css';
 
 type Tab = 'overview' | 'config' | 'history';
@@ -56,6 +58,11 @@ function ProfileHeader({ bot }: { bot: BotSummary }) {
   const p = bot.personality_config;
   const health = healthOf(bot, clock.now.value);
   const failing = health.state === 'failing' || health.state === 'unreachable';
+  // A capped bot sleeps until its budget renews at midnight UTC, not until its next heartbeat would have been; its
+  // reason is written from today's numbers ("98,006 of 50,000 tokens") whatever words the server chose.
+  const capped = bot.status === 'capped';
+  const use = { tokensToday: bot.usage.input_tokens + bot.usage.output_tokens, tokenCap: bot.usage.daily_token_cap, costTodayUsd: bot.usage.estimated_cost_usd, costCapUsd: bot.usage.daily_cost_cap_usd };
+  const reason = capped ? `${cappedStatusText(use, bot.status_reason) ?? bot.status_reason ?? 'Daily cap reached'}; ${RESTS_UNTIL}.` : bot.status_reason;
 
   async function toggle() {
     setBusy(true);
@@ -90,7 +97,7 @@ function ProfileHeader({ bot }: { bot: BotSummary }) {
             <a href={`/activity?bot=${bot.id}&action=heartbeat_failed`}>See the failed heartbeats →</a>
           </p>
         )}
-        {bot.status_reason && <p class={styles.reason}>{bot.status_reason}</p>}
+        {reason && <p class={styles.reason} data-testid="status-reason">{reason}</p>}
         {bot.budget && bot.budget.state !== 'ok' && bot.budget.state !== 'capped' && bot.budget.reason && (
           <p class={styles.reason} data-testid="budget-note">{bot.budget.reason}</p>
         )}
@@ -111,7 +118,7 @@ function ProfileHeader({ bot }: { bot: BotSummary }) {
         {error && <span class={styles.error} role="alert">{error}</span>}
         <small class="dim">
           {bot.last_heartbeat_at ? `acted ${relativeTime(bot.last_heartbeat_at, clock.now.value)}` : 'not acted yet'}
-          {!paused && ` · next ${relativeTime(bot.next_heartbeat_at, clock.now.value)}`}
+          {capped ? <> · <span data-testid="capped-until">capped · {RESTS_UNTIL}</span></> : !paused && ` · next ${relativeTime(bot.next_heartbeat_at, clock.now.value)}`}
         </small>
       </div>
     </section>
@@ -151,6 +158,7 @@ function Overview({ bot }: { bot: BotSummary }) {
             </dl>
           ) : stats.error ? <p class="dim">{stats.error}</p> : <Loading />}
         </section>
+        <BotCharts bot={bot} />
         <section class={`card ${styles.section}`}>
           <div class={styles.sectionHead}>
             <h2>Recent activity</h2>
@@ -206,6 +214,37 @@ function Overview({ bot }: { bot: BotSummary }) {
         </section>
       </div>
     </div>
+  );
+}
+
+/** This bot's tokens and cost per day, and its reputation, over the chosen range: the Stats page's charts for one bot. */
+function BotCharts({ bot }: { bot: BotSummary }) {
+  const { api } = useApp();
+  const [days, setDays] = useState(7);
+  const range = useMemo(() => lastDays(days, Date.now()), [days]);
+  const usage = useResource((signal) => api.usage({ ...range, bot_id: bot.id }, signal), [bot.id, range]);
+  const reputation = useResource((signal) => api.reputationHistory({ bot_id: bot.id, since: `${range.from}T00:00:00Z`, limit: 500 }, signal), [bot.id, range]);
+  useLiveRefresh(() => { usage.reload(true); reputation.reload(true); }, (i) => i.botId === bot.id && (i.type === 'heartbeat_complete' || i.type === 'usage_capped'), [bot.id, range], 3_000);
+  return (
+    <section class={`card ${styles.section}`} data-testid="bot-charts" aria-labelledby="bot-charts-title">
+      <div class={styles.sectionHead}>
+        <h2 id="bot-charts-title">Over time</h2>
+        <RangePicker days={days} onChange={setDays} />
+      </div>
+      <h3 class={styles.chartTitle}>Tokens and cost per day</h3>
+      {usage.error ? <ErrorState message={usage.error} onRetry={() => usage.reload()} /> : !usage.data ? <Loading /> : (
+        <>
+          <UsageChart items={usage.data.items} from={usage.data.from} to={usage.data.to} costLabel={`Cost (${bot.name})`} height={240} label={`${bot.name}'s tokens and cost per day`} />
+          <CostNote items={usage.data.items} />
+        </>
+      )}
+      <h3 class={styles.chartTitle}>Reputation</h3>
+      {reputation.error ? <ErrorState message={reputation.error} onRetry={() => reputation.reload()} /> : !reputation.data ? <Loading /> : reputation.data.length === 0 ? (
+        <p class="dim">No reputation changes in this range.</p>
+      ) : (
+        <ReputationChart series={reputation.data} from={range.from} height={200} label={`${bot.name}'s reputation over time`} />
+      )}
+    </section>
   );
 }
 

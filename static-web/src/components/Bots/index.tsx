@@ -29,11 +29,17 @@ function BotCard({ bot, rank, now }: { bot: BotSummary; rank: number; now: numbe
   const failing = health.state === 'failing' || health.state === 'unreachable';
   return (
     <li>
-      <a class={`card ${styles.card} ${failing ? styles.failing : ''}`} href={`/bots/${bot.id}`} data-testid="bot-card" aria-label={`${bot.name}, ${health.label}, reputation ${formatScore(bot.reputation_score)}`}>
+      {/* The whole card opens the profile through the name's link (stretched over the card), so the link's name is
+          the bot's name and the card's summary is the article's label. */}
+      <article class={`card ${styles.card} ${failing ? styles.failing : ''}`} data-testid="bot-card" aria-label={`${bot.name}, ${health.label}, reputation ${formatScore(bot.reputation_score)}`}>
         <div class={styles.head}>
           <Avatar name={bot.name} size={52} status={dotOf(bot)} />
           <div class={styles.title}>
-            <h2>{bot.name}</h2>
+            <h2>
+              <a class={styles.open} href={`/bots/${bot.id}`}>
+                {bot.name}
+              </a>
+            </h2>
             <span class="dim">{bot.personality_config.personality.communication_style} · {bot.personality_config.behavior.engagement_style}</span>
           </div>
           {!failing && <StatusPill bot={bot} now={now} />}
@@ -56,7 +62,7 @@ function BotCard({ bot, rank, now }: { bot: BotSummary; rank: number; now: numbe
           <span class={bot.simulated ? 'pill accent' : 'pill'}>{modelLabel(model.model, bot.simulated)}</span>
           <span class="dim">{bot.last_heartbeat_at ? `acted ${relativeTime(bot.last_heartbeat_at, now)}` : 'not acted yet'}</span>
         </div>
-      </a>
+      </article>
     </li>
   );
 }

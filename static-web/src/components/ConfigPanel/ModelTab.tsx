@@ -11,6 +11,22 @@ export function priceLabel(provider: ProviderInfo | undefined, model: ModelInfo)
   return `$${model.input_per_million_usd.toFixed(2)} in / $${model.output_per_million_usd.toFixed(2)} out per M tokens`;
 }
 
+/** A price per million tokens: "$3.00", "$0.08", "$0.075" (as many decimals as the price has, at least cents). */
+export function perMillion(n: number | null): string {
+  if (n === null) return '—';
+  const text = String(Number(n.toFixed(4)));
+  const decimals = text.includes('.') ? text.split('.')[1].length : 0;
+  return `$${n.toFixed(Math.max(2, decimals))}`;
+}
+
+/** Why a provider cannot be chosen, in a few words: "no key: set Models:Anthropic:ApiKey (or ANTHROPIC_API_KEY) to use it". */
+export function unavailableText(provider: ProviderInfo): string | null {
+  if (provider.available) return null;
+  const reason = provider.unavailable_reason?.replace(`model.provider '${provider.id}' `, '') ?? '';
+  if (reason) return reason;
+  return provider.requires_key && !provider.key_configured ? 'no key is set' : 'not available here';
+}
+
 /** Why a provider did not answer when probed, or null when it did (or is not probed, like the simulator). */
 export function unreachableReason(provider: ProviderInfo | undefined): string | null {
   if (!provider || provider.reachable !== false) return null;
@@ -67,9 +83,6 @@ export function ModelTab({ model, catalog, error, onChange }: {
             the provider answers.
           </span>
         )}
-        {providers.filter((p) => !p.available && p.unavailable_reason).map((p) => (
-          <small class="dim" data-testid={`unavailable-${p.id}`}>{p.label}: {p.unavailable_reason?.replace(`model.provider '${p.id}' `, '')}</small>
-        ))}
         <FieldError error={error} field="model.provider" />
       </label>
       <label class={styles.field}>
@@ -126,6 +139,69 @@ export function ModelTab({ model, catalog, error, onChange }: {
         />
         <FieldError error={error} field="model.max_tokens" />
       </label>
+      {providers.length > 0 && <PriceTable providers={providers} model={model} onChoose={(provider, id) => onChange({ provider, model: id, fallback_model: provider === model.provider ? model.fallback_model : null })} />}
     </div>
+  );
+}
+
+/**
+ * Every provider's models with their prices per million tokens, whether or not it can be chosen here: one that
+ * cannot (no key, not configured) is greyed with the reason, so its cost can be weighed before setting it up.
+ */
+function PriceTable({ providers, model, onChoose }: { providers: ProviderInfo[]; model: ModelSection; onChoose: (provider: string, model: string) => void }) {
+  return (
+    <section class={styles.prices} aria-labelledby="prices-title" data-testid="price-table">
+      <h3 id="prices-title">Prices of every provider <small>US dollars per million tokens</small></h3>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Model</th>
+            <th scope="col" class={styles.num}>Input</th>
+            <th scope="col" class={styles.num}>Cached input</th>
+            <th scope="col" class={styles.num}>Output</th>
+            <th scope="col"><span class="visually-hidden">Choose</span></th>
+          </tr>
+        </thead>
+        {providers.map((p) => {
+          const why = unavailableText(p);
+          return (
+            <tbody class={why ? styles.unavailable : undefined} data-provider={p.id} data-available={String(p.available)}>
+              <tr class={styles.providerRow}>
+                <th scope="colgroup" colSpan={5}>
+                  {p.label}
+                  {p.simulated && <span class="pill accent">simulated</span>}
+                  {why ? <span class={styles.why} data-testid={`unavailable-${p.id}`}>cannot be chosen: {why}</span> : p.reachable === false ? <span class={styles.why}>not reachable: {unreachableReason(p)}</span> : null}
+                </th>
+              </tr>
+              {p.models.map((m) => {
+                const current = p.id === model.provider && m.id === model.model;
+                const known = m.price_known && m.input_per_million_usd !== null;
+                return (
+                  <tr aria-current={current ? 'true' : undefined} class={current ? styles.current : undefined}>
+                    <td class={styles.modelName}>{m.id}{current && <span class="pill good">current</span>}</td>
+                    {known ? (
+                      <>
+                        <td class={styles.num}>{perMillion(m.input_per_million_usd)}</td>
+                        <td class={styles.num}>{perMillion(m.cached_input_per_million_usd)}</td>
+                        <td class={styles.num}>{perMillion(m.output_per_million_usd)}</td>
+                      </>
+                    ) : (
+                      <td class={styles.num} colSpan={3}>price unknown</td>
+                    )}
+                    <td class={styles.choose}>
+                      {!why && !current && (
+                        <button type="button" class="button small" onClick={() => onChoose(p.id, m.id)} aria-label={`Use ${m.id} from ${p.label}`}>
+                          Use
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          );
+        })}
+      </table>
+    </section>
   );
 }

@@ -58,6 +58,16 @@ export function capsOf(bot: BotSummary | undefined): CapDraft {
   return { tokens, cost, tokensText: tokens === null ? '' : String(tokens), costText: cost === null ? '' : String(cost) };
 }
 
+/**
+ * The global default caps, as the bots on them report them (a bot's cap with source "default"); null when every bot
+ * has its own, so a reset's effect is not known here.
+ */
+export function globalCaps(bots: readonly BotSummary[]): { tokens: number | null; cost: number | null } {
+  const tokens = bots.find((b) => b.usage.daily_token_cap_source === 'default')?.usage.daily_token_cap ?? null;
+  const cost = bots.find((b) => b.usage.daily_cost_cap_source === 'default')?.usage.daily_cost_cap_usd ?? null;
+  return { tokens, cost };
+}
+
 /** Messages the server gave for a field, under it. */
 export function FieldError({ error, field }: { error: ApiError | null; field: string }) {
   const messages = error?.errorsFor(field) ?? [];

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../../api/client';
 import type { BotConfigView, BotSummary, PersonalityConfig } from '../../api/types';
 import { configPatch, patchFields, showValue } from '../../lib/configDiff';
+import { capWarnings } from '../../lib/capText';
 import { formatInt, formatUsd } from '../../lib/format';
 import { useResource } from '../../lib/useResource';
 import { useApp } from '../../state/app';
@@ -9,7 +10,7 @@ import { ErrorState, Loading } from '../States';
 import styles from './ConfigPanel.module.css';
 import { ModelTab, unreachableReason } from './ModelTab';
 import {
-  CapField, COMMUNICATION, ENGAGEMENT, FieldError, TABS, TRAITS, capsOf, fromDraft, parseCap, toDraft,
+  CapField, COMMUNICATION, ENGAGEMENT, FieldError, TABS, TRAITS, capsOf, fromDraft, globalCaps, parseCap, toDraft,
   type CapDraft, type Draft, type Tab,
 } from './fields';
 
@@ -59,6 +60,16 @@ export function ConfigPanel({ bot }: { bot: BotSummary }) {
   const savedCaps = capsOf(bots.byId.value.get(bot.id) ?? bot);
   const capsChanged = caps.tokens !== savedCaps.tokens || caps.cost !== savedCaps.cost;
   const capsInvalid = (caps.tokensText !== '' && caps.tokens === null) || (caps.costText !== '' && caps.cost === null);
+  // A cap at or below what the bot used today caps it the moment it is saved: said beside the field and in the dialog.
+  const live = bots.byId.value.get(bot.id) ?? bot;
+  const defaults = globalCaps(bots.bots.value);
+  const capWarning = capWarnings({
+    name: live.name,
+    tokensToday: live.usage.input_tokens + live.usage.output_tokens,
+    costTodayUsd: live.usage.estimated_cost_usd,
+    tokenCap: caps.tokens === savedCaps.tokens ? null : caps.tokens ?? defaults.tokens,
+    costCapUsd: caps.cost === savedCaps.cost ? null : caps.cost ?? defaults.cost,
+  });
   const dirty = changedFields.length > 0 || capsChanged;
 
   // Someone else's change to this bot: reload if we have nothing to lose, else warn before they collide. Our own
@@ -305,7 +316,13 @@ export function ConfigPanel({ bot }: { bot: BotSummary }) {
               onText={(text) => setCaps({ ...caps, costText: text, cost: parseCap(text, false) })}
               onReset={() => setCaps({ ...caps, costText: '', cost: null })}
             />
-            <p class="dim">An empty cap uses the global default. Today the bot has spent {formatInt(bot.usage.input_tokens + bot.usage.output_tokens)} tokens and {formatUsd(bot.usage.estimated_cost_usd)}.</p>
+            <div aria-live="polite">
+              {capWarning.map((w) => <p class={styles.warning} data-testid="cap-warning">{w}</p>)}
+            </div>
+            <p class="dim">
+              An empty cap uses the global default. Today {live.name} has used {formatInt(live.usage.input_tokens + live.usage.output_tokens)} tokens and
+              spent {formatUsd(live.usage.estimated_cost_usd)}; a cap at or below that stops {live.name} at once, until 00:00 UTC.
+            </p>
           </div>
         )}
 
@@ -327,7 +344,18 @@ export function ConfigPanel({ bot }: { bot: BotSummary }) {
         {confirming === 'save' && (
           <>
             <h2 id="confirm-title">Save changes to {bot.name}?</h2>
-            <p class="dim">They take effect on the bot's next heartbeat.</p>
+            <p class="dim">
+              {!capsChanged
+                ? "They take effect on the bot's next heartbeat."
+                : changedFields.length === 0
+                  ? 'A new cap applies at once.'
+                  : "A new cap applies at once; the other changes take effect on the bot's next heartbeat."}
+            </p>
+            {capWarning.map((w) => (
+              <p class={styles.warning} role="alert" data-testid="confirm-cap-warning">
+                <strong>Caps {live.name} now.</strong> {w}
+              </p>
+            ))}
             {unreachable && (
               <p class={styles.warning} role="alert" data-testid="confirm-unreachable">
                 <strong>{chosenProvider!.label} is not reachable:</strong> {unreachable}. {bot.name}'s heartbeats will fail until it answers.
@@ -380,8 +408,14 @@ export function ConfigPanel({ bot }: { bot: BotSummary }) {
           <button type="button" class="button" onClick={() => setConfirming(null)}>
             Cancel
           </button>
-          <button type="button" class={`button ${unreachable && confirming === 'save' ? 'danger' : 'primary'}`} data-testid="confirm" disabled={busy} onClick={() => (confirming === 'reset' ? resetToDefaults() : save())}>
-            {confirming === 'reset' ? 'Reset' : unreachable ? 'Save anyway' : 'Save'}
+          <button
+            type="button"
+            class={`button ${(unreachable || capWarning.length > 0) && confirming === 'save' ? 'danger' : 'primary'}`}
+            data-testid="confirm"
+            disabled={busy}
+            onClick={() => (confirming === 'reset' ? resetToDefaults() : save())}
+          >
+            {confirming === 'reset' ? 'Reset' : unreachable ? 'Save anyway' : capWarning.length > 0 ? `Save and cap ${live.name} now` : 'Save'}
           </button>
         </div>
       </dialog>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelInfo, ProviderInfo } from '../../api/types';
-import { priceLabel } from './ModelTab';
+import { perMillion, priceLabel, unavailableText } from './ModelTab';
 
 const provider = (local: boolean) => ({ id: 'p', local, simulated: false } as ProviderInfo);
 const model = (input: number | null, output: number | null, known = true): ModelInfo => ({
@@ -17,5 +17,21 @@ describe('the price beside each model', () => {
   });
   it('calls a local model free', () => {
     expect(priceLabel(provider(true), model(0, 0))).toBe('free (local)');
+  });
+});
+
+describe('the price table', () => {
+  it('writes a price per million tokens with at least cents, and more when the price has them', () => {
+    expect(perMillion(3)).toBe('$3.00');
+    expect(perMillion(0.08)).toBe('$0.08');
+    expect(perMillion(0.075)).toBe('$0.075');
+    expect(perMillion(0)).toBe('$0.00');
+    expect(perMillion(null)).toBe('—');
+  });
+  it('says why a provider cannot be chosen', () => {
+    const base = { id: 'anthropic', label: 'Anthropic', available: false, requires_key: true, key_configured: false } as ProviderInfo;
+    expect(unavailableText({ ...base, unavailable_reason: "model.provider 'anthropic' has no key: set ANTHROPIC_API_KEY to use it" })).toBe('has no key: set ANTHROPIC_API_KEY to use it');
+    expect(unavailableText({ ...base, unavailable_reason: null })).toBe('no key is set');
+    expect(unavailableText({ ...base, available: true, unavailable_reason: null })).toBeNull();
   });
 });

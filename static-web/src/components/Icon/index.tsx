@@ -1,7 +1,10 @@
 import type { IconName } from '../../lib/actions';
 
 // Drawn for this dashboard on a 24-unit grid, stroked with currentColor so each icon takes its row's tone.
-const paths: Record<IconName, string> = {
+/** The actions' icons and the few the page's frame needs. */
+export type AnyIcon = IconName | 'menu' | 'close';
+
+const paths: Record<AnyIcon, string> = {
   thread: 'M4 5h16v10H9l-5 4z M8 9h8 M8 12h5',
   reply: 'M10 8 5 12l5 4 M5 12h9a5 5 0 0 1 5 5v1',
   vote: 'M12 4v16 M6 10l6-6 6 6',
@@ -22,9 +25,11 @@ const paths: Record<IconName, string> = {
   stats: 'M4 20V10 M10 20V4 M16 20v-7 M22 20H2',
   threads: 'M3 5h13v8H8l-5 4z M8 16v1h8l5 4V9h-5',
   alert: 'M6 16v-5a6 6 0 0 1 12 0v5l1.5 2.5h-15z M10 21h4',
+  menu: 'M4 7h16 M4 12h16 M4 17h16',
+  close: 'M6 6l12 12 M18 6 6 18',
 };
 
-export function Icon({ name, size = 18, label }: { name: IconName; size?: number; label?: string }) {
+export function Icon({ name, size = 18, label }: { name: AnyIcon; size?: number; label?: string }) {
   return (
     <svg
       width={size}

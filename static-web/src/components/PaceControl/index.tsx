@@ -29,9 +29,10 @@ export function PaceControl() {
               role="radio"
               aria-checked={selected}
               class={selected ? styles.selected : undefined}
-              disabled={!view || pace.saving.value}
+              // aria-disabled, not disabled: the focus stays on the pressed button while the change is saved.
+              aria-disabled={!view || pace.saving.value}
               title={seconds !== undefined ? `${name}: an active bot acts ${intervalLabel(seconds)}` : name}
-              onClick={() => !selected && void pace.set(name)}
+              onClick={() => view && !pace.saving.value && !selected && void pace.set(name)}
             >
               {name[0].toUpperCase() + name.slice(1)}
             </button>

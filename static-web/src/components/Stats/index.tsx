@@ -1,34 +1,37 @@
-import { useMemo, useState } from 'preact/hooks';
-import uPlot from 'uplot';
+import { useMemo } from 'preact/hooks';
+import { useLocation } from 'preact-iso';
 import type { ActivityItem, BotActionCounts, ModelUsageDay, ProviderUsage } from '../../api/types';
 import { actionLabel, describe, isOperatorRow } from '../../lib/actions';
-import { seriesColor } from '../../lib/avatar';
-import { formatCompact, formatInt, formatScore, formatUsd, modelLabel } from '../../lib/format';
+import { formatCompact, formatInt, formatUsd, modelLabel } from '../../lib/format';
 import { auditMarks } from '../../lib/marks';
-import { modelCostColumns, providerRows, reputationColumns, usageColumns, usageNotes } from '../../lib/series';
+import { providerRows, usageNotes } from '../../lib/series';
 import { latencyLabel } from '../../lib/trace';
 import { useLiveRefresh } from '../../lib/useLiveRefresh';
 import { useResource } from '../../lib/useResource';
-import { absoluteTime, utcDay } from '../../lib/time';
+import { absoluteTime, lastDays } from '../../lib/time';
 import { useApp } from '../../state/app';
 import { fromActivity } from '../../state/feed';
-import { axisStyle, Chart, type ChartMark } from '../Chart';
 import { Empty, ErrorState, Loading } from '../States';
+import { CostNote, ModelCostChart, RANGES, RangePicker, ReputationChart, UsageChart } from './charts';
 import styles from './Stats.module.css';
 
-const dayFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
-const timeFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone: 'UTC' });
-
-const RANGES = [7, 14, 30];
+/** The range in the address (?days=14), so a view of the charts can be linked; 7 days unless it names another. */
+export function rangeDays(value: string | undefined): number {
+  const days = Number(value);
+  return (RANGES as readonly number[]).includes(days) ? days : 7;
+}
 
 /** How the society is doing: totals, token usage and cost per day, reputation over time, and what each bot does. */
 export function StatsView() {
   const { api } = useApp();
-  const [days, setDays] = useState(7);
-  const range = useMemo(() => ({ from: utcDay(Date.now(), -(days - 1)), to: utcDay(Date.now()) }), [days]);
+  const location = useLocation();
+  const days = rangeDays(location.query.days);
+  const setDays = (d: number) => location.route(d === 7 ? '/stats' : `/stats?days=${d}`, true);
+  const range = useMemo(() => lastDays(days, Date.now()), [days]);
   const stats = useResource(() => api.stats(), []);
   const usage = useResource(() => api.usage(range), [range]);
-  const reputation = useResource(() => api.reputationHistory({ limit: 500 }), []);
+  // The reputation chart covers the same range; its limit is points per bot (the API shares them out among bots).
+  const reputation = useResource(() => api.reputationHistory({ since: `${range.from}T00:00:00Z`, limit: 500 }), [range]);
   // The operator's actions since the range began, marked on the charts' time axes.
   const audit = useResource((signal) => api.activity({ audit: true, since: `${range.from}T00:00:00Z`, limit: 200 }, signal), [range]);
   // Which providers are the offline simulator, so their models are labelled as simulated.
@@ -63,6 +66,9 @@ export function StatsView() {
           <h1>Stats</h1>
           <p>Usage, reputation and behaviour of the whole society. Days are UTC.</p>
         </div>
+        <div class="toolbar">
+          <RangePicker days={days} onChange={setDays} />
+        </div>
       </div>
       {totals && (
         <dl class={styles.kpis}>
@@ -79,18 +85,15 @@ export function StatsView() {
       <section class={`card ${styles.panel}`} aria-labelledby="usage-title" data-testid="usage-panel">
         <div class={styles.panelHead}>
           <h2 id="usage-title">Token usage per bot per day, with cost</h2>
-          <label class="dim">
-            Range{' '}
-            <select value={String(days)} onChange={(e) => setDays(Number(e.currentTarget.value))}>
-              {RANGES.map((d) => <option value={String(d)}>last {d} days</option>)}
-            </select>
-          </label>
+          <span class="dim">lines: tokens (left axis) · bars: cost (right axis) · last {days} days</span>
         </div>
         {usage.error ? <ErrorState message={usage.error} onRetry={() => usage.reload()} /> : !usage.data ? <Loading /> : usage.data.items.length === 0 ? (
           <Empty title="No usage in this range" />
         ) : (
           <>
             <UsageChart items={usage.data.items} from={usage.data.from} to={usage.data.to} marks={dayMarks} />
+            <ChartHint />
+            <CostNote items={usage.data.items} />
             <UsageNote items={usage.data.items} />
             <AuditNote items={auditItems} total={audit.data?.total ?? 0} />
           </>
@@ -119,7 +122,7 @@ export function StatsView() {
         {reputation.error ? <ErrorState message={reputation.error} onRetry={() => reputation.reload()} /> : !reputation.data ? <Loading /> : reputation.data.length === 0 ? (
           <Empty title="No reputation history yet" />
         ) : (
-          <ReputationChart series={reputation.data} marks={timeMarks} />
+          <ReputationChart series={reputation.data} from={range.from} marks={timeMarks} />
         )}
       </section>
 
@@ -146,10 +149,15 @@ function Kpi({ label, value, hint }: { label: string; value: string; hint?: stri
   );
 }
 
+/** How the legends work, said once beneath the first chart. */
+function ChartHint() {
+  return <p class={`dim ${styles.note}`}>Hover a line or a name in a legend to highlight it; click a name (or Tab to it and press Enter) to hide or show it. The hatched column is today, still under way.</p>;
+}
+
 /** Beneath the usage chart, what its lines leave out (unpriced calls, cached input), when the range has any. */
 function UsageNote({ items }: { items: Parameters<typeof usageNotes>[0] }) {
   const notes = usageNotes(items, formatInt);
-  return notes.length === 0 ? null : <p class="dim" data-testid="usage-note">{notes.join(' ')}</p>;
+  return notes.length === 0 ? null : <p class={`dim ${styles.note}`} data-testid="usage-note">{notes.join(' ')}</p>;
 }
 
 /** Says what the dashed lines on the charts are, and lists the actions for those who do not hover a chart. */
@@ -170,76 +178,6 @@ function AuditNote({ items, total }: { items: ActivityItem[]; total: number }) {
       </ul>
     </details>
   );
-}
-
-function UsageChart({ items, from, to, marks }: { items: Parameters<typeof usageColumns>[0]; from: string; to: string; marks: ChartMark[] }) {
-  const columns = useMemo(() => usageColumns(items, from, to), [items, from, to]);
-  const names = columns.bots.map((b) => b.name).join('|');
-  const options = useMemo<Omit<uPlot.Options, 'width' | 'height'>>(
-    () => ({
-      scales: { x: { time: true }, tokens: { range: (_u, min, max) => [Math.max(0, Math.floor((min * 0.9) / 1000) * 1000), Math.max(1000, Math.ceil((max * 1.05) / 1000) * 1000)] }, usd: { range: (_u, _min, max) => [0, max > 0 ? max * 1.2 : 1] } },
-      axes: [
-        { ...axisStyle, incrs: [86_400, 2 * 86_400, 7 * 86_400], values: (_u, ticks) => ticks.map((t) => dayFormat.format(t * 1000)) },
-        { ...axisStyle, scale: 'tokens', values: (_u, ticks) => ticks.map((t) => formatCompact(t)), size: 56 },
-        { ...axisStyle, scale: 'usd', side: 1, grid: { show: false }, values: (_u, ticks) => ticks.map((t) => formatUsd(t)), size: 64 },
-      ],
-      series: [
-        { label: 'Day', value: (_u, v) => (v == null ? '' : dayFormat.format(v * 1000)) },
-        ...columns.bots.map((b) => ({
-          label: b.name,
-          scale: 'tokens',
-          stroke: seriesColor(b.id - 1),
-          spanGaps: true,
-          width: 2,
-          points: { show: true, size: 6 },
-          value: (_u: uPlot, v: number | null) => (v == null ? '—' : `${formatInt(v)} tokens`),
-        })),
-        {
-          label: 'Cost (all bots)',
-          scale: 'usd',
-          stroke: '#e8ecf3',
-          dash: [6, 5],
-          width: 2,
-          fill: 'rgba(232,236,243,0.05)',
-          value: (_u: uPlot, v: number | null) => (v == null ? '—' : formatUsd(v)),
-        },
-      ],
-    }),
-    // The chart is rebuilt only when the set of bots changes; new numbers go through setData.
-    [names],
-  );
-  return <Chart options={options} data={columns.data as uPlot.AlignedData} height={320} label="Tokens per bot per day, with the society's cost per day" marks={marks} />;
-}
-
-const MODEL_COLORS = ['#4cc9f0', '#ff9f1c', '#7c6cff', '#35c98b', '#ff5d8f', '#f9c74f', '#c77dff', '#90be6d', '#f3722c', '#2ec4b6'];
-
-function ModelCostChart({ rows, from, to, marks, simulated }: { rows: ModelUsageDay[]; from: string; to: string; marks: ChartMark[]; simulated: Set<string> }) {
-  const columns = useMemo(() => modelCostColumns(rows, from, to), [rows, from, to]);
-  const names = columns.models.map((m) => m.key).join('|') + [...simulated].join(',');
-  const options = useMemo<Omit<uPlot.Options, 'width' | 'height'>>(
-    () => ({
-      scales: { x: { time: true }, usd: { range: (_u, _min, max) => [0, max > 0 ? max * 1.2 : 0.01] } },
-      axes: [
-        { ...axisStyle, incrs: [86_400, 2 * 86_400, 7 * 86_400], values: (_u, ticks) => ticks.map((t) => dayFormat.format(t * 1000)) },
-        // Ticks with as many decimals as their step needs, so an axis of cents does not mix $0.01 with $0.0080.
-        { ...axisStyle, scale: 'usd', values: (_u, ticks, _axis, _space, step) => ticks.map((t) => `$${t.toFixed(Math.max(2, Math.ceil(-Math.log10(step || 1))))}`), size: 64 },
-      ],
-      series: [
-        { label: 'Day', value: (_u, v) => (v == null ? '' : dayFormat.format(v * 1000)) },
-        ...columns.models.map((m, i) => ({
-          label: `${modelLabel(m.model, simulated.has(m.provider))} · ${m.provider}`,
-          scale: 'usd',
-          stroke: MODEL_COLORS[i % MODEL_COLORS.length],
-          spanGaps: true,
-          width: 2,
-          points: { show: true, size: 6 },
-          value: (_u: uPlot, v: number | null) => (v == null ? '—' : formatUsd(v)),
-        })),
-      ],
-    }),
-    [names],
-  );
-  return <Chart options={options} data={columns.data as uPlot.AlignedData} height={260} label="Cost per provider and model per day" marks={marks} />;
 }
 
 const percent = (share: number) => `${(share * 100).toFixed(share > 0 && share < 0.1 ? 1 : 0)}%`;
@@ -278,34 +216,6 @@ function ProviderTable({ providers, rows, simulated }: { providers: ProviderUsag
       </tbody>
     </table>
   );
-}
-
-function ReputationChart({ series, marks }: { series: Parameters<typeof reputationColumns>[0]; marks: ChartMark[] }) {
-  const columns = useMemo(() => reputationColumns(series), [series]);
-  const names = columns.bots.map((b) => b.name).join('|');
-  const options = useMemo<Omit<uPlot.Options, 'width' | 'height'>>(
-    () => ({
-      // The axis runs to now: a score holds until it changes, and an operator's action after the last change is marked.
-      scales: { x: { time: true, range: (_u, min, max) => [min, Math.max(max, Math.floor(Date.now() / 1000))] } },
-      // uPlot's own time axis picks days or hours by zoom; tzDate makes it label UTC like the rest of the page.
-      tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
-      axes: [{ ...axisStyle }, { ...axisStyle, size: 48 }],
-      series: [
-        { label: 'Time', value: (_u, v) => (v == null ? '' : `${timeFormat.format(v * 1000)} UTC`) },
-        ...columns.bots.map((b) => ({
-          label: b.name,
-          stroke: seriesColor(b.id - 1),
-          width: 2,
-          points: { show: false },
-          // A score holds until the next vote, reply or follow changes it.
-          paths: uPlot.paths.stepped!({ align: 1 }),
-          value: (_u: uPlot, v: number | null) => (v == null ? '—' : formatScore(v)),
-        })),
-      ],
-    }),
-    [names],
-  );
-  return <Chart options={options} data={columns.data as uPlot.AlignedData} height={320} label="Reputation of every bot over time" marks={marks} />;
 }
 
 const ACTION_ORDER = ['create_thread', 'reply', 'vote', 'follow', 'search', 'rest', 'memory_compressed', 'usage_capped', 'heartbeat_failed'];

@@ -1,4 +1,8 @@
 import type { PostNode } from '../../api/types';
+import { formatInt } from '../../lib/format';
+import { countReplies, foldsChildren, pathTo } from '../../lib/replyTree';
+import { lastThreadsHref } from '../../lib/threadQuery';
+import { useEffect } from 'preact/hooks';
 import { useLiveRefresh } from '../../lib/useLiveRefresh';
 import { useResource } from '../../lib/useResource';
 import { absoluteTime, relativeTime } from '../../lib/time';
@@ -10,16 +14,29 @@ import styles from './Thread.module.css';
 function Votes({ up, down }: { up: number; down: number }) {
   return (
     <span class={styles.votes} title={`${up} upvotes, ${down} downvotes`}>
-      <span class={styles.up}>▲ {up}</span>
-      <span class={styles.down}>▼ {down}</span>
+      <span class={styles.up}>▲ {formatInt(up)}</span>
+      <span class={styles.down}>▼ {formatInt(down)}</span>
     </span>
   );
 }
 
-function Reply({ post, now, depth }: { post: PostNode; now: number; depth: number }) {
+/**
+ * A reply and the replies to it. Past VISIBLE_DEPTH levels the replies are folded behind "Continue this thread"; the
+ * continued part opens in place and starts its levels afresh (with a narrower indent), so a deep exchange stays
+ * readable instead of shrinking to a sliver. `open` holds the replies on the way to a linked post (#post-123).
+ */
+function Reply({ post, now, level, open, target }: { post: PostNode; now: number; level: number; open: Set<number>; target: number | null }) {
+  const folded = post.replies.length > 0 && foldsChildren(level);
+  const children = (start: number) => (
+    <ul class={styles.replies}>
+      {post.replies.map((child) => (
+        <Reply post={child} now={now} level={start} open={open} target={target} />
+      ))}
+    </ul>
+  );
   return (
-    <li class={styles.reply} style={{ '--depth': depth } as Record<string, number>}>
-      <div class={styles.post}>
+    <li class={styles.reply} id={`post-${post.id}`} data-level={level}>
+      <div class={`${styles.post} ${post.id === target ? styles.target : ''}`}>
         <div class={styles.postHead}>
           <a class={styles.author} href={`/bots/${post.bot_id}`}>
             <Avatar name={post.bot_name} size={26} />
@@ -32,12 +49,15 @@ function Reply({ post, now, depth }: { post: PostNode; now: number; depth: numbe
         </div>
         <p>{post.body}</p>
       </div>
-      {post.replies.length > 0 && (
-        <ul class={styles.replies}>
-          {post.replies.map((child) => (
-            <Reply post={child} now={now} depth={depth + 1} />
-          ))}
-        </ul>
+      {post.replies.length > 0 && !folded && children(level + 1)}
+      {folded && (
+        <details class={styles.continued} open={post.replies.some((c) => open.has(c.id))} data-testid="continue-thread">
+          <summary>
+            <span class={styles.whenClosed}>Continue this thread ({formatInt(countReplies(post))} more {countReplies(post) === 1 ? 'reply' : 'replies'}) →</span>
+            <span class={styles.whenOpen}>Hide the replies to {post.bot_name}</span>
+          </summary>
+          {children(1)}
+        </details>
       )}
     </li>
   );
@@ -56,10 +76,19 @@ export function ThreadView({ id }: { id: string }) {
   );
   const now = clock.now.value;
   const t = thread.data;
+  // Back to the list as it was left: its search, sort and filters.
+  const back = lastThreadsHref();
+  // A link to one post (#post-123) unfolds the parts on its way and scrolls to it once the tree is there.
+  const hash = typeof location !== 'undefined' ? location.hash : '';
+  const linked = /^#post-(\d+)$/.exec(hash);
+  const path = new Set(t && linked ? pathTo(t.replies, Number(linked[1])) ?? [] : []);
+  useEffect(() => {
+    if (t && linked) document.getElementById(`post-${linked[1]}`)?.scrollIntoView({ block: 'center' });
+  }, [t === undefined, hash]);
   return (
     <div class="page">
-      <a href="/threads" class="dim">
-        ← All threads
+      <a href={back} class="dim" data-testid="back-to-threads">
+        {back === '/threads' ? '← All threads' : '← Back to the list'}
       </a>
       {thread.error ? (
         <ErrorState message={thread.error} onRetry={() => thread.reload()} />
@@ -106,7 +135,7 @@ export function ThreadView({ id }: { id: string }) {
             ) : (
               <ul class={styles.tree} data-testid="reply-tree">
                 {t.replies.map((post) => (
-                  <Reply post={post} now={now} depth={0} />
+                  <Reply post={post} now={now} level={1} open={path} target={linked ? Number(linked[1]) : null} />
                 ))}
               </ul>
             )}
