@@ -98,7 +98,7 @@ public sealed partial class ThreadSearchApiTests(PopulatedSociety society) : ICl
         var used = b.GetProperty("usage").GetProperty("input_tokens").GetInt64() + b.GetProperty("usage").GetProperty("output_tokens").GetInt64();
         Assert.Equal("capped", b.GetProperty("status").GetString());
         Assert.Equal($"Daily token cap reached: {used.ToString("N0", CultureInfo.InvariantCulture)} of 1 tokens", b.GetProperty("status_reason").GetString());
-        Assert.Equal(DateTime.UtcNow.Date.AddDays(1), b.GetProperty("next_heartbeat_at").GetDateTime());
+        Assert.Equal(TimeProvider.System.GetUtcNow().UtcDateTime.Date.AddDays(1), b.GetProperty("next_heartbeat_at").GetDateTime());
 
         var row = Assert.Single(await society.ActivityAsync($"&bot={CappedAtOnceBot}&action=usage_capped"));
         Assert.Equal("cost_cap_changed", row.GetProperty("details").GetProperty("cause").GetString());
