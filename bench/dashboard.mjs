@@ -9,7 +9,8 @@
 //   LIGHTHOUSE=0        no Lighthouse runs
 //   LH_RUNS=3           Lighthouse runs per page and form; the run with the median performance score is shown
 //   DASHBOARD_URL=...   measure a devhost that is already running instead of starting one
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+//   LH_SAVE=dir         also write each Lighthouse report's JSON there (page-form-run.json), to read its audits
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -19,6 +20,7 @@ import { launchBrowser } from '../tests/e2e/support/browser.mjs';
 const loads = Number(process.env.LOADS ?? 20);
 const runLighthouse = process.env.LIGHTHOUSE !== '0';
 const lighthouseRuns = Math.max(1, Number(process.env.LH_RUNS ?? 3));
+const saveTo = process.env.LH_SAVE;
 const chromium = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const targetKiB = 150;
 const dist = path.join(repo, 'static-web/dist');
@@ -110,7 +112,14 @@ async function lighthouseScores(paths) {
     for (const pathname of paths) {
       for (const form of ['mobile', 'desktop']) {
         const runs = [];
-        for (let i = 0; i < lighthouseRuns; i++) runs.push(await lighthouseRun(lighthouse, form === 'desktop' ? desktopConfig : undefined, `${backend.url}${pathname}`, categories));
+        for (let i = 0; i < lighthouseRuns; i++) {
+          const lhr = await lighthouseRun(lighthouse, form === 'desktop' ? desktopConfig : undefined, `${backend.url}${pathname}`, categories);
+          if (saveTo) {
+            mkdirSync(saveTo, { recursive: true });
+            writeFileSync(path.join(saveTo, `${pathname.replace(/\W/g, '') || 'root'}-${form}-${i + 1}.json`), JSON.stringify(lhr));
+          }
+          runs.push(lhr);
+        }
         const performance = (lhr) => lhr.categories.performance.score;
         runs.sort((a, b) => performance(a) - performance(b));
         reportRun(runs[Math.floor(runs.length / 2)], runs.map((r) => Math.round(performance(r) * 100)), pathname, form, categories, targets[form]);

@@ -234,6 +234,8 @@ describe('stats', () => {
     const usageChart = page.getByTestId('usage-panel').getByTestId('chart');
     const reputationChart = page.getByTestId('reputation-panel').getByTestId('chart');
     await usageChart.locator('canvas').waitFor();
+    // A chart below the fold is drawn when it comes near the screen, as a reader scrolls to it.
+    await page.getByTestId('reputation-panel').scrollIntoViewIfNeeded();
     await reputationChart.locator('canvas').waitFor();
 
     const usage = await api('/api/stats/usage');

@@ -304,6 +304,8 @@ describe('traces and stats', () => {
     await api('/api/pace', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pace: 'normal' }) });
     await page.goto(`${backend.url}/stats`);
     const models = page.getByTestId('models-panel');
+    // Charts below the fold are drawn when they come near the screen.
+    await models.scrollIntoViewIfNeeded();
     await models.getByTestId('chart').locator('canvas').waitFor();
     const usage = await api(`/api/stats/usage`);
     const keys = new Set(usage.by_model.map((r) => `${r.provider}/${r.model}`));
@@ -320,6 +322,8 @@ describe('traces and stats', () => {
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="usage-panel"] [data-testid="chart"]')?.getAttribute('data-marks')) > 0);
     const mark = usageChart.getByTestId('chart-mark').last();
     assert.match(await mark.getAttribute('title'), /operator changed the society's pace from fast to normal/);
+    await page.getByTestId('reputation-panel').scrollIntoViewIfNeeded();
+    await page.getByTestId('reputation-panel').getByTestId('chart').locator('canvas').waitFor();
     assert.ok((await page.getByTestId('reputation-panel').getByTestId('chart-mark').count()) > 0, 'the reputation chart is marked too');
     await page.getByTestId('usage-panel').scrollIntoViewIfNeeded();
     await mark.hover();

@@ -217,9 +217,9 @@ describe('the keyboard alone', () => {
     await page.close();
   });
 
-  // A todo until the profile's toggle stops being disabled while it saves: a disabled button loses the focus, so a
-  // keyboard user must find the button again (aria-disabled keeps it, as the alert banner's and the pace's buttons do).
-  it('keeps the focus on the pause toggle after Enter, so Space resumes at once', { todo: 'BotProfile disables the toggle while saving, which drops the focus' }, async () => {
+  // The toggle is aria-disabled, not disabled, while it saves: a disabled button would lose the focus, and a keyboard
+  // user would have to find it again to undo.
+  it('keeps the focus on the pause toggle after Enter, so Space resumes at once', async () => {
     const page = await browser.newPage();
     await page.setViewportSize(LAPTOP);
     await toPauseToggle(page);
@@ -228,6 +228,12 @@ describe('the keyboard alone', () => {
     const onResume = await focused(page);
     try {
       assert.equal(onResume.testid, 'pause-toggle', `the focus stays on the toggle (it is on "${onResume.text.slice(0, 40)}")`);
+      assert.ok(onResume.focusVisible && onResume.outline, 'Resume shows its focus');
+      // Space at once, with no Tab in between, resumes the bot.
+      await page.keyboard.press('Space');
+      await toggleSays(page, 'Pause');
+      assert.equal((await api('/api/bots/1')).status, 'active');
+      assert.equal((await focused(page)).testid, 'pause-toggle', 'the focus is still on the toggle after Space');
     } finally {
       await api('/api/bots/1/resume', { method: 'POST' });
       await page.close();

@@ -195,7 +195,8 @@ describe('charts', () => {
       { timeout: 10_000 },
     );
     assert.equal(Number(await chart.getAttribute('data-x-max')), daySeconds(utcDay()) + 43_200);
-    // The reputation chart follows the same range.
+    // The reputation chart follows the same range (drawn once it is scrolled near the screen).
+    await page.getByTestId('reputation-panel').scrollIntoViewIfNeeded();
     const reputation = page.getByTestId('reputation-panel').getByTestId('chart');
     await page.waitForFunction(
       (min) => Number(document.querySelector('[data-testid="reputation-panel"] [data-testid="chart"]')?.dataset.xMin) === min,

@@ -1,4 +1,3 @@
-import { WebPubSubClient, WebPubSubJsonReliableProtocol } from '@azure/web-pubsub-client';
 import { ApiError } from '../api/client';
 import type { NegotiateResponse, SocietyEvent } from '../api/types';
 import { TransportUnavailableError, type StreamTransport } from './stream';
@@ -10,16 +9,34 @@ import { TransportUnavailableError, type StreamTransport } from './stream';
  */
 const START_TIMEOUT_MS = 15_000;
 
+/**
+ * The client is about 40 KB of the first bundle's 125 KB (with its polyfills), and nothing on screen needs it: the
+ * first rows come from /api/activity. It is fetched the first time the stream connects, alongside negotiate, and
+ * kept; a failed download rejects that attempt like any connection failure, so the owner polls and retries.
+ */
+let clientModule: Promise<typeof import('@azure/web-pubsub-client')> | null = null;
+function loadClient() {
+  clientModule ??= import('@azure/web-pubsub-client').catch((error: unknown) => {
+    clientModule = null;
+    throw error;
+  });
+  return clientModule;
+}
+
 export function createWebPubSubTransport(negotiate: () => Promise<NegotiateResponse>): StreamTransport {
   return {
     async open({ onEvent, onClose }) {
+      const client$ = loadClient();
       let first: NegotiateResponse;
       try {
         first = await negotiate();
       } catch (error) {
+        // Nobody waits for the download now; its failure, if any, is the next attempt's.
+        client$.catch(() => {});
         if (error instanceof ApiError && error.status === 503) throw new TransportUnavailableError(error.message);
         throw error;
       }
+      const { WebPubSubClient, WebPubSubJsonReliableProtocol } = await client$;
 
       let handedOut = false;
       const client = new WebPubSubClient(

@@ -4,7 +4,7 @@ import { useLocation } from 'preact-iso';
 import { actionLabel, BOT_ACTIONS, OPERATOR_ACTIONS } from '../../lib/actions';
 import { useResource } from '../../lib/useResource';
 import { useApp } from '../../state/app';
-import { fromActivity, mergeFeed, type FeedItem } from '../../state/feed';
+import { compareFeed, fromActivity, mergeFeed, type FeedItem } from '../../state/feed';
 import { Leaderboard } from '../Leaderboard';
 import { Empty, ErrorState, Skeleton } from '../States';
 import styles from './Activity.module.css';
@@ -12,8 +12,9 @@ import { FeedRow } from './FeedRow';
 
 const PAGE = 50;
 /**
- * Rows drawn at once. A first page of fifty rows in one go is a long task on a phone (tens of milliseconds, more on a
- * slow CPU); drawn a screenful at a time, one chunk per task, the page stays responsive while the rest arrives.
+ * Rows drawn at first, and added each time the end of the list comes within half a screen. A first page of fifty
+ * rows drawn in one go was a long task on a phone; drawn a screenful at a time, the first load draws one screenful and
+ * scrolling draws the rest before it is reached.
  */
 const CHUNK = 12;
 
@@ -34,15 +35,35 @@ class Row extends Component<RowProps> {
   }
 }
 
-/** How many of `total` rows to draw: a chunk more after each paint until all are there. */
-function useProgressive(total: number): number {
-  const [shown, setShown] = useState(CHUNK);
+/**
+ * How many of `items` (newest first) to draw, and a ref for an element after the list: rows down to the oldest one
+ * drawn stay drawn, live rows arriving above it are drawn too, and a chunk more is drawn whenever that element comes
+ * within half a screen of the viewport. `reset` (the filters) starts again from one chunk.
+ */
+function useWindowed(items: FeedItem[], reset: unknown[]) {
+  const [oldest, setOldest] = useState<FeedItem | null>(null);
+  const end = useRef<HTMLDivElement>(null);
+  useEffect(() => setOldest(null), reset);
+  // Rows at least as new as the oldest one drawn: they are a prefix, the list being sorted newest first.
+  let shown = Math.min(CHUNK, items.length);
+  if (oldest) {
+    const after = items.findIndex((item) => compareFeed(item, oldest) > 0);
+    shown = Math.max(shown, after === -1 ? items.length : after);
+  }
   useEffect(() => {
-    if (shown >= total) return;
-    const timer = setTimeout(() => setShown((n) => n + CHUNK), 0);
-    return () => clearTimeout(timer);
-  }, [shown, total]);
-  return shown;
+    const element = end.current;
+    if (!element || shown >= items.length || typeof IntersectionObserver === 'undefined') return;
+    // A new observer for each count: it reports at once whether the end is still near, so a tall screen fills up.
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting)) setOldest(items[Math.min(shown + CHUNK, items.length) - 1]);
+      },
+      { rootMargin: '50% 0px' },
+    );
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [shown, items]);
+  return { shown, end };
 }
 
 /**
@@ -84,7 +105,7 @@ export function ActivityView() {
     return mergeFeed([], [...live.filter(matches), ...base, ...older], 10_000).items;
   }, [live, first.data, older, bot, action]);
 
-  const shown = useProgressive(items.length);
+  const { shown, end } = useWindowed(items, [bot, action]);
   const total = filtered ? first.data?.total : olderTotal ?? undefined;
   const canLoadMore = filtered ? (first.data ? items.length < first.data.total : false) : olderTotal === null || items.length < olderTotal;
 
@@ -172,6 +193,7 @@ export function ActivityView() {
               ))}
             </ol>
           )}
+          {shown < items.length && <div ref={end} aria-hidden="true" />}
           {items.length > 0 && canLoadMore && (
             <div class={styles.more}>
               {moreError && <span class="dim">{moreError}</span>}

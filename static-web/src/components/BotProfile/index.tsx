@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'preact/hooks';
+import { useMemo, useRef, useState } from 'preact/hooks';
 import type { BotSummary, ConfigChangeItem } from '../../api/types';
 import { cappedStatusText, RESTS_UNTIL } from '../../lib/capText';
 import { showValue, valueAt } from '../../lib/configDiff';
@@ -15,7 +15,8 @@ import { StatusPill } from '../Bots';
 import { UsageMeter } from '../Bots/UsageMeter';
 import { ConfigPanel } from '../ConfigPanel';
 import { Empty, ErrorState, Loading } from '../States';
-import { CostNote, RangePicker, ReputationChart, UsageChart } from '../Stats/charts';
+import { useCharts } from '../Stats/lazyCharts';
+import { RangePicker } from '../Stats/range';
 import styles from './BotProfile.module.css';
 
 type Tab = 'overview' | 'config' | 'history';
@@ -64,7 +65,12 @@ function ProfileHeader({ bot }: { bot: BotSummary }) {
   const use = { tokensToday: bot.usage.input_tokens + bot.usage.output_tokens, tokenCap: bot.usage.daily_token_cap, costTodayUsd: bot.usage.estimated_cost_usd, costCapUsd: bot.usage.daily_cost_cap_usd };
   const reason = capped ? `${cappedStatusText(use, bot.status_reason) ?? bot.status_reason ?? 'Daily cap reached'}; ${RESTS_UNTIL}.` : bot.status_reason;
 
+  // Read by the click handler, which may run twice before a re-render shows `busy` (Enter pressed twice quickly).
+  const saving = useRef(false);
+
   async function toggle() {
+    if (saving.current) return;
+    saving.current = true;
     setBusy(true);
     setError(null);
     try {
@@ -72,6 +78,7 @@ function ProfileHeader({ bot }: { bot: BotSummary }) {
     } catch (e) {
       setError((e as Error).message);
     } finally {
+      saving.current = false;
       setBusy(false);
     }
   }
@@ -112,7 +119,9 @@ function ProfileHeader({ bot }: { bot: BotSummary }) {
           <span>{formatScore(bot.reputation_score)}</span>
           <small>reputation</small>
         </div>
-        <button type="button" class={`button ${paused ? 'primary' : ''}`} onClick={toggle} disabled={busy} data-testid="pause-toggle">
+        {/* aria-disabled, not disabled, while it saves: a disabled button drops the focus, and a keyboard user would have
+            to find it again to undo (clicks meanwhile are ignored by toggle). */}
+        <button type="button" class={`button ${paused ? 'primary' : ''}`} onClick={toggle} aria-disabled={busy} data-testid="pause-toggle">
           {paused ? 'Resume' : 'Pause'}
         </button>
         {error && <span class={styles.error} role="alert">{error}</span>}
@@ -220,6 +229,7 @@ function Overview({ bot }: { bot: BotSummary }) {
 /** This bot's tokens and cost per day, and its reputation, over the chosen range: the Stats page's charts for one bot. */
 function BotCharts({ bot }: { bot: BotSummary }) {
   const { api } = useApp();
+  const { charts, error: chartsError, retry: retryCharts } = useCharts();
   const [days, setDays] = useState(7);
   const range = useMemo(() => lastDays(days, Date.now()), [days]);
   const usage = useResource((signal) => api.usage({ ...range, bot_id: bot.id }, signal), [bot.id, range]);
@@ -232,17 +242,17 @@ function BotCharts({ bot }: { bot: BotSummary }) {
         <RangePicker days={days} onChange={setDays} />
       </div>
       <h3 class={styles.chartTitle}>Tokens and cost per day</h3>
-      {usage.error ? <ErrorState message={usage.error} onRetry={() => usage.reload()} /> : !usage.data ? <Loading /> : (
+      {usage.error ? <ErrorState message={usage.error} onRetry={() => usage.reload()} /> : chartsError ? <ErrorState message={chartsError} onRetry={retryCharts} /> : !usage.data || !charts ? <Loading height={240 + 32} /> : (
         <>
-          <UsageChart items={usage.data.items} from={usage.data.from} to={usage.data.to} costLabel={`Cost (${bot.name})`} height={240} label={`${bot.name}'s tokens and cost per day`} />
-          <CostNote items={usage.data.items} />
+          <charts.UsageChart items={usage.data.items} from={usage.data.from} to={usage.data.to} costLabel={`Cost (${bot.name})`} height={240} label={`${bot.name}'s tokens and cost per day`} />
+          <charts.CostNote items={usage.data.items} />
         </>
       )}
       <h3 class={styles.chartTitle}>Reputation</h3>
-      {reputation.error ? <ErrorState message={reputation.error} onRetry={() => reputation.reload()} /> : !reputation.data ? <Loading /> : reputation.data.length === 0 ? (
+      {reputation.error ? <ErrorState message={reputation.error} onRetry={() => reputation.reload()} /> : chartsError ? null : !reputation.data || !charts ? <Loading height={200 + 32} /> : reputation.data.length === 0 ? (
         <p class="dim">No reputation changes in this range.</p>
       ) : (
-        <ReputationChart series={reputation.data} from={range.from} height={200} label={`${bot.name}'s reputation over time`} />
+        <charts.ReputationChart series={reputation.data} from={range.from} height={200} label={`${bot.name}'s reputation over time`} />
       )}
     </section>
   );

@@ -1,9 +1,10 @@
 import type { ComponentChildren } from 'preact';
 import styles from './States.module.css';
 
-export function Loading({ label = 'Loading…' }: { label?: string }) {
+/** `height`: the box keeps the height of what it stands for (a chart), so the page does not move when that arrives. */
+export function Loading({ label = 'Loading…', height }: { label?: string; height?: number }) {
   return (
-    <div class={styles.state} role="status" aria-live="polite">
+    <div class={styles.state} role="status" aria-live="polite" style={height ? { minHeight: `${height}px` } : undefined}>
       <span class={styles.spinner} aria-hidden="true" />
       {label}
     </div>

@@ -10,20 +10,6 @@ import styles from './Stats.module.css';
 // The charts of the Stats page, also drawn for one bot on its profile: days on x in one format ("3 Dec"), the range
 // the picker chose as the axis, today's column marked as partial, cost on its own axis in cents.
 
-export const RANGES = [7, 14, 30] as const;
-
-/** "Last 7 / 14 / 30 days": the range of every chart on the page, x axes included. */
-export function RangePicker({ days, onChange }: { days: number; onChange: (days: number) => void }) {
-  return (
-    <label class={`dim ${styles.range}`}>
-      Range{' '}
-      <select value={String(days)} onChange={(e) => onChange(Number(e.currentTarget.value))} data-testid="range">
-        {RANGES.map((d) => <option value={String(d)}>last {d} days</option>)}
-      </select>
-    </label>
-  );
-}
-
 const HALF_DAY = 43_200;
 
 /** uPlot lays time ticks out in the browser's zone unless told; the charts' days are UTC, like the server's. */
@@ -131,7 +117,7 @@ export function CostNote({ items }: { items: UsageDay[] }) {
 }
 
 /** Cost per provider and model per day, each in its own colour, on an axis in cents. */
-export function ModelCostChart({ rows, from, to, marks, simulated }: { rows: ModelUsageDay[]; from: string; to: string; marks?: ChartMark[]; simulated: Set<string> }) {
+export function ModelCostChart({ rows, from, to, marks, simulated, height = 260 }: { rows: ModelUsageDay[]; from: string; to: string; marks?: ChartMark[]; simulated: Set<string>; height?: number }) {
   const columns = useMemo(() => modelCostColumns(rows, from, to), [rows, from, to]);
   const names = columns.models.map((m) => m.key).join('|') + [...simulated].join(',');
   const options = useMemo<Omit<uPlot.Options, 'width' | 'height'>>(
@@ -155,7 +141,7 @@ export function ModelCostChart({ rows, from, to, marks, simulated }: { rows: Mod
     [names],
   );
   const partial = partialDayIndex(columns.data[0] as number[], Date.now());
-  return <Chart options={options} data={columns.data as uPlot.AlignedData} height={260} label="Cost per provider and model per day" marks={marks} partialIndex={partial} />;
+  return <Chart options={options} data={columns.data as uPlot.AlignedData} height={height} label="Cost per provider and model per day" marks={marks} partialIndex={partial} />;
 }
 
 /**

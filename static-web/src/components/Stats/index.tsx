@@ -12,14 +12,16 @@ import { absoluteTime, lastDays } from '../../lib/time';
 import { useApp } from '../../state/app';
 import { fromActivity } from '../../state/feed';
 import { Empty, ErrorState, Loading } from '../States';
-import { CostNote, ModelCostChart, RANGES, RangePicker, ReputationChart, UsageChart } from './charts';
+import { useCharts } from './lazyCharts';
+import { RangePicker, rangeDays } from './range';
 import styles from './Stats.module.css';
 
-/** The range in the address (?days=14), so a view of the charts can be linked; 7 days unless it names another. */
-export function rangeDays(value: string | undefined): number {
-  const days = Number(value);
-  return (RANGES as readonly number[]).includes(days) ? days : 7;
-}
+// Each chart's box is reserved at its final height (the plot, a line or two of legend) while the data and uPlot
+// load, so nothing below it moves when it draws: the page used to shift by a quarter of the screen.
+const USAGE_HEIGHT = 320;
+const MODELS_HEIGHT = 260;
+const REPUTATION_HEIGHT = 320;
+const LEGEND_HEIGHT = 56;
 
 /** How the society is doing: totals, token usage and cost per day, reputation over time, and what each bot does. */
 export function StatsView() {
@@ -28,6 +30,7 @@ export function StatsView() {
   const days = rangeDays(location.query.days);
   const setDays = (d: number) => location.route(d === 7 ? '/stats' : `/stats?days=${d}`, true);
   const range = useMemo(() => lastDays(days, Date.now()), [days]);
+  const { charts, error: chartsError, retry: retryCharts } = useCharts();
   const stats = useResource(() => api.stats(), []);
   const usage = useResource(() => api.usage(range), [range]);
   // The reputation chart covers the same range; its limit is points per bot (the API shares them out among bots).
@@ -70,30 +73,30 @@ export function StatsView() {
           <RangePicker days={days} onChange={setDays} />
         </div>
       </div>
-      {totals && (
-        <dl class={styles.kpis}>
-          <Kpi label="Bots" value={`${totals.active_bots}/${totals.bots}`} hint="active" />
-          <Kpi label="Threads" value={formatInt(totals.threads)} />
-          <Kpi label="Replies" value={formatInt(totals.posts)} />
-          <Kpi label="Votes" value={formatInt(totals.votes)} />
-          <Kpi label="Follows" value={formatInt(totals.follows)} />
-          <Kpi label="Tokens today" value={formatCompact(totals.tokens_today)} />
-          <Kpi label="Cost today" value={formatUsd(totals.cost_today_usd)} />
-        </dl>
-      )}
+      {/* The totals' cards are there from the start, their values a dash until /api/stats answers: the charts below
+          keep their place. */}
+      <dl class={styles.kpis} aria-busy={!totals}>
+        <Kpi label="Bots" value={totals && `${totals.active_bots}/${totals.bots}`} hint="active" />
+        <Kpi label="Threads" value={totals && formatInt(totals.threads)} />
+        <Kpi label="Replies" value={totals && formatInt(totals.posts)} />
+        <Kpi label="Votes" value={totals && formatInt(totals.votes)} />
+        <Kpi label="Follows" value={totals && formatInt(totals.follows)} />
+        <Kpi label="Tokens today" value={totals && formatCompact(totals.tokens_today)} />
+        <Kpi label="Cost today" value={totals && formatUsd(totals.cost_today_usd)} />
+      </dl>
 
       <section class={`card ${styles.panel}`} aria-labelledby="usage-title" data-testid="usage-panel">
         <div class={styles.panelHead}>
           <h2 id="usage-title">Token usage per bot per day, with cost</h2>
           <span class="dim">lines: tokens (left axis) · bars: cost (right axis) · last {days} days</span>
         </div>
-        {usage.error ? <ErrorState message={usage.error} onRetry={() => usage.reload()} /> : !usage.data ? <Loading /> : usage.data.items.length === 0 ? (
+        {usage.error ? <ErrorState message={usage.error} onRetry={() => usage.reload()} /> : chartsError ? <ErrorState message={chartsError} onRetry={retryCharts} /> : !usage.data || !charts ? <Loading height={USAGE_HEIGHT + LEGEND_HEIGHT} /> : usage.data.items.length === 0 ? (
           <Empty title="No usage in this range" />
         ) : (
           <>
-            <UsageChart items={usage.data.items} from={usage.data.from} to={usage.data.to} marks={dayMarks} />
+            <charts.UsageChart items={usage.data.items} from={usage.data.from} to={usage.data.to} marks={dayMarks} height={USAGE_HEIGHT} />
             <ChartHint />
-            <CostNote items={usage.data.items} />
+            <charts.CostNote items={usage.data.items} />
             <UsageNote items={usage.data.items} />
             <AuditNote items={auditItems} total={audit.data?.total ?? 0} />
           </>
@@ -105,11 +108,11 @@ export function StatsView() {
           <h2 id="models-title">Cost by model</h2>
           <span class="dim">per provider and model per day, over the same range</span>
         </div>
-        {usage.error ? <ErrorState message={usage.error} onRetry={() => usage.reload()} /> : !usage.data ? <Loading /> : !usage.data.by_model || usage.data.by_model.length === 0 ? (
+        {usage.error ? <ErrorState message={usage.error} onRetry={() => usage.reload()} /> : chartsError ? <ErrorState message={chartsError} onRetry={retryCharts} /> : !usage.data || !charts ? <Loading height={MODELS_HEIGHT + LEGEND_HEIGHT} /> : !usage.data.by_model || usage.data.by_model.length === 0 ? (
           <Empty title="No model calls in this range">{usage.data.by_model ? null : 'This server does not report usage per model yet.'}</Empty>
         ) : (
           <>
-            <ModelCostChart rows={usage.data.by_model} from={usage.data.from} to={usage.data.to} marks={dayMarks} simulated={simulatedProviders} />
+            <charts.ModelCostChart rows={usage.data.by_model} from={usage.data.from} to={usage.data.to} marks={dayMarks} simulated={simulatedProviders} height={MODELS_HEIGHT} />
             <ProviderTable providers={usage.data.providers ?? []} rows={usage.data.by_model} simulated={simulatedProviders} />
           </>
         )}
@@ -119,10 +122,10 @@ export function StatsView() {
         <div class={styles.panelHead}>
           <h2 id="rep-title">Reputation over time</h2>
         </div>
-        {reputation.error ? <ErrorState message={reputation.error} onRetry={() => reputation.reload()} /> : !reputation.data ? <Loading /> : reputation.data.length === 0 ? (
+        {reputation.error ? <ErrorState message={reputation.error} onRetry={() => reputation.reload()} /> : chartsError ? <ErrorState message={chartsError} onRetry={retryCharts} /> : !reputation.data || !charts ? <Loading height={REPUTATION_HEIGHT + LEGEND_HEIGHT} /> : reputation.data.length === 0 ? (
           <Empty title="No reputation history yet" />
         ) : (
-          <ReputationChart series={reputation.data} from={range.from} marks={timeMarks} />
+          <charts.ReputationChart series={reputation.data} from={range.from} marks={timeMarks} height={REPUTATION_HEIGHT} />
         )}
       </section>
 
@@ -138,12 +141,13 @@ export function StatsView() {
   );
 }
 
-function Kpi({ label, value, hint }: { label: string; value: string; hint?: string }) {
+/** One total; without a value yet, a dash of the same height holds its place. */
+function Kpi({ label, value, hint }: { label: string; value: string | undefined; hint?: string }) {
   return (
     <div class={`card ${styles.kpi}`}>
       <dt>{label}</dt>
       <dd>
-        {value} {hint && <small>{hint}</small>}
+        {value === undefined ? <span class="dim">—</span> : value} {hint && <small>{hint}</small>}
       </dd>
     </div>
   );
