@@ -38,6 +38,7 @@ try
     builder.AddFunctionForwarding();
 
     var app = builder.Build();
+    app.UseResponseCompression();
     app.MapWorkerRpc();
     app.MapFunctionsAdmin();
     // The relay's /api/hubs/... and /client/... win over the functions' catch-all; the dashboard takes what is left.

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.ResponseCompression;
 using BotSociety.DevHost.Settings;
 
 namespace BotSociety.DevHost.Http;
@@ -11,6 +12,16 @@ internal static class FunctionHttpExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton<WorkerHttpClient>();
         builder.Services.AddSingleton<FunctionRequestHandler>();
+        // The API's JSON (a feed page, the stats) is several times smaller compressed, which a phone on a slow link
+        // feels; the worker answers uncompressed, so devhost compresses on the way out. A response that already has a
+        // Content-Encoding (the site's precompressed files) and the relay's WebSockets are left as they are.
+        builder.Services.AddResponseCompression(compression =>
+        {
+            compression.EnableForHttps = true;
+            compression.Providers.Add<BrotliCompressionProvider>();
+            compression.Providers.Add<GzipCompressionProvider>();
+            compression.MimeTypes = [.. ResponseCompressionDefaults.MimeTypes, "application/problem+json"];
+        });
         return builder;
     }
 

@@ -16,6 +16,31 @@ public sealed class FunctionsOverHttpTests(DevHostFixture fixture) : IClassFixtu
         Assert.Equal("healthy", body.RootElement.GetProperty("status").GetString());
     }
 
+    [Theory]
+    [InlineData("br", "br")]
+    [InlineData("gzip", "gzip")]
+    [InlineData("identity", null)]
+    public async Task TheApisJsonIsCompressedForAClientThatAcceptsIt(string acceptEncoding, string? served)
+    {
+        // No automatic decompression: the test reads the bytes as sent.
+        using var raw = new HttpClient(new HttpClientHandler { AutomaticDecompression = DecompressionMethods.None }) { BaseAddress = fixture.Http.BaseAddress };
+        using var request = new HttpRequestMessage(HttpMethod.Get, Relative("/api/bots"));
+        request.Headers.TryAddWithoutValidation("Accept-Encoding", acceptEncoding);
+        using var response = await raw.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(served is null ? [] : [served], response.Content.Headers.ContentEncoding);
+        Stream body = new MemoryStream(await response.Content.ReadAsByteArrayAsync());
+        body = served switch
+        {
+            "br" => new System.IO.Compression.BrotliStream(body, System.IO.Compression.CompressionMode.Decompress),
+            "gzip" => new System.IO.Compression.GZipStream(body, System.IO.Compression.CompressionMode.Decompress),
+            _ => body,
+        };
+        using var bots = await JsonDocument.ParseAsync(body);
+        Assert.True(bots.RootElement.GetProperty("items").GetArrayLength() > 0);
+    }
+
     [Fact]
     public async Task AdminRunOfHeartbeatProducesActivity()
     {
