@@ -12,6 +12,14 @@
 #   PORT              the port to listen on, the first instance's (default 7071, as `func start`)
 #   BOTSOCIETY_DATA   the folder of the society's data, kept between runs (default ./data)
 set -euo pipefail
+# Ctrl-C sends SIGINT to run.sh's process group, and the trap at the end turns it into an orderly stop. A shell that
+# starts run.sh in the background without job control (a script's `./run.sh &`, or under nohup) hands SIGINT down as
+# ignored, and bash can neither trap nor restore a signal ignored on entry: run.sh then starts itself again with it
+# restored (coreutils' env), so Ctrl-C or `kill -INT` still stops everything.
+if [[ -z "${BOTSOCIETY_RUN_SIGINT:-}" && -r /proc/$$/status ]] \
+  && (( 0x$(awk '/^SigIgn:/ { print $2 }' /proc/$$/status) & 2 )) && env --default-signal=INT true 2>/dev/null; then
+  BOTSOCIETY_RUN_SIGINT=restored exec env --default-signal=INT "$0" "$@"
+fi
 cd "$(dirname "$0")"
 root="$(pwd)"
 
