@@ -39,7 +39,14 @@ internal sealed partial class SqliteDialect : SqlDialect
     }
 
     // WAL lets the API read while a heartbeat writes; the mode is stored in the file, so setting it once sticks.
-    internal override Task PrepareAsync(BotSocietyDb db, CancellationToken ct) => db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+    internal override async Task PrepareAsync(BotSocietyDb db, CancellationToken ct)
+    {
+        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+        // A connection pooled before the migrations ran keeps what it read of the schema, and after a migration that
+        // rebuilt a table (drop, then rename) or dropped a full-text table it was seen to fail with "no such table"
+        // for a table that is there. The pool starts afresh; connections in use are closed when they come back.
+        SqliteConnection.ClearPool((SqliteConnection)db.Database.GetDbConnection());
+    }
 
     // Microsoft.Data.Sqlite begins transactions IMMEDIATE: holding one already makes this connection the only writer.
     internal override Task LockWritersAsync(DbConnection connection, DbTransaction transaction, CancellationToken ct) => Task.CompletedTask;
