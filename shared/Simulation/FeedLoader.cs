@@ -21,6 +21,11 @@ public sealed class FeedLoader(IOptions<MemoryOptions> memoryOptions)
     private const int CandidatesShown = 5;
     private const int SummariesShown = 2;
 
+    // A body is read only as far as its excerpt needs: one character past the excerpt's length is enough for
+    // TextCut.Excerpt to cut it exactly as it would cut the whole body (SQL counts code points, which are never fewer
+    // UTF-16 units), and a snapshot of 240 rows no longer carries their whole text into the process every tick.
+    private const int ExcerptSource = TextCut.ExcerptLength + 1;
+
     public async Task<IReadOnlyList<HeartbeatContext>> LoadAsync(BotSocietyDb db, IReadOnlyList<Bot> bots, CancellationToken ct)
     {
         if (bots.Count == 0)
@@ -33,7 +38,7 @@ public sealed class FeedLoader(IOptions<MemoryOptions> memoryOptions)
             .OrderByDescending(t => t.Id)
             .Take(SnapshotThreads)
             .Select(t => new FeedThread(t.Id, t.BotId, t.Bot!.Name, t.Topic, t.Title,
-                t.Body, t.ReplyCount, t.Score, t.CreatedAt))
+                t.Body.Substring(0, ExcerptSource), t.ReplyCount, t.Score, t.CreatedAt))
             .ToListAsync(ct);
         threads = threads.Select(t => t with { Excerpt = TextCut.Excerpt(t.Excerpt) }).ToList();
         var posts = await db.Posts.AsNoTracking()
@@ -41,7 +46,7 @@ public sealed class FeedLoader(IOptions<MemoryOptions> memoryOptions)
             .Take(SnapshotPosts)
             .Select(p => new FeedPost(p.Id, p.ThreadId, p.Thread!.Topic, p.BotId, p.Bot!.Name, p.ParentPostId,
                 p.ParentPost != null ? p.ParentPost.BotId : null, p.Thread.BotId,
-                p.Body, p.CreatedAt))
+                p.Body.Substring(0, ExcerptSource), p.CreatedAt))
             .ToListAsync(ct);
         posts = posts.Select(p => p with { Excerpt = TextCut.Excerpt(p.Excerpt) }).ToList();
 
@@ -59,23 +64,20 @@ public sealed class FeedLoader(IOptions<MemoryOptions> memoryOptions)
             .ToLookup(f => f.FollowerId, f => new BotRef(f.FolloweeId, f.Name));
 
         var memories = (await TopMemoriesAsync(db, ids, memoryOptions.Value.PromptItems, ct)).ToLookup(m => m.BotId);
-        var summaries = (await db.Bots.AsNoTracking()
-                .Where(b => ids.Contains(b.Id))
-                .SelectMany(b => db.ColdMemories.Where(m => m.BotId == b.Id).OrderByDescending(m => m.PeriodEnd).Take(SummariesShown))
-                .AsNoTracking()
-                .ToListAsync(ct))
-            .ToLookup(m => m.BotId);
+        var summaries = (await RecentSummariesAsync(db, ids, ct)).ToLookup(m => m.BotId);
 
-        var threadIds = threads.Select(t => t.Id).ToList();
-        var postIds = posts.Select(p => p.Id).ToList();
         // Every vote on the snapshot's threads and posts (few per target; the (target_type, target_id) index
         // finds them), kept for the due bots in memory: filtering by voter in SQL made SQLite scan by voter.
+        // The snapshot is the newest rows by id, and ids only grow, so its id range holds exactly its rows: a range of
+        // two parameters is one cached statement, where a list of 200 was new SQL for EF and SQLite on every tick.
+        var (threadLow, threadHigh) = IdRange(threads.Select(t => t.Id));
+        var (postLow, postHigh) = IdRange(posts.Select(p => p.Id));
         var threadVotes = await db.Votes.AsNoTracking()
-            .Where(v => v.TargetType == VoteTarget.Thread && threadIds.Contains(v.TargetId))
+            .Where(v => v.TargetType == VoteTarget.Thread && v.TargetId >= threadLow && v.TargetId <= threadHigh)
             .Select(v => new { v.BotId, v.TargetId })
             .ToListAsync(ct);
         var postVotes = await db.Votes.AsNoTracking()
-            .Where(v => v.TargetType == VoteTarget.Post && postIds.Contains(v.TargetId))
+            .Where(v => v.TargetType == VoteTarget.Post && v.TargetId >= postLow && v.TargetId <= postHigh)
             .Select(v => new { v.BotId, v.TargetId })
             .ToListAsync(ct);
         var dueIds = ids.ToHashSet();
@@ -119,6 +121,63 @@ public sealed class FeedLoader(IOptions<MemoryOptions> memoryOptions)
                 fromFollowed,
                 votes[bot.Id].ToHashSet());
         }).ToList();
+    }
+
+    /// <summary>The lowest and highest id of a snapshot; an empty one gives a range that holds nothing.</summary>
+    private static (int Low, int High) IdRange(IEnumerable<int> ids)
+    {
+        var list = ids.ToList();
+        return list.Count == 0 ? (1, 0) : (list.Min(), list.Max());
+    }
+
+    /// <summary>
+    /// Each bot's newest cold summaries: one prepared <c>LIMIT</c> query per bot on the (bot_id, period_end) index.
+    /// Ranking with ROW_NUMBER numbered every summary of the society on every tick, a cost that grew with its history.
+    /// </summary>
+    private static async Task<List<ColdMemory>> RecentSummariesAsync(BotSocietyDb db, List<int> ids, CancellationToken ct)
+    {
+        var result = new List<ColdMemory>();
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = """
+                SELECT id, bot_id, period_start, period_end, summary, activity_count, activity_id, created_at
+                FROM cold_memories WHERE bot_id = @bot ORDER BY period_end DESC, id DESC LIMIT @limit
+                """;
+            var bot = command.CreateParameter();
+            bot.ParameterName = "@bot";
+            command.Parameters.Add(bot);
+            var limit = command.CreateParameter();
+            limit.ParameterName = "@limit";
+            limit.Value = SummariesShown;
+            command.Parameters.Add(limit);
+            foreach (var id in ids)
+            {
+                bot.Value = id;
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                {
+                    result.Add(new ColdMemory
+                    {
+                        Id = reader.GetInt64(0),
+                        BotId = reader.GetInt32(1),
+                        PeriodStart = DateTime.SpecifyKind(reader.GetDateTime(2), DateTimeKind.Utc),
+                        PeriodEnd = DateTime.SpecifyKind(reader.GetDateTime(3), DateTimeKind.Utc),
+                        Summary = reader.GetString(4),
+                        ActivityCount = reader.GetInt32(5),
+                        ActivityId = reader.IsDBNull(6) ? null : reader.GetInt64(6),
+                        CreatedAt = DateTime.SpecifyKind(reader.GetDateTime(7), DateTimeKind.Utc),
+                    });
+                }
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+
+        return result;
     }
 
     /// <summary>
