@@ -34,21 +34,34 @@ public sealed class FeedLoader(IOptions<MemoryOptions> memoryOptions)
         }
 
         var ids = bots.Select(b => b.Id).ToList();
-        var threads = await db.Threads.AsNoTracking()
-            .OrderByDescending(t => t.Id)
-            .Take(SnapshotThreads)
-            .Select(t => new FeedThread(t.Id, t.BotId, t.Bot!.Name, t.Topic, t.Title,
-                t.Body.Substring(0, ExcerptSource), t.ReplyCount, t.Score, t.CreatedAt))
-            .ToListAsync(ct);
-        threads = threads.Select(t => t with { Excerpt = TextCut.Excerpt(t.Excerpt) }).ToList();
-        var posts = await db.Posts.AsNoTracking()
-            .OrderByDescending(p => p.Id)
-            .Take(SnapshotPosts)
-            .Select(p => new FeedPost(p.Id, p.ThreadId, p.Thread!.Topic, p.BotId, p.Bot!.Name, p.ParentPostId,
-                p.ParentPost != null ? p.ParentPost.BotId : null, p.Thread.BotId,
-                p.Body.Substring(0, ExcerptSource), p.CreatedAt))
-            .ToListAsync(ct);
-        posts = posts.Select(p => p with { Excerpt = TextCut.Excerpt(p.Excerpt) }).ToList();
+        // Joined explicitly and projected before ordering, so each query is one join read newest-first that stops at its
+        // limit; with navigations after Take, EF copied the newest rows into a temporary table and sorted them again.
+        var threads = (await (
+                from t in db.Threads.AsNoTracking()
+                join b in db.Bots on t.BotId equals b.Id
+                orderby t.Id descending
+                select new { t.Id, t.BotId, b.Name, t.Topic, t.Title, Body = t.Body.Substring(0, ExcerptSource), t.ReplyCount, t.Score, t.CreatedAt })
+                .Take(SnapshotThreads)
+                .ToListAsync(ct))
+            .Select(t => new FeedThread(t.Id, t.BotId, t.Name, t.Topic, t.Title, TextCut.Excerpt(t.Body), t.ReplyCount, t.Score, t.CreatedAt))
+            .ToList();
+        var posts = (await (
+                from p in db.Posts.AsNoTracking()
+                join t in db.Threads on p.ThreadId equals t.Id
+                join b in db.Bots on p.BotId equals b.Id
+                join parent in db.Posts on p.ParentPostId equals parent.Id into parents
+                from parent in parents.DefaultIfEmpty()
+                orderby p.Id descending
+                select new
+                {
+                    p.Id, p.ThreadId, t.Topic, p.BotId, b.Name, p.ParentPostId, ParentAuthorId = parent != null ? parent.BotId : (int?)null,
+                    ThreadAuthorId = t.BotId, Body = p.Body.Substring(0, ExcerptSource), p.CreatedAt,
+                })
+                .Take(SnapshotPosts)
+                .ToListAsync(ct))
+            .Select(p => new FeedPost(p.Id, p.ThreadId, p.Topic, p.BotId, p.Name, p.ParentPostId, p.ParentAuthorId, p.ThreadAuthorId,
+                TextCut.Excerpt(p.Body), p.CreatedAt))
+            .ToList();
 
         // Prominent members let a new society's bots find each other before anyone has posted.
         var notable = await db.Bots.AsNoTracking()
