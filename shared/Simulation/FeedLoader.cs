@@ -1,3 +1,4 @@
+using System.Data.Common;
 using BotSociety.Core.Bots;
 using BotSociety.Core.Data;
 using BotSociety.Core.Memory;
@@ -147,60 +148,53 @@ public sealed class FeedLoader(IOptions<MemoryOptions> memoryOptions)
     /// Each bot's newest cold summaries: one prepared <c>LIMIT</c> query per bot on the (bot_id, period_end) index.
     /// Ranking with ROW_NUMBER numbered every summary of the society on every tick, a cost that grew with its history.
     /// </summary>
-    private static async Task<List<ColdMemory>> RecentSummariesAsync(BotSocietyDb db, List<int> ids, CancellationToken ct)
-    {
-        var result = new List<ColdMemory>();
-        await db.Database.OpenConnectionAsync(ct);
-        try
-        {
-            await using var command = db.Database.GetDbConnection().CreateCommand();
-            command.CommandText = """
-                SELECT id, bot_id, period_start, period_end, summary, activity_count, activity_id, created_at
-                FROM cold_memories WHERE bot_id = @bot ORDER BY period_end DESC, id DESC LIMIT @limit
-                """;
-            var bot = command.CreateParameter();
-            bot.ParameterName = "@bot";
-            command.Parameters.Add(bot);
-            var limit = command.CreateParameter();
-            limit.ParameterName = "@limit";
-            limit.Value = SummariesShown;
-            command.Parameters.Add(limit);
-            foreach (var id in ids)
+    private static Task<List<ColdMemory>> RecentSummariesAsync(BotSocietyDb db, List<int> ids, CancellationToken ct) =>
+        PerBotAsync(db, ids, SummariesShown, """
+            SELECT id, bot_id, period_start, period_end, summary, activity_count, activity_id, created_at
+            FROM cold_memories WHERE bot_id = @bot ORDER BY period_end DESC, id DESC LIMIT @limit
+            """,
+            reader => new ColdMemory
             {
-                bot.Value = id;
-                await using var reader = await command.ExecuteReaderAsync(ct);
-                while (await reader.ReadAsync(ct))
-                {
-                    result.Add(new ColdMemory
-                    {
-                        Id = reader.GetInt64(0),
-                        BotId = reader.GetInt32(1),
-                        PeriodStart = DateTime.SpecifyKind(reader.GetDateTime(2), DateTimeKind.Utc),
-                        PeriodEnd = DateTime.SpecifyKind(reader.GetDateTime(3), DateTimeKind.Utc),
-                        Summary = reader.GetString(4),
-                        ActivityCount = reader.GetInt32(5),
-                        ActivityId = reader.IsDBNull(6) ? null : reader.GetInt64(6),
-                        CreatedAt = DateTime.SpecifyKind(reader.GetDateTime(7), DateTimeKind.Utc),
-                    });
-                }
-            }
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-
-        return result;
-    }
+                Id = reader.GetInt64(0),
+                BotId = reader.GetInt32(1),
+                PeriodStart = DateTime.SpecifyKind(reader.GetDateTime(2), DateTimeKind.Utc),
+                PeriodEnd = DateTime.SpecifyKind(reader.GetDateTime(3), DateTimeKind.Utc),
+                Summary = reader.GetString(4),
+                ActivityCount = reader.GetInt32(5),
+                ActivityId = reader.IsDBNull(6) ? null : reader.GetInt64(6),
+                CreatedAt = DateTime.SpecifyKind(reader.GetDateTime(7), DateTimeKind.Utc),
+            }, ct);
 
     /// <summary>
     /// Each bot's most important warm items: one prepared <c>LIMIT</c> query per bot, answered by the
     /// (bot_id, importance) index. Ranking all rows with ROW_NUMBER, or one UNION ALL query per tick that
     /// EF must compile anew, cost ten times more.
     /// </summary>
-    private static async Task<List<WarmMemory>> TopMemoriesAsync(BotSocietyDb db, List<int> ids, int perBot, CancellationToken ct)
+    private static Task<List<WarmMemory>> TopMemoriesAsync(BotSocietyDb db, List<int> ids, int perBot, CancellationToken ct) =>
+        PerBotAsync(db, ids, perBot, """
+            SELECT id, bot_id, category, subject, content, source, about_bot_id, sentiment, importance, activity_id, created_at, updated_at
+            FROM warm_memories WHERE bot_id = @bot ORDER BY importance DESC, id DESC LIMIT @limit
+            """,
+            reader => new WarmMemory
+            {
+                Id = reader.GetInt64(0),
+                BotId = reader.GetInt32(1),
+                Category = Enum.Parse<MemoryCategory>(reader.GetString(2)),
+                Subject = reader.GetString(3),
+                Content = reader.GetString(4),
+                Source = reader.IsDBNull(5) ? null : reader.GetString(5),
+                AboutBotId = reader.IsDBNull(6) ? null : reader.GetInt32(6),
+                Sentiment = reader.GetDouble(7),
+                Importance = reader.GetDouble(8),
+                ActivityId = reader.IsDBNull(9) ? null : reader.GetInt64(9),
+                CreatedAt = DateTime.SpecifyKind(reader.GetDateTime(10), DateTimeKind.Utc),
+                UpdatedAt = DateTime.SpecifyKind(reader.GetDateTime(11), DateTimeKind.Utc),
+            }, ct);
+
+    /// <summary>Runs <paramref name="sql"/> (with <c>@bot</c> and <c>@limit</c>) once per bot as one prepared command.</summary>
+    private static async Task<List<T>> PerBotAsync<T>(BotSocietyDb db, List<int> ids, int perBot, string sql, Func<DbDataReader, T> read, CancellationToken ct)
     {
-        var result = new List<WarmMemory>();
+        var result = new List<T>();
         if (perBot == 0)
         {
             return result;
@@ -210,10 +204,7 @@ public sealed class FeedLoader(IOptions<MemoryOptions> memoryOptions)
         try
         {
             await using var command = db.Database.GetDbConnection().CreateCommand();
-            command.CommandText = """
-                SELECT id, bot_id, category, subject, content, source, about_bot_id, sentiment, importance, activity_id, created_at, updated_at
-                FROM warm_memories WHERE bot_id = @bot ORDER BY importance DESC, id DESC LIMIT @limit
-                """;
+            command.CommandText = sql;
             var bot = command.CreateParameter();
             bot.ParameterName = "@bot";
             command.Parameters.Add(bot);
@@ -227,21 +218,7 @@ public sealed class FeedLoader(IOptions<MemoryOptions> memoryOptions)
                 await using var reader = await command.ExecuteReaderAsync(ct);
                 while (await reader.ReadAsync(ct))
                 {
-                    result.Add(new WarmMemory
-                    {
-                        Id = reader.GetInt64(0),
-                        BotId = reader.GetInt32(1),
-                        Category = Enum.Parse<MemoryCategory>(reader.GetString(2)),
-                        Subject = reader.GetString(3),
-                        Content = reader.GetString(4),
-                        Source = reader.IsDBNull(5) ? null : reader.GetString(5),
-                        AboutBotId = reader.IsDBNull(6) ? null : reader.GetInt32(6),
-                        Sentiment = reader.GetDouble(7),
-                        Importance = reader.GetDouble(8),
-                        ActivityId = reader.IsDBNull(9) ? null : reader.GetInt64(9),
-                        CreatedAt = DateTime.SpecifyKind(reader.GetDateTime(10), DateTimeKind.Utc),
-                        UpdatedAt = DateTime.SpecifyKind(reader.GetDateTime(11), DateTimeKind.Utc),
-                    });
+                    result.Add(read(reader));
                 }
             }
         }
