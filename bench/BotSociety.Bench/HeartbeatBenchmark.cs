@@ -73,11 +73,19 @@ internal static class HeartbeatBenchmark
             model.Sort();
             var simulated = society.Clock.GetUtcNow() - start;
             Console.WriteLine($"{bots} bots on {(database.Path is null ? "PostgreSQL" : "SQLite")}: {done} heartbeats in {ticks} ticks ({simulated.TotalMinutes:0} simulated minutes), {failed} failed");
-            Console.WriteLine($"  heartbeats/s       {done / wall.Elapsed.TotalSeconds:0} (wall {wall.Elapsed.TotalSeconds:0.00} s, offline model included)");
+            var rate = done / wall.Elapsed.TotalSeconds;
+            Console.WriteLine($"  heartbeats/s       {rate:0} (wall {wall.Elapsed.TotalSeconds:0.00} s, offline model included)");
             Console.WriteLine($"  engine overhead    median {Report.Ms(Report.Percentile(engine, 0.5))}, p95 {Report.Ms(Report.Percentile(engine, 0.95))} per heartbeat (model time excluded)");
             Console.WriteLine($"  offline model      median {Report.Ms(Report.Percentile(model, 0.5))}, p95 {Report.Ms(Report.Percentile(model, 0.95))} per call (prompt parse, text, token counts)");
             Console.WriteLine($"  database           {Report.Mb(await database.SizeBytesAsync())}");
             Console.WriteLine($"  peak memory        {Report.Mb(Report.PeakWorkingSet())} working set");
+            if (database.Path is not null)
+            {
+                // Measured now, in this process, so both figures see the same machine at nearly the same moment.
+                var limit = await SqliteLimit.MeasureAsync(bots, target);
+                Console.WriteLine($"  sqlite limit       {limit:0} heartbeats/s (raw transaction of a heartbeat's shape); the engine makes {rate / limit:0%} of it");
+            }
+
             return 0;
         }
         finally

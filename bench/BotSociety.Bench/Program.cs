@@ -5,6 +5,7 @@ using BotSociety.Bench;
 // BotSociety's command line for simulated time:
 //   fast-forward  make a society's history (the demo's starting state) on the offline model
 //   heartbeat     the heartbeat benchmark: figures for 1,000 and 10,000 bots
+//   sqlite-limit  what raw SQLite commits per second in a heartbeat-shaped transaction (the benchmark's yardstick)
 //   roundtrip     HTTP through devhost against the worker's own port (bench/devhost.sh)
 //   api           latency of the dashboard's endpoints of a running app (bench/api.sh)
 //   drain         how fast a running app works off a burst of due bots (bench/scale.sh)
@@ -16,6 +17,7 @@ try
     {
         "fast-forward" => await FastForward.RunAsync(options),
         "heartbeat" => options.Has("bots") ? await HeartbeatBenchmark.RunAsync(options) : await HeartbeatBenchmark.RunEachSizeAsync(options),
+        "sqlite-limit" => await SqliteLimit.RunAsync(options),
         "roundtrip" => await RoundTrip.RunAsync(options),
         "api" => await ApiLatency.RunAsync(options),
         "drain" => await Drain.RunAsync(options),
@@ -43,6 +45,11 @@ static int Help()
               Measures heartbeats per second, engine overhead per heartbeat (model time excluded), database size
               and peak memory. Without --bots it runs 1,000 and then 10,000 bots, each in its own process. With
               --postgres it runs on a new database on that server (dropped afterwards) instead of a SQLite file.
+              On SQLite it then runs sqlite-limit in the same process and prints the engine's share of it.
+          dotnet run -c Release --project bench/BotSociety.Bench -- sqlite-limit [--bots 1000] [--heartbeats 20000]
+              Heartbeats/s of one raw ADO.NET transaction per heartbeat (insert an activity and a post, upsert the day's
+              usage, update two reputations; WAL, synchronous=NORMAL) on the app's schema: the ceiling the engine is
+              compared with.
           dotnet run -c Release --project bench/BotSociety.Bench -- roundtrip --via <url> --direct <url> [--requests 500]
               HTTP round trips through devhost and straight to the worker's port (bench/devhost.sh passes both).
           dotnet run -c Release --project bench/BotSociety.Bench -- api [--base http://localhost:7071/] [--requests 200] [--warmup 50]

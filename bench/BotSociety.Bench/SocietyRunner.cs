@@ -24,6 +24,9 @@ internal sealed class SocietyRunner : IAsyncDisposable
 
     private readonly IHost host;
 
+    // The clock's own context, open for the whole run: it asks one question per tick.
+    private BotSocietyDb? clockDb;
+
     private SocietyRunner(IHost host, FakeTimeProvider clock)
     {
         this.host = host;
@@ -45,6 +48,10 @@ internal sealed class SocietyRunner : IAsyncDisposable
             ["Society:Seed"] = seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Society:InitialPace"] = pace,
             ["Usage:DefaultDailyTokenCap"] = (tokenCap ?? new UsageOptions().DefaultDailyTokenCap).ToString(System.Globalization.CultureInfo.InvariantCulture),
+
+            // The webhook sender polls every few simulated seconds, which on this clock is every tick: two queries a tick
+            // for deliveries that a new society never has. A fired alert still wakes it at once.
+            ["Alerts:WebhookPollSeconds"] = "3600",
         });
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton<TimeProvider>(clock);
@@ -113,8 +120,13 @@ internal sealed class SocietyRunner : IAsyncDisposable
     /// <summary>Moves the clock to the next 10-second tick at which some bot is due, skipping ticks that would find nobody.</summary>
     public async Task<bool> AdvanceToNextDueTickAsync(DateTimeOffset until)
     {
-        await using var db = Db();
-        var next = await db.Bots.Where(b => !b.IsPaused).MinAsync(b => (DateTime?)b.NextHeartbeatAt);
+        if (clockDb is null)
+        {
+            clockDb = Db();
+            await clockDb.Database.OpenConnectionAsync();
+        }
+
+        var next = await clockDb.Bots.Where(b => !b.IsPaused).MinAsync(b => (DateTime?)b.NextHeartbeatAt);
         var now = Clock.GetUtcNow();
         var target = now + TickInterval;
         if (next is { } due && due > target.UtcDateTime)
@@ -134,6 +146,11 @@ internal sealed class SocietyRunner : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (clockDb is not null)
+        {
+            await clockDb.DisposeAsync();
+        }
+
         await host.StopAsync();
         host.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

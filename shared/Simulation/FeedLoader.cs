@@ -1,3 +1,4 @@
+using System.Data.Common;
 using BotSociety.Core.Bots;
 using BotSociety.Core.Data;
 using BotSociety.Core.Memory;
@@ -21,6 +22,11 @@ public sealed class FeedLoader(IOptions<MemoryOptions> memoryOptions)
     private const int CandidatesShown = 5;
     private const int SummariesShown = 2;
 
+    // A body is read only as far as its excerpt needs: one character past the excerpt's length is enough for
+    // TextCut.Excerpt to cut it exactly as it would cut the whole body (SQL counts code points, which are never fewer
+    // UTF-16 units), and a snapshot of 240 rows no longer carries their whole text into the process every tick.
+    private const int ExcerptSource = TextCut.ExcerptLength + 1;
+
     public async Task<IReadOnlyList<HeartbeatContext>> LoadAsync(BotSocietyDb db, IReadOnlyList<Bot> bots, CancellationToken ct)
     {
         if (bots.Count == 0)
@@ -29,21 +35,34 @@ public sealed class FeedLoader(IOptions<MemoryOptions> memoryOptions)
         }
 
         var ids = bots.Select(b => b.Id).ToList();
-        var threads = await db.Threads.AsNoTracking()
-            .OrderByDescending(t => t.Id)
-            .Take(SnapshotThreads)
-            .Select(t => new FeedThread(t.Id, t.BotId, t.Bot!.Name, t.Topic, t.Title,
-                t.Body, t.ReplyCount, t.Score, t.CreatedAt))
-            .ToListAsync(ct);
-        threads = threads.Select(t => t with { Excerpt = TextCut.Excerpt(t.Excerpt) }).ToList();
-        var posts = await db.Posts.AsNoTracking()
-            .OrderByDescending(p => p.Id)
-            .Take(SnapshotPosts)
-            .Select(p => new FeedPost(p.Id, p.ThreadId, p.Thread!.Topic, p.BotId, p.Bot!.Name, p.ParentPostId,
-                p.ParentPost != null ? p.ParentPost.BotId : null, p.Thread.BotId,
-                p.Body, p.CreatedAt))
-            .ToListAsync(ct);
-        posts = posts.Select(p => p with { Excerpt = TextCut.Excerpt(p.Excerpt) }).ToList();
+        // Joined explicitly and projected before ordering, so each query is one join read newest-first that stops at its
+        // limit; with navigations after Take, EF copied the newest rows into a temporary table and sorted them again.
+        var threads = (await (
+                from t in db.Threads.AsNoTracking()
+                join b in db.Bots on t.BotId equals b.Id
+                orderby t.Id descending
+                select new { t.Id, t.BotId, b.Name, t.Topic, t.Title, Body = t.Body.Substring(0, ExcerptSource), t.ReplyCount, t.Score, t.CreatedAt })
+                .Take(SnapshotThreads)
+                .ToListAsync(ct))
+            .Select(t => new FeedThread(t.Id, t.BotId, t.Name, t.Topic, t.Title, TextCut.Excerpt(t.Body), t.ReplyCount, t.Score, t.CreatedAt))
+            .ToList();
+        var posts = (await (
+                from p in db.Posts.AsNoTracking()
+                join t in db.Threads on p.ThreadId equals t.Id
+                join b in db.Bots on p.BotId equals b.Id
+                join parent in db.Posts on p.ParentPostId equals parent.Id into parents
+                from parent in parents.DefaultIfEmpty()
+                orderby p.Id descending
+                select new
+                {
+                    p.Id, p.ThreadId, t.Topic, p.BotId, b.Name, p.ParentPostId, ParentAuthorId = parent != null ? parent.BotId : (int?)null,
+                    ThreadAuthorId = t.BotId, Body = p.Body.Substring(0, ExcerptSource), p.CreatedAt,
+                })
+                .Take(SnapshotPosts)
+                .ToListAsync(ct))
+            .Select(p => new FeedPost(p.Id, p.ThreadId, p.Topic, p.BotId, p.Name, p.ParentPostId, p.ParentAuthorId, p.ThreadAuthorId,
+                TextCut.Excerpt(p.Body), p.CreatedAt))
+            .ToList();
 
         // Prominent members let a new society's bots find each other before anyone has posted.
         var notable = await db.Bots.AsNoTracking()
@@ -59,23 +78,20 @@ public sealed class FeedLoader(IOptions<MemoryOptions> memoryOptions)
             .ToLookup(f => f.FollowerId, f => new BotRef(f.FolloweeId, f.Name));
 
         var memories = (await TopMemoriesAsync(db, ids, memoryOptions.Value.PromptItems, ct)).ToLookup(m => m.BotId);
-        var summaries = (await db.Bots.AsNoTracking()
-                .Where(b => ids.Contains(b.Id))
-                .SelectMany(b => db.ColdMemories.Where(m => m.BotId == b.Id).OrderByDescending(m => m.PeriodEnd).Take(SummariesShown))
-                .AsNoTracking()
-                .ToListAsync(ct))
-            .ToLookup(m => m.BotId);
+        var summaries = (await RecentSummariesAsync(db, ids, ct)).ToLookup(m => m.BotId);
 
-        var threadIds = threads.Select(t => t.Id).ToList();
-        var postIds = posts.Select(p => p.Id).ToList();
         // Every vote on the snapshot's threads and posts (few per target; the (target_type, target_id) index
         // finds them), kept for the due bots in memory: filtering by voter in SQL made SQLite scan by voter.
+        // The snapshot is the newest rows by id, and ids only grow, so its id range holds exactly its rows: a range of
+        // two parameters is one cached statement, where a list of 200 was new SQL for EF and SQLite on every tick.
+        var (threadLow, threadHigh) = IdRange(threads.Select(t => t.Id));
+        var (postLow, postHigh) = IdRange(posts.Select(p => p.Id));
         var threadVotes = await db.Votes.AsNoTracking()
-            .Where(v => v.TargetType == VoteTarget.Thread && threadIds.Contains(v.TargetId))
+            .Where(v => v.TargetType == VoteTarget.Thread && v.TargetId >= threadLow && v.TargetId <= threadHigh)
             .Select(v => new { v.BotId, v.TargetId })
             .ToListAsync(ct);
         var postVotes = await db.Votes.AsNoTracking()
-            .Where(v => v.TargetType == VoteTarget.Post && postIds.Contains(v.TargetId))
+            .Where(v => v.TargetType == VoteTarget.Post && v.TargetId >= postLow && v.TargetId <= postHigh)
             .Select(v => new { v.BotId, v.TargetId })
             .ToListAsync(ct);
         var dueIds = ids.ToHashSet();
@@ -121,14 +137,64 @@ public sealed class FeedLoader(IOptions<MemoryOptions> memoryOptions)
         }).ToList();
     }
 
+    /// <summary>The lowest and highest id of a snapshot; an empty one gives a range that holds nothing.</summary>
+    private static (int Low, int High) IdRange(IEnumerable<int> ids)
+    {
+        var list = ids.ToList();
+        return list.Count == 0 ? (1, 0) : (list.Min(), list.Max());
+    }
+
+    /// <summary>
+    /// Each bot's newest cold summaries: one prepared <c>LIMIT</c> query per bot on the (bot_id, period_end) index.
+    /// Ranking with ROW_NUMBER numbered every summary of the society on every tick, a cost that grew with its history.
+    /// </summary>
+    private static Task<List<ColdMemory>> RecentSummariesAsync(BotSocietyDb db, List<int> ids, CancellationToken ct) =>
+        PerBotAsync(db, ids, SummariesShown, """
+            SELECT id, bot_id, period_start, period_end, summary, activity_count, activity_id, created_at
+            FROM cold_memories WHERE bot_id = @bot ORDER BY period_end DESC, id DESC LIMIT @limit
+            """,
+            reader => new ColdMemory
+            {
+                Id = reader.GetInt64(0),
+                BotId = reader.GetInt32(1),
+                PeriodStart = DateTime.SpecifyKind(reader.GetDateTime(2), DateTimeKind.Utc),
+                PeriodEnd = DateTime.SpecifyKind(reader.GetDateTime(3), DateTimeKind.Utc),
+                Summary = reader.GetString(4),
+                ActivityCount = reader.GetInt32(5),
+                ActivityId = reader.IsDBNull(6) ? null : reader.GetInt64(6),
+                CreatedAt = DateTime.SpecifyKind(reader.GetDateTime(7), DateTimeKind.Utc),
+            }, ct);
+
     /// <summary>
     /// Each bot's most important warm items: one prepared <c>LIMIT</c> query per bot, answered by the
     /// (bot_id, importance) index. Ranking all rows with ROW_NUMBER, or one UNION ALL query per tick that
     /// EF must compile anew, cost ten times more.
     /// </summary>
-    private static async Task<List<WarmMemory>> TopMemoriesAsync(BotSocietyDb db, List<int> ids, int perBot, CancellationToken ct)
+    private static Task<List<WarmMemory>> TopMemoriesAsync(BotSocietyDb db, List<int> ids, int perBot, CancellationToken ct) =>
+        PerBotAsync(db, ids, perBot, """
+            SELECT id, bot_id, category, subject, content, source, about_bot_id, sentiment, importance, activity_id, created_at, updated_at
+            FROM warm_memories WHERE bot_id = @bot ORDER BY importance DESC, id DESC LIMIT @limit
+            """,
+            reader => new WarmMemory
+            {
+                Id = reader.GetInt64(0),
+                BotId = reader.GetInt32(1),
+                Category = Enum.Parse<MemoryCategory>(reader.GetString(2)),
+                Subject = reader.GetString(3),
+                Content = reader.GetString(4),
+                Source = reader.IsDBNull(5) ? null : reader.GetString(5),
+                AboutBotId = reader.IsDBNull(6) ? null : reader.GetInt32(6),
+                Sentiment = reader.GetDouble(7),
+                Importance = reader.GetDouble(8),
+                ActivityId = reader.IsDBNull(9) ? null : reader.GetInt64(9),
+                CreatedAt = DateTime.SpecifyKind(reader.GetDateTime(10), DateTimeKind.Utc),
+                UpdatedAt = DateTime.SpecifyKind(reader.GetDateTime(11), DateTimeKind.Utc),
+            }, ct);
+
+    /// <summary>Runs <paramref name="sql"/> (with <c>@bot</c> and <c>@limit</c>) once per bot as one prepared command.</summary>
+    private static async Task<List<T>> PerBotAsync<T>(BotSocietyDb db, List<int> ids, int perBot, string sql, Func<DbDataReader, T> read, CancellationToken ct)
     {
-        var result = new List<WarmMemory>();
+        var result = new List<T>();
         if (perBot == 0)
         {
             return result;
@@ -138,10 +204,7 @@ public sealed class FeedLoader(IOptions<MemoryOptions> memoryOptions)
         try
         {
             await using var command = db.Database.GetDbConnection().CreateCommand();
-            command.CommandText = """
-                SELECT id, bot_id, category, subject, content, source, about_bot_id, sentiment, importance, activity_id, created_at, updated_at
-                FROM warm_memories WHERE bot_id = @bot ORDER BY importance DESC, id DESC LIMIT @limit
-                """;
+            command.CommandText = sql;
             var bot = command.CreateParameter();
             bot.ParameterName = "@bot";
             command.Parameters.Add(bot);
@@ -155,21 +218,7 @@ public sealed class FeedLoader(IOptions<MemoryOptions> memoryOptions)
                 await using var reader = await command.ExecuteReaderAsync(ct);
                 while (await reader.ReadAsync(ct))
                 {
-                    result.Add(new WarmMemory
-                    {
-                        Id = reader.GetInt64(0),
-                        BotId = reader.GetInt32(1),
-                        Category = Enum.Parse<MemoryCategory>(reader.GetString(2)),
-                        Subject = reader.GetString(3),
-                        Content = reader.GetString(4),
-                        Source = reader.IsDBNull(5) ? null : reader.GetString(5),
-                        AboutBotId = reader.IsDBNull(6) ? null : reader.GetInt32(6),
-                        Sentiment = reader.GetDouble(7),
-                        Importance = reader.GetDouble(8),
-                        ActivityId = reader.IsDBNull(9) ? null : reader.GetInt64(9),
-                        CreatedAt = DateTime.SpecifyKind(reader.GetDateTime(10), DateTimeKind.Utc),
-                        UpdatedAt = DateTime.SpecifyKind(reader.GetDateTime(11), DateTimeKind.Utc),
-                    });
+                    result.Add(read(reader));
                 }
             }
         }

@@ -36,14 +36,15 @@ internal sealed class TickState
             .Distinct().ToList();
         var followeeIds = actions.Where(a => a.Action == ActivityActions.Follow && a.BotId is not null).Select(a => a.BotId!.Value).Distinct().ToList();
 
-        foreach (var p in await db.Posts.AsNoTracking().Where(p => postIds.Contains(p.Id))
+        // A query whose id list is empty finds nothing; most ticks of a small society skip several of them.
+        foreach (var p in postIds.Count == 0 ? [] : await db.Posts.AsNoTracking().Where(p => postIds.Contains(p.Id))
                      .Select(p => new PostState(p.Id, p.ThreadId, p.BotId) { Score = p.Score }).ToListAsync(ct))
         {
             state.Posts[p.Id] = p;
         }
 
         var allThreadIds = threadIds.Concat(state.Posts.Values.Select(p => p.ThreadId)).Distinct().ToList();
-        foreach (var t in await db.Threads.AsNoTracking().Where(t => allThreadIds.Contains(t.Id))
+        foreach (var t in allThreadIds.Count == 0 ? [] : await db.Threads.AsNoTracking().Where(t => allThreadIds.Contains(t.Id))
                      .Select(t => new ThreadState(t.Id, t.BotId, t.Topic, t.Title) { Score = t.Score, ReplyCount = t.ReplyCount }).ToListAsync(ct))
         {
             state.Threads[t.Id] = t;
@@ -59,7 +60,7 @@ internal sealed class TickState
             state.Bots[b.Id] = new BotState(b);
         }
 
-        foreach (var v in await db.Votes.AsNoTracking()
+        foreach (var v in threadIds.Count + postIds.Count == 0 ? [] : await db.Votes.AsNoTracking()
                      .Where(v => actorIds.Contains(v.BotId)
                          && ((v.TargetType == VoteTarget.Thread && threadIds.Contains(v.TargetId)) || (v.TargetType == VoteTarget.Post && postIds.Contains(v.TargetId))))
                      .Select(v => new { v.BotId, v.TargetType, v.TargetId }).ToListAsync(ct))
@@ -90,7 +91,7 @@ internal sealed class TickState
             state.Interests[(m.BotId, m.Subject)] = new MemoryRow(m.Id) { Importance = m.Importance };
         }
 
-        foreach (var m in await db.WarmMemories.AsNoTracking()
+        foreach (var m in searchers.Count == 0 ? [] : await db.WarmMemories.AsNoTracking()
                      .Where(m => m.Category == MemoryCategory.Fact && searchers.Contains(m.BotId) && m.Source != null)
                      .Select(m => new { m.Id, m.BotId, Source = m.Source!, m.Importance }).ToListAsync(ct))
         {
