@@ -24,7 +24,7 @@ public sealed partial record SocietyQuality
     /// <summary>Share of returned search results whose title or excerpt holds a content word of the query.</summary>
     public double SearchRelevance { get; init; }
     public int WarmFacts { get; init; }
-    /// <summary>Share of warm facts (all bots) on the bot's interests or its threads' topics.</summary>
+    /// <summary>Share of warm facts (all bots) on the bot's interests or the topics of the threads it started.</summary>
     public double FactsOnPersona { get; init; }
     /// <summary>The lowest per-bot share of facts on persona, over bots with at least three facts.</summary>
     public double FactsOnPersonaLowestBot { get; init; }
@@ -101,18 +101,13 @@ public sealed partial record SocietyQuality
             }
         }
 
-        // Facts: the article's topic against the bot's interests and the topics of the threads it started or joined.
+        // Facts: the article's topic against the bot's interests and the topics of the threads it started (replies are
+        // left out: a bot answers on any topic, and counting those would pass nearly every fact).
         var articleTopics = CorpusArticle.LoadEmbedded().ToDictionary(a => OfflineCorpusSearch.SourcePrefix + a.Id, a => a.Topic, StringComparer.Ordinal);
-        var threadTopic = threads.ToDictionary(t => t.Id, t => t.Topic);
         var topicsOf = bots.ToDictionary(b => b.Id, b => b.PersonalityConfig.Personality.Interests.ToHashSet(StringComparer.OrdinalIgnoreCase));
         foreach (var t in threads.Where(t => topicsOf.ContainsKey(t.BotId)))
         {
             topicsOf[t.BotId].Add(t.Topic);
-        }
-
-        foreach (var p in posts.Where(p => topicsOf.ContainsKey(p.BotId)))
-        {
-            topicsOf[p.BotId].Add(threadTopic[p.ThreadId]);
         }
 
         bool OnPersona(int botId, string? source) =>
