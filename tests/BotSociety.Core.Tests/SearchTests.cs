@@ -59,7 +59,7 @@ public sealed class SearchTests
         Assert.True(results.Count <= 3);
         Assert.All(results, r => Assert.StartsWith(OfflineCorpusSearch.SourcePrefix, r.Source, StringComparison.Ordinal));
         await using var db = society.Db();
-        Assert.Equal(8, await db.Bots.CountAsync());
+        Assert.Equal(16, await db.Bots.CountAsync());
         Assert.Equal(CorpusArticle.LoadEmbedded().Count, await CorpusRowsAsync(db));
     }
 

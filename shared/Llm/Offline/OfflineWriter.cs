@@ -42,9 +42,18 @@ internal sealed partial class OfflineWriter(Phrasebook phrasebook)
     public string ReplyBody(OfflinePrompt p, Random random, OfflinePrompt.Item target, string topic, TopicPhrases phrases, bool agrees)
     {
         var style = Style(p.Style);
-        var reaction = Templated(agrees ? style.Agree : style.Disagree);
-        var body = new StringBuilder(Sentence(p, agrees ? "agree" : "disagree", reaction, phrases.Subjects, null, target.AuthorName).Text);
-        body.Append(' ').Append(Point(p, topic, phrases, style, 0));
+        // A reaction that names the subject varies with it; one that only names the member would read the same in every
+        // reply to them, so it opens a reply only now and then.
+        var templates = agrees ? style.Agree : style.Disagree;
+        var onSubject = templates.Where(t => t.Contains("{subject}", StringComparison.Ordinal)).ToList();
+        var body = new StringBuilder();
+        if (onSubject.Count > 0 || random.Next(100) < 25)
+        {
+            var reaction = onSubject.Count > 0 ? onSubject : Templated(templates);
+            body.Append(Sentence(p, agrees ? "agree" : "disagree", reaction, phrases.Subjects, null, target.AuthorName).Text).Append(' ');
+        }
+
+        body.Append(Point(p, topic, phrases, style, 0));
         if (random.Next(100) < p.Creativity / 2)
         {
             AppendQuestion(p, phrases, target.AuthorName, body);
