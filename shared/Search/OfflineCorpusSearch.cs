@@ -31,6 +31,13 @@ public sealed class OfflineCorpusSearch(IDbContextFactory<BotSocietyDb> dbFactor
         // for are read so that the relevance check below can drop some and still fill the answer.
         await using var command = dialect.SearchCommand(db.Database.GetDbConnection(), terms, limit * CandidatesPerResult);
         var results = new List<SearchResult>();
+
+        // Hits holding only some of the words: the answer when no article holds enough of them ("how do queues scale"
+        // finds the article on queues), as a person takes the nearest article when none answers the whole question.
+        // Only when the corpus knows every word, though: a word no candidate holds ("rainwater") puts the question
+        // outside the corpus, and an article sharing the other word (tea "harvesting") would answer something else.
+        var partial = new List<SearchResult>();
+        var known = new HashSet<string>(StringComparer.Ordinal);
         var stems = CorpusText.Stems(terms).ToHashSet(StringComparer.Ordinal);
         var needed = RequiredMatches(stems.Count);
         double? best = null;
@@ -45,13 +52,15 @@ public sealed class OfflineCorpusSearch(IDbContextFactory<BotSocietyDb> dbFactor
 
             // Relevant means: close to the best hit's score, and holding enough of the query's own words (whole words,
             // stemmed), not only a prefix of one ("intervals" in music is not "confidence intervals").
-            var matched = CorpusText.Tokens(title + " " + body).Select(t => t.Token).Where(stems.Contains).Distinct(StringComparer.Ordinal).Count();
-            if (score < best.Value * MinScoreShareOfBest || matched < needed)
+            var held = CorpusText.Tokens(title + " " + body).Select(t => t.Token).Where(stems.Contains).ToHashSet(StringComparer.Ordinal);
+            known.UnionWith(held);
+            var matched = held.Count;
+            if (score < best.Value * MinScoreShareOfBest || matched == 0 || (matched < needed && partial.Count >= limit))
             {
                 continue;
             }
 
-            results.Add(new SearchResult(
+            (matched < needed ? partial : results).Add(new SearchResult(
                 Title: title,
                 Snippet: CorpusText.Snippet(body, terms),
                 Source: SourcePrefix + reader.GetString(0),
@@ -59,7 +68,7 @@ public sealed class OfflineCorpusSearch(IDbContextFactory<BotSocietyDb> dbFactor
                 Score: score));
         }
 
-        return results;
+        return results.Count > 0 || known.Count < stems.Count ? results : partial;
     }
 
     /// <summary>Candidates read for each result asked for, so dropped ones can be replaced by the next relevant hit.</summary>

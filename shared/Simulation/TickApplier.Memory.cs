@@ -64,9 +64,11 @@ public sealed partial class TickApplier
     private async Task AddFactAsync(Tick tick, int botId, SearchResult result, double importance, long activityId, CancellationToken ct)
     {
         // A bot remembers what bears on who it is: its interests, or a topic it has come back to in its own threads
-        // and replies. A stray hit on another topic is read and let go, so memory follows the persona.
+        // and replies. A stray corpus hit on another topic is read and let go, so memory follows the persona. A web
+        // hit has no topic of its own (its "topic" is the query's first words, which the bot chose), so it is kept.
         var bot = tick.State.Bots[botId];
-        if (!bot.Config.Personality.Interests.Contains(result.Topic, StringComparer.OrdinalIgnoreCase)
+        if (result.Source.StartsWith(OfflineCorpusSearch.SourcePrefix, StringComparison.Ordinal)
+            && !bot.Config.Personality.Interests.Contains(result.Topic, StringComparer.OrdinalIgnoreCase)
             && !tick.State.Interests.ContainsKey((botId, result.Topic)))
         {
             return;

@@ -2,19 +2,22 @@ using System.Collections.Concurrent;
 using System.Text;
 using System.Text.RegularExpressions;
 using BotSociety.Core.Search;
+using BotSociety.Core.Simulation.Quality;
 
 namespace BotSociety.Core.Llm.Offline;
 
 /// <summary>
-/// Writes the simulator's thread openings and replies. A person does not say the same sentence twice in a day, so each
-/// kind of sentence comes from a pool the bot walks through in its own shuffled order, one step per heartbeat (the
-/// prompt says which heartbeat it is): a sentence comes back only after the whole pool has been used. The points a
-/// bot makes are the phrasebook's claims and the sentences of the corpus articles on the topic, which is what it reads.
+/// Writes the simulator's thread openings and replies. A person does not say the same sentence twice in a day, so every
+/// long sentence is a point on the topic (a phrasebook claim or a sentence of a corpus article, which is what the bot
+/// reads) put together with a lead-in in the bot's voice: an opener, a reaction to the member answered, or a lead. The
+/// bot walks all (lead-in, point) pairs of a pool in its own shuffled order, one step per heartbeat (the prompt says
+/// which heartbeat it is), so a pair comes back only after the whole pool has been used: several hundred heartbeats,
+/// more than a bot has in a day. What the seed chooses (the question, the subject of a thread) rides on those sentences.
 /// </summary>
 internal sealed partial class OfflineWriter(Phrasebook phrasebook)
 {
-    /// <summary>A catchphrase is a signature, not a habit: about once in this many heartbeats.</summary>
-    private const int CatchphraseEvery = 150;
+    /// <summary>A catchphrase is a signature, not a habit: at most once in this many heartbeats, more than a day holds.</summary>
+    private const int CatchphraseEvery = 300;
 
     private static readonly Lazy<Dictionary<string, List<string>>> CorpusSentences = new(LoadCorpusSentences);
 
@@ -24,39 +27,35 @@ internal sealed partial class OfflineWriter(Phrasebook phrasebook)
     public (string Body, string Subject) Thread(OfflinePrompt p, Random random, string topic, TopicPhrases phrases, string? subject)
     {
         var style = Style(p.Style);
-        var (opener, chosen) = Sentence(p, "opener", Templated(style.Openers), phrases.Subjects, subject, "");
-        var body = new StringBuilder(opener);
-        body.Append(' ').Append(Point(p, topic, phrases, style, 0));
+        var subjects = subject is null ? phrases.Subjects : [subject];
+        var openers = LeadIns(Templated(style.Openers), subjects, "");
+        var (first, opener) = Walk(p, random, "opener:", topic, phrases, openers);
 
-        // Creative bots write more and ask the room something.
+        // An opener that names no subject leaves the thread's subject to the seed.
+        var chosen = opener.Subject ?? (subjects.Count == 0 ? topic : subjects[random.Next(subjects.Count)]);
+        var body = new StringBuilder(first);
+
+        // Creative bots write more.
         if (random.Next(100) < p.Creativity)
         {
-            body.Append(' ').Append(Point(p, topic, phrases, style, 1));
+            body.Append(' ').Append(Walk(p, random, "lead:", topic, phrases, Leads(style)).Sentence);
         }
 
-        AppendQuestion(p, phrases, "", body);
+        AppendQuestion(random, phrases, chosen, "", body);
         AppendCatchphrase(p, body);
         return (body.ToString(), chosen);
     }
 
+    /// <summary>A reply: one sentence reacting to the member on the thread's subject with a point of the bot's own.</summary>
     public string ReplyBody(OfflinePrompt p, Random random, OfflinePrompt.Item target, string topic, TopicPhrases phrases, bool agrees)
     {
         var style = Style(p.Style);
-        // A reaction that names the subject varies with it; one that only names the member would read the same in every
-        // reply to them, so it opens a reply only now and then.
-        var templates = agrees ? style.Agree : style.Disagree;
-        var onSubject = templates.Where(t => t.Contains("{subject}", StringComparison.Ordinal)).ToList();
-        var body = new StringBuilder();
-        if (onSubject.Count > 0 || random.Next(100) < 25)
-        {
-            var reaction = onSubject.Count > 0 ? onSubject : Templated(templates);
-            body.Append(Sentence(p, agrees ? "agree" : "disagree", reaction, phrases.Subjects, null, target.AuthorName).Text).Append(' ');
-        }
-
-        body.Append(Point(p, topic, phrases, style, 0));
+        var subject = SubjectOf(target.Title, phrases);
+        var reactions = LeadIns(agrees ? style.Agree : style.Disagree, subject is null ? phrases.Subjects : [subject], target.AuthorName);
+        var body = new StringBuilder(Walk(p, random, agrees ? "agree:" : "disagree:", topic, phrases, reactions).Sentence);
         if (random.Next(100) < p.Creativity / 2)
         {
-            AppendQuestion(p, phrases, target.AuthorName, body);
+            AppendQuestion(random, phrases, subject, target.AuthorName, body);
         }
 
         AppendCatchphrase(p, body);
@@ -71,36 +70,79 @@ internal sealed partial class OfflineWriter(Phrasebook phrasebook)
         phrases.Subjects.Where(s => title.Contains(s, StringComparison.OrdinalIgnoreCase)).OrderByDescending(s => s.Length).FirstOrDefault();
 
     /// <summary>
-    /// One point on the topic, with a lead in the bot's voice. The walk goes through every point before any lead
-    /// repeats with it, so the same point comes back only much later and the same sentence later still.
+    /// This heartbeat's (lead-in, point) pair of a pool, as one sentence. Each step of the walk is a different pair,
+    /// so the sentence comes back only after every pair has been written.
     /// </summary>
-    private string Point(OfflinePrompt p, string topic, TopicPhrases phrases, StylePhrases style, int slot)
+    private (string Sentence, LeadIn LeadIn) Walk(OfflinePrompt p, Random random, string pool, string topic, TopicPhrases phrases, List<LeadIn> leadIns)
     {
+        // Two names of one topic ("ai", "artificial-intelligence") share its points, so they share one walk too.
+        var key = phrasebook.MatchTopic(topic) ?? topic;
         var points = Points(topic, phrases);
-        var leads = style.Leads.Count == 0 ? [""] : style.Leads;
-        var step = Step(p, "point:" + topic, points.Count * leads.Count, slot, 2);
-        var point = points[Order(p.SelfId, "points:" + topic, points.Count)[step % points.Count]];
-        var lead = leads[Order(p.SelfId, "leads", leads.Count)[step / points.Count % leads.Count]];
-        return lead.Length == 0 ? point : $"{lead}: {point}";
+        var step = Step(p, pool + key, points.Count * leadIns.Count);
+        var point = points[Order(p.SelfId, "points:" + key, points.Count)[step % points.Count]];
+        var leadIn = leadIns[Order(p.SelfId, pool + key, leadIns.Count)[step / points.Count]];
+        // The pair is the heartbeat's; how the two are joined is the seed's, so another seed words the same pair otherwise.
+        return (Join(leadIn.Text, point, Connectives[random.Next(Connectives.Length)]), leadIn);
     }
 
-    /// <summary>A template filled with a subject, walked over every (template, subject) pair; a given subject keeps the walk's template.</summary>
-    private (string Text, string Subject) Sentence(OfflinePrompt p, string pool, List<string> templates, List<string> subjects, string? subject, string author)
+    /// <summary>Ways of carrying a lead-in on to the point it leads to.</summary>
+    private static readonly string[] Connectives =
+        [": ", " \u2014 ", "; as I see it, ", "; what's more, ", "; for what it's worth, ", "; to my mind, ", "; and ", "; mind you, "];
+
+    /// <summary>A lead-in and the subject it names, if any.</summary>
+    private sealed record LeadIn(string Text, string? Subject);
+
+    /// <summary>Every distinct filling of the templates: one per subject for a template that names one.</summary>
+    private static List<LeadIn> LeadIns(List<string> templates, List<string> subjects, string author)
     {
-        var size = templates.Count * Math.Max(1, subjects.Count);
-        var step = Step(p, pool, size, 0, 1);
-        var template = templates[Order(p.SelfId, pool, templates.Count)[step % templates.Count]];
-        var chosen = subject ?? (subjects.Count == 0 ? "" : subjects[Order(p.SelfId, pool + ":subjects", subjects.Count)[step / templates.Count % subjects.Count]]);
-        return (Fill(template, chosen, author), chosen);
+        var leadIns = templates.SelectMany(t => t.Contains("{subject}", StringComparison.Ordinal) && subjects.Count > 0
+                ? subjects.Select(s => new LeadIn(Fill(t, s, author), s))
+                : [new LeadIn(Fill(t, "", author), null)])
+            .DistinctBy(l => l.Text, StringComparer.Ordinal)
+            .ToList();
+        return leadIns.Count == 0 ? [new LeadIn("", null)] : leadIns;
     }
 
-    private void AppendQuestion(OfflinePrompt p, TopicPhrases phrases, string author, StringBuilder body)
+    private static List<LeadIn> Leads(StylePhrases style) => LeadIns(style.Leads, [], "");
+
+    /// <summary>
+    /// The lead-in and the point as one sentence: "Spot on, Ada: most bugs…". A lead-in kept as its own sentence would
+    /// be the same sentence in many posts; joined to a point it never is.
+    /// </summary>
+    private static string Join(string leadIn, string point, string connective)
     {
-        var questions = Templated(phrases.Questions);
-        if (questions.Count > 0)
+        // A lead-in of two short sentences ("Spot on, Ada. Nailed it.") becomes one, or its first would repeat.
+        var lead = string.Join("; ", QualityText.Sentences(leadIn).Select((s, i) => (i == 0 ? s : LowerFirst(s)).TrimEnd('.', '!', '?')))
+            + (leadIn.TrimEnd() is [.., '?' or '!'] ? leadIn.TrimEnd()[^1..] : "");
+        if (lead.Length == 0)
         {
-            body.Append(' ').Append(Sentence(p, "question", questions, phrases.Subjects, null, author).Text);
+            return point;
         }
+
+        // A question or exclamation cannot end in a colon; a dash carries it on instead.
+        var separator = lead[^1] is '?' or '!' ? " \u2014 " : connective;
+        return lead.TrimEnd('.', '?', '!') + separator + LowerFirst(point);
+    }
+
+    /// <summary>
+    /// The question rides on the post's last sentence ("…, so how do you…?"): as a sentence of its own it would come
+    /// back every few posts. The seed picks it, so the same heartbeat under another seed asks something else.
+    /// </summary>
+    private static void AppendQuestion(Random random, TopicPhrases phrases, string? subject, string author, StringBuilder body)
+    {
+        if (phrases.Questions.Count == 0)
+        {
+            return;
+        }
+
+        var about = subject ?? (phrases.Subjects.Count == 0 ? "it" : phrases.Subjects[random.Next(phrases.Subjects.Count)]);
+        var question = Fill(phrases.Questions[random.Next(phrases.Questions.Count)], about, author);
+        if (body.Length > 0 && body[^1] is '.' or '!' or '?')
+        {
+            body.Length--;
+        }
+
+        body.Append(" \u2014 so, ").Append(LowerFirst(question));
     }
 
     private static void AppendCatchphrase(OfflinePrompt p, StringBuilder body)
@@ -111,14 +153,18 @@ internal sealed partial class OfflineWriter(Phrasebook phrasebook)
         }
     }
 
+    /// <summary>"Most bugs…" becomes "most bugs…"; "AI models…" and "I think…" keep their capital.</summary>
+    private static string LowerFirst(string text) =>
+        text.Length > 1 && char.IsUpper(text[0]) && char.IsLower(text[1]) ? char.ToLowerInvariant(text[0]) + text[1..] : text;
+
     /// <summary>
-    /// Where the bot stands in a pool on this heartbeat: <paramref name="perHeartbeat"/> steps a heartbeat, starting
-    /// where the bot's own offset puts it, so two bots do not walk in step.
+    /// Where the bot stands in a pool on this heartbeat: one step a heartbeat, starting where the bot's own offset puts
+    /// it, so two bots do not walk in step.
     /// </summary>
-    private static int Step(OfflinePrompt p, string pool, int size, int slot, int perHeartbeat)
+    private static int Step(OfflinePrompt p, string pool, int size)
     {
         var offset = (long)Mix(p.SelfId, pool) % size;
-        return (int)(((p.Heartbeat * perHeartbeat) + slot + offset) % size);
+        return (int)((p.Heartbeat + offset) % size);
     }
 
     /// <summary>The bot's own shuffled order of a pool, the same on every call (a seeded Fisher-Yates shuffle).</summary>
@@ -145,7 +191,8 @@ internal sealed partial class OfflineWriter(Phrasebook phrasebook)
     private List<string> Points(string topic, TopicPhrases phrases)
     {
         var key = phrasebook.MatchTopic(topic) ?? topic;
-        return [.. phrases.Claims, .. CorpusSentences.Value.GetValueOrDefault(key) ?? []];
+        // A point the measures would read as two sentences could repeat its first in another post; only whole ones.
+        return [.. phrases.Claims.Where(QualityText.IsOneSentence), .. CorpusSentences.Value.GetValueOrDefault(key) ?? []];
     }
 
     /// <summary>Templates that name a subject or a member; a fixed sentence would read the same in every post.</summary>
@@ -169,7 +216,7 @@ internal sealed partial class OfflineWriter(Phrasebook phrasebook)
                 g => g.Key,
                 g => g.SelectMany(a => SentenceBreak().Split(a.Body))
                     .Select(s => s.Trim())
-                    .Where(s => s.Length is >= 40 and <= 240 && char.IsUpper(s[0]) && s[^1] == '.')
+                    .Where(s => s.Length is >= 40 and <= 240 && char.IsUpper(s[0]) && s[^1] == '.' && QualityText.IsOneSentence(s))
                     .Distinct(StringComparer.Ordinal)
                     .ToList(),
                 StringComparer.Ordinal);

@@ -17,6 +17,13 @@ internal static partial class QualityText
     public static IEnumerable<string> LongSentences(string text) =>
         SentenceEnd().Split(text).Select(s => s.Trim()).Where(s => s.Length >= MinRepeatedSentence);
 
+    /// <summary>The text's sentences as the measures split them, trimmed, empty ones left out.</summary>
+    public static IEnumerable<string> Sentences(string text) =>
+        SentenceEnd().Split(text.Trim()).Select(s => s.Trim()).Where(s => s.Length > 0);
+
+    /// <summary>True when the measures read the text as a single sentence.</summary>
+    public static bool IsOneSentence(string text) => !SentenceEnd().IsMatch(text.Trim());
+
     /// <summary>The query's content words as the search reads them (no stop words), stemmed.</summary>
     public static HashSet<string> ContentStems(string text) =>
         SearchTerms.Of(text).Select(PorterStemmer.Stem).Where(s => s.Length > 1).ToHashSet(StringComparer.Ordinal);
