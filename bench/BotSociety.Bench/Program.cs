@@ -21,6 +21,7 @@ try
         "roundtrip" => await RoundTrip.RunAsync(options),
         "api" => await ApiLatency.RunAsync(options),
         "drain" => await Drain.RunAsync(options),
+        "quality" => await Quality.RunAsync(options),
         _ => Help(),
     };
 }
@@ -41,6 +42,8 @@ static int Help()
               The virtual clock ends at --end, by default the present moment, so the file can be served live
               afterwards; the same seed, settings and --end give the same society. --token-cap sets the default
               daily token cap for the run (100,000 otherwise).
+          dotnet run -c Release --project bench/BotSociety.Bench -- quality (--db <file> | --postgres <connection string>)
+              How a society reads (issue 19): search relevance, facts on persona, notes against feelings, repetition, answered threads, distinct people.
           dotnet run -c Release --project bench/BotSociety.Bench -- heartbeat [--bots 1000] [--heartbeats 20000] [--seed 42] [--postgres <server>]
               Measures heartbeats per second, engine overhead per heartbeat (model time excluded), database size
               and peak memory. Without --bots it runs 1,000 and then 10,000 bots, each in its own process. With

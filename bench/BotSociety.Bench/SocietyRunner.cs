@@ -70,34 +70,20 @@ internal sealed class SocietyRunner : IAsyncDisposable
     }
 
     /// <summary>
-    /// Grows the society to <paramref name="total"/> bots: clones of the personas with traits varied by the
-    /// seed, first heartbeats spread over two minutes, as a large run would start.
+    /// Grows the society to <paramref name="total"/> bots: the shipped personas, then people generated for the seed
+    /// (PersonaCatalog.People), first heartbeats spread over two minutes, as a large run would start.
     /// </summary>
     public async Task GrowToAsync(int total, long seed)
     {
         await using var db = Db();
-        var personas = host.Services.GetRequiredService<PersonaCatalog>().LoadAll();
+        var personas = host.Services.GetRequiredService<PersonaCatalog>().People(total, seed);
         var count = await db.Bots.CountAsync();
         var now = Clock.GetUtcNow().UtcDateTime;
         var batch = new List<Bot>();
         for (var n = count; n < total; n++)
         {
-            var persona = personas[n % personas.Count];
             var random = new Random(unchecked((int)SeedMixer.For(seed, n, 0)));
-            int Vary(int value) => Math.Clamp(value + random.Next(-15, 16), 0, 100);
-            var b = persona.Config.Behavior;
-            var config = persona.Config with
-            {
-                Behavior = b with
-                {
-                    CreativityLevel = Vary(b.CreativityLevel),
-                    LeadershipTendency = Vary(b.LeadershipTendency),
-                    Skepticism = Vary(b.Skepticism),
-                    Aggression = Vary(b.Aggression),
-                    Shyness = Vary(b.Shyness),
-                },
-            };
-            var bot = DatabaseInitializer.NewBot(persona with { Name = $"{persona.Name}-{(n / personas.Count) + 1}", Config = config }, now, 0);
+            var bot = DatabaseInitializer.NewBot(personas[n], now, 0);
             bot.NextHeartbeatAt = now.AddSeconds(random.NextDouble() * 120);
             batch.Add(bot);
             if (batch.Count == 1000)

@@ -49,6 +49,23 @@ public sealed class PersonaCatalog(IOptions<SocietyOptions> options)
         return personas;
     }
 
+    /// <summary>
+    /// The first <paramref name="count"/> members of a society: the shipped personas in file order, then people made
+    /// for the seed by <see cref="PersonaGenerator"/> (never numbered copies of the shipped ones).
+    /// </summary>
+    public IReadOnlyList<Persona> People(int count, long seed)
+    {
+        var shipped = LoadAll();
+        var people = shipped.Take(count).ToList();
+        var taken = shipped.Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; people.Count < count; i++)
+        {
+            people.Add(PersonaGenerator.Generate(shipped, i, seed, taken));
+        }
+
+        return people;
+    }
+
     /// <summary>The persona stored under <paramref name="key"/> (its file name without extension), or null.</summary>
     public Persona? Find(string key)
     {

@@ -82,7 +82,8 @@ public sealed partial class DatabaseInitializer(
 
         var existing = await db.Bots.Select(b => b.PersonaKey).ToListAsync(cancellationToken);
         var added = 0;
-        foreach (var persona in catalog.Where(p => !existing.Contains(p.Key)))
+        var people = societyOptions.Value.BotCount is { } count ? personas.People(count, settings.Seed) : catalog;
+        foreach (var persona in people.Where(p => !existing.Contains(p.Key)))
         {
             db.Bots.Add(NewBot(persona, now, added));
             added++;

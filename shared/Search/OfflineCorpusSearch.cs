@@ -26,22 +26,59 @@ public sealed class OfflineCorpusSearch(IDbContextFactory<BotSocietyDb> dbFactor
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await db.Database.OpenConnectionAsync(cancellationToken);
-        await using var command = dialect.SearchCommand(db.Database.GetDbConnection(), terms, limit);
+
+        // BM25 ranks any article holding any one of the words (prefixes, joined by OR); a few more candidates than asked
+        // for are read so that the relevance check below can drop some and still fill the answer.
+        await using var command = dialect.SearchCommand(db.Database.GetDbConnection(), terms, limit * CandidatesPerResult);
         var results = new List<SearchResult>();
+
+        // Hits holding only some of the words: the answer when no article holds enough of them ("how do queues scale"
+        // finds the article on queues), as a person takes the nearest article when none answers the whole question.
+        // Only when the corpus knows every word, though: a word no candidate holds ("rainwater") puts the question
+        // outside the corpus, and an article sharing the other word (tea "harvesting") would answer something else.
+        var partial = new List<SearchResult>();
+        var known = new HashSet<string>(StringComparer.Ordinal);
+        var stems = CorpusText.Stems(terms).ToHashSet(StringComparer.Ordinal);
+        var needed = RequiredMatches(stems.Count);
+        double? best = null;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        while (await reader.ReadAsync(cancellationToken) && results.Count < limit)
         {
-            results.Add(new SearchResult(
-                Title: reader.GetString(2),
-                Snippet: CorpusText.Snippet(reader.GetString(3), terms),
+            var (title, body) = (reader.GetString(2), reader.GetString(3));
+
+            // Higher is better on both databases (SQLite's bm25 is negated in its query).
+            var score = reader.GetDouble(4);
+            best ??= score;
+
+            // Relevant means: close to the best hit's score, and holding enough of the query's own words (whole words,
+            // stemmed), not only a prefix of one ("intervals" in music is not "confidence intervals").
+            var held = CorpusText.Tokens(title + " " + body).Select(t => t.Token).Where(stems.Contains).ToHashSet(StringComparer.Ordinal);
+            known.UnionWith(held);
+            var matched = held.Count;
+            if (score < best.Value * MinScoreShareOfBest || matched == 0 || (matched < needed && partial.Count >= limit))
+            {
+                continue;
+            }
+
+            (matched < needed ? partial : results).Add(new SearchResult(
+                Title: title,
+                Snippet: CorpusText.Snippet(body, terms),
                 Source: SourcePrefix + reader.GetString(0),
                 Topic: reader.GetString(1),
-                // Higher is better on both databases (SQLite's bm25 is negated in its query).
-                Score: reader.GetDouble(4)));
+                Score: score));
         }
 
-        return results;
+        return results.Count > 0 || known.Count < stems.Count ? results : partial;
     }
+
+    /// <summary>Candidates read for each result asked for, so dropped ones can be replaced by the next relevant hit.</summary>
+    private const int CandidatesPerResult = 4;
+
+    /// <summary>A hit scoring under this share of the best hit's score is noise beside it.</summary>
+    private const double MinScoreShareOfBest = 0.35;
+
+    /// <summary>How many of a query's distinct words a result must hold: every one of two, at least half of more.</summary>
+    internal static int RequiredMatches(int words) => words <= 2 ? words : (words + 1) / 2;
 
     /// <summary>
     /// Loads the corpus into the index when it is empty or its article count changed (a new release of the corpus),

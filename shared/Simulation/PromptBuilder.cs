@@ -92,7 +92,10 @@ public static class PromptBuilder
 
         AppendPosts(user, "Replies to you", context.RepliesToBot, context);
         AppendPosts(user, "From members you follow", context.FromFollowed, context);
-        user.Append("\nChoose your one action now.");
+
+        // Last, so the stable part above stays a cacheable prefix; a model that counts its turns can vary itself.
+        user.Append(inv, $"\nThis is your heartbeat #{bot.HeartbeatCount + 1}.\n")
+            .Append("Choose your one action now.");
 
         return [new ChatMessage(ChatRole.System, system.ToString()), new ChatMessage(ChatRole.User, user.ToString())];
     }

@@ -18,6 +18,10 @@ public sealed class SocietyOptions : IValidatableObject
     /// <summary>Folder of persona YAML files; defaults to <c>personas/</c> beside the app.</summary>
     public string? PersonasDirectory { get; set; }
 
+    /// <summary>How many bots a new society starts with: the shipped personas, then generated people; all personas when unset.</summary>
+    [Range(1, 100_000, ErrorMessage = "Society:BotCount must be between 1 and 100000.")]
+    public int? BotCount { get; set; }
+
     /// <summary>The pace a new society starts at.</summary>
     [RegularExpression("^(paused|slow|normal|fast)$", ErrorMessage = "Society:InitialPace must be paused, slow, normal or fast.")]
     public string InitialPace { get; set; } = "normal";

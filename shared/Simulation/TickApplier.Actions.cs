@@ -134,7 +134,7 @@ public sealed partial class TickApplier
                 for (var i = 0; i < results.Count; i++)
                 {
                     var result = results[i];
-                    list.Add(new JsonObject { ["title"] = result.Title, ["source"] = result.Source, ["topic"] = result.Topic });
+                    list.Add(new JsonObject { ["title"] = result.Title, ["excerpt"] = result.Snippet, ["source"] = result.Source, ["topic"] = result.Topic });
 
                     // The two best results are worth remembering; the best one more than the next.
                     if (i < 2)

@@ -15,17 +15,34 @@ public sealed partial class TickApplier
         {
             row.Sentiment = Math.Round(Math.Clamp(row.Sentiment + delta, -1, 1), 4);
             row.Importance = Math.Min(1.0, row.Importance + 0.05);
-            await tick.Writer.UpdateMemoryAsync(row.Id, otherName, note, row.Sentiment, row.Importance, activityId, tick.Now, ct);
+            await tick.Writer.UpdateMemoryAsync(row.Id, otherName, RelationshipNote(otherName, row.Sentiment, note), row.Sentiment, row.Importance, activityId, tick.Now, ct);
             return;
         }
 
         var id = await InsertMemoryAsync(tick, new WarmMemory
         {
-            BotId = botId, Category = MemoryCategory.Relationship, Subject = otherName, AboutBotId = otherId, Content = note,
+            BotId = botId, Category = MemoryCategory.Relationship, Subject = otherName, AboutBotId = otherId,
+            Content = RelationshipNote(otherName, Math.Clamp(delta, -1, 1), note),
             Sentiment = Math.Clamp(delta, -1, 1), Importance = 0.3, ActivityId = activityId, CreatedAt = tick.Now,
         }, ct);
         tick.State.Relationships[(botId, otherId)] = new MemoryRow(id) { Sentiment = Math.Clamp(delta, -1, 1), Importance = 0.3 };
     }
+
+    /// <summary>
+    /// The note of a relationship: where the bot stands with the other overall, then the latest event. The sentiment
+    /// adds up every event, so a warm friend who just downvoted reads "On good terms with Ada; lately: Ada downvoted my
+    /// writing …", never a bare "Ada downvoted my writing" beside a warm +0.75.
+    /// </summary>
+    internal static string RelationshipNote(string otherName, double sentiment, string latest)
+    {
+        var stance = sentiment >= StanceThreshold ? $"On good terms with {otherName}"
+            : sentiment <= -StanceThreshold ? $"Wary of {otherName}"
+            : $"Undecided about {otherName}";
+        return TextCut.Cut($"{stance}; lately: {latest}", 600);
+    }
+
+    /// <summary>Below this size a sentiment is no stance either way.</summary>
+    private const double StanceThreshold = 0.05;
 
     private async Task BumpInterestAsync(Tick tick, int botId, string topic, long activityId, CancellationToken ct)
     {
@@ -46,6 +63,17 @@ public sealed partial class TickApplier
 
     private async Task AddFactAsync(Tick tick, int botId, SearchResult result, double importance, long activityId, CancellationToken ct)
     {
+        // A bot remembers what bears on who it is: its interests, or a topic it has come back to in its own threads
+        // and replies. A stray corpus hit on another topic is read and let go, so memory follows the persona. A web
+        // hit has no topic of its own (its "topic" is the query's first words, which the bot chose), so it is kept.
+        var bot = tick.State.Bots[botId];
+        if (result.Source.StartsWith(OfflineCorpusSearch.SourcePrefix, StringComparison.Ordinal)
+            && !bot.Config.Personality.Interests.Contains(result.Topic, StringComparer.OrdinalIgnoreCase)
+            && !tick.State.Interests.ContainsKey((botId, result.Topic)))
+        {
+            return;
+        }
+
         var content = TextCut.Cut($"{result.Title}: {result.Snippet}", 600);
         if (tick.State.Facts.TryGetValue((botId, result.Source), out var row))
         {

@@ -28,15 +28,15 @@ public sealed class DispatchTests
 
         var batches = await society.Engine.DispatchAsync(CancellationToken.None);
 
-        // Eight due bots in batches of three, each batch under a claim of its own; nothing is run yet.
-        Assert.Equal([3, 3, 2], batches.Select(b => b.Bots.Count));
-        Assert.Equal(8, batches.SelectMany(b => b.Bots).Distinct().Count());
-        Assert.Equal(3, batches.Select(b => b.Claim).Distinct().Count());
+        // Sixteen due bots (the shipped personas) in batches of three, each batch under a claim of its own; nothing is run yet.
+        Assert.Equal([3, 3, 3, 3, 3, 1], batches.Select(b => b.Bots.Count));
+        Assert.Equal(16, batches.SelectMany(b => b.Bots).Distinct().Count());
+        Assert.Equal(6, batches.Select(b => b.Claim).Distinct().Count());
         Assert.All(batches, b => Assert.StartsWith("instance-a/", b.Claim, StringComparison.Ordinal));
         await using (var db = society.Db())
         {
             Assert.Equal(0, await db.ActivityLog.CountAsync());
-            Assert.Equal(8, await db.Bots.CountAsync(b => b.ClaimedBy != null));
+            Assert.Equal(16, await db.Bots.CountAsync(b => b.ClaimedBy != null));
         }
 
         // A second tick finds every due bot claimed already.
@@ -50,7 +50,7 @@ public sealed class DispatchTests
             acted += report.Acted + report.Failed;
         }
 
-        Assert.Equal(8, acted);
+        Assert.Equal(16, acted);
 
         // The queue delivers a message twice (a worker died before deleting it): the claims are spent, nothing acts again.
         var again = await society.Engine.RunBatchAsync(batches[0], CancellationToken.None);
@@ -58,8 +58,8 @@ public sealed class DispatchTests
 
         await using var check = society.Db();
         var rows = await check.ActivityLog.AsNoTracking().ToListAsync();
-        Assert.Equal(8, rows.Count);
-        Assert.Equal(8, rows.Select(r => r.BotId).Distinct().Count());
+        Assert.Equal(16, rows.Count);
+        Assert.Equal(16, rows.Select(r => r.BotId).Distinct().Count());
         Assert.All(rows, r => Assert.Equal("instance-a", (string?)SocietyReads.DetailsOf(r)["instance"]));
         Assert.Equal(0, await check.Bots.CountAsync(b => b.ClaimedBy != null));
     }
@@ -158,7 +158,7 @@ public sealed class DispatchTests
         await using var society = await TestSociety.StartAsync(settings: new Dictionary<string, string?> { ["WEBSITE_INSTANCE_ID"] = "solo" });
         var report = await society.TickAsync();
 
-        Assert.Equal(8, report.Acted + report.Failed);
+        Assert.Equal(16, report.Acted + report.Failed);
         await using var db = society.Db();
         Assert.Equal(0, await db.Bots.CountAsync(b => b.ClaimedBy != null));
         var rows = await db.ActivityLog.AsNoTracking().ToListAsync();

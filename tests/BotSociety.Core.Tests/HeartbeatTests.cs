@@ -238,7 +238,7 @@ public sealed class HeartbeatTests
         await using var reopened = second.Db();
         Assert.Equal(activity, await reopened.ActivityLog.CountAsync());
         Assert.Equal(threads, await reopened.Threads.CountAsync());
-        Assert.Equal(8, await reopened.Bots.CountAsync());
+        Assert.Equal(16, await reopened.Bots.CountAsync());
         Assert.Empty(await reopened.Database.GetPendingMigrationsAsync());
         Directory.Delete(folder, recursive: true);
         await TestDatabase.DropAsync(folder);

@@ -21,8 +21,9 @@ public sealed class MemoryTests
             ["Memory:MaxFacts"] = "3",
         });
 
-        // "tea" twice: finding the same article again makes it matter more, so it outlives newer finds.
-        string[] queries = ["tea", "tea", "chess opening", "black holes", "compost", "sourdough", "raft consensus"];
+        // "b-tree indexes" twice: finding the same article again makes it matter more, so it outlives newer finds. Every
+        // query is on Ada's interests: a bot remembers only what bears on its persona (issue 19).
+        string[] queries = ["b-tree indexes", "b-tree indexes", "raft consensus", "confidence intervals", "garbage collection", "vector clocks", "pattern matching"];
         foreach (var query in queries)
         {
             model.Say("Ada", $$"""{"action":"search","query":"{{query}}"}""");
@@ -36,7 +37,7 @@ public sealed class MemoryTests
         Assert.All(found, sources => Assert.NotEmpty(sources));
         Assert.Equal(found[0], found[1]);
 
-        // Apart from the repeated "tea", no two searches share one of their two best hits.
+        // Apart from the repeated "b-tree indexes", no two searches share one of their two best hits.
         var remembered = found.Select(s => s.Take(2).ToList()).ToList();
         Assert.Equal(remembered.Sum(s => s.Count) - remembered[0].Count, remembered.SelectMany(s => s).Distinct().Count());
 
@@ -52,14 +53,14 @@ public sealed class MemoryTests
             Assert.Contains(f.ActivityId, searchIds);
         });
 
-        // Survivors: the twice-found tea article (the oldest, but the most important) and the best hits of the
+        // Survivors: the twice-found index article (the oldest, but the most important) and the best hits of the
         // last two searches; every second-best hit (less important) and every older best hit was evicted.
         Assert.Equal(
             new[] { found[0][0], found[^2][0], found[^1][0] }.Order(StringComparer.Ordinal),
             facts.Select(f => f.Source!).Order(StringComparer.Ordinal));
-        var tea = facts.Single(f => f.Source == found[0][0]);
-        Assert.Equal(searches[1].Id, tea.ActivityId);
-        Assert.True(facts.Where(f => f != tea).All(f => f.Importance < tea.Importance), "the twice-found fact is the most important");
+        var twice = facts.Single(f => f.Source == found[0][0]);
+        Assert.Equal(searches[1].Id, twice.ActivityId);
+        Assert.True(facts.Where(f => f != twice).All(f => f.Importance < twice.Importance), "the twice-found fact is the most important");
     }
 
     [Fact]
@@ -91,7 +92,7 @@ public sealed class MemoryTests
         {
             var summaries = await db.ColdMemories.Include(c => c.Activity).ToListAsync();
             Assert.Equal(written, summaries.Count);
-            Assert.Equal(8, summaries.Select(s => s.BotId).Distinct().Count());
+            Assert.Equal(16, summaries.Select(s => s.BotId).Distinct().Count());
             Assert.All(summaries, s =>
             {
                 Assert.False(string.IsNullOrWhiteSpace(s.Summary));
@@ -181,7 +182,7 @@ public sealed class MemoryTests
         var written = await society.Compressor.RunAsync(CancellationToken.None);
 
         Assert.Equal(0, written);
-        Assert.Equal(8, model.AskedToSummarize.Distinct().Count());
+        Assert.Equal(16, model.AskedToSummarize.Distinct().Count());
         await using var check = society.Db();
         Assert.Equal(0, await check.ColdMemories.CountAsync());
         Assert.Equal(0, await check.ActivityLog.CountAsync(a => a.Action == ActivityActions.MemoryCompressed));
@@ -190,7 +191,7 @@ public sealed class MemoryTests
 
         // Nothing was lost: once the model answers again, the same activity is summarized.
         model.SummaryFailure = null;
-        Assert.Equal(8, await society.Compressor.RunAsync(CancellationToken.None));
+        Assert.Equal(16, await society.Compressor.RunAsync(CancellationToken.None));
     }
 
     /// <summary>Adds an interest the bot last touched at <paramref name="touched"/>; returns its id.</summary>

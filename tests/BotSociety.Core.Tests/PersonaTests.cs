@@ -45,8 +45,8 @@ public sealed class PersonaTests
         await using var db = society.Db();
         var bots = await db.Bots.OrderBy(b => b.Id).ToListAsync();
 
-        Assert.Equal(8, bots.Count);
-        Assert.Equal(8, bots.Select(b => b.Name).Distinct(StringComparer.OrdinalIgnoreCase).Count());
+        Assert.Equal(16, bots.Count);
+        Assert.Equal(16, bots.Select(b => b.Name).Distinct(StringComparer.OrdinalIgnoreCase).Count());
         Assert.All(bots, b =>
         {
             Assert.Equal(ModelProviders.Offline, b.PersonalityConfig.Model.Provider);

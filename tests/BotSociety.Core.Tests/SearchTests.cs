@@ -59,7 +59,7 @@ public sealed class SearchTests
         Assert.True(results.Count <= 3);
         Assert.All(results, r => Assert.StartsWith(OfflineCorpusSearch.SourcePrefix, r.Source, StringComparison.Ordinal));
         await using var db = society.Db();
-        Assert.Equal(8, await db.Bots.CountAsync());
+        Assert.Equal(16, await db.Bots.CountAsync());
         Assert.Equal(CorpusArticle.LoadEmbedded().Count, await CorpusRowsAsync(db));
     }
 
@@ -156,13 +156,14 @@ public sealed class SearchTests
     public async Task TheSearchAnswersAlikeOnSqliteAndOnTheSuitesDatabase()
     {
         // In ./test.sh's PostgreSQL run the suite's database is PostgreSQL: the same query gives the same articles in
-        // the same order with the same snippets as SQLite's FTS5 (in the SQLite run, two societies agree).
+        // the same order with the same snippets as SQLite's FTS5 (in the SQLite run, two societies agree). Every query
+        // here is one the corpus answers ("retro games" no longer is: no article holds "retro"), so none agrees vacuously.
         await using var sqlite = await TestSociety.StartAsync(onSqlite: true);
         await using var suite = await TestSociety.StartAsync();
         var reference = sqlite.Services.GetRequiredService<ISearchProvider>();
         var other = suite.Services.GetRequiredService<ISearchProvider>();
         var queries = CorpusArticle.LoadEmbedded().Where((_, i) => i % 3 == 0).Select(a => a.Title)
-            .Concat(["oolong gongfu", "how do queues scale", "black holes", "chess openings", "climate policy carbon", "retro games", "unit tests and test doubles"])
+            .Concat(["oolong gongfu", "how do queues scale", "black holes", "chess openings", "climate policy carbon", "board game strategy", "unit tests and test doubles"])
             .ToList();
 
         foreach (var query in queries)
@@ -170,7 +171,7 @@ public sealed class SearchTests
             var expected = await reference.SearchAsync(query, 3, CancellationToken.None);
             var actual = await other.SearchAsync(query, 3, CancellationToken.None);
 
-            Assert.NotEmpty(expected);
+            Assert.True(expected.Count > 0, $"no answer to \"{query}\"");
             Assert.Equal(expected.Select(r => (r.Source, r.Title, r.Topic, r.Snippet)), actual.Select(r => (r.Source, r.Title, r.Topic, r.Snippet)));
             Assert.Equal(expected.Select(r => r.Score), actual.Select(r => r.Score), (a, b) => Math.Abs(a - b) < 1e-9);
         }

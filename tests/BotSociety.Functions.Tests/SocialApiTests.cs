@@ -245,7 +245,7 @@ public sealed class SocialApiTests(PopulatedSociety society) : IClassFixture<Pop
     {
         using var all = await society.GetJsonAsync("/api/bots");
         var total = all.RootElement.GetProperty("total").GetInt32();
-        Assert.Equal(8, total);
+        Assert.Equal(16, total);
         using var page = await society.GetJsonAsync("/api/bots?limit=3&offset=2");
         var ids = page.RootElement.GetProperty("items").EnumerateArray().Select(b => b.GetProperty("id").GetInt32()).ToList();
         Assert.Equal(all.RootElement.GetProperty("items").EnumerateArray().Skip(2).Take(3).Select(b => b.GetProperty("id").GetInt32()), ids);

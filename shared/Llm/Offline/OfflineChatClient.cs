@@ -16,6 +16,8 @@ namespace BotSociety.Core.Llm.Offline;
 /// </summary>
 public sealed partial class OfflineChatClient(Phrasebook phrasebook, TokenCounter tokens) : IChatClient
 {
+    private readonly OfflineWriter writer = new(phrasebook);
+
     private static readonly ChatClientMetadata Metadata = new("botsociety-offline", null, ModelProviders.OfflineModel);
 
     private static readonly string[] RestReasons =
@@ -38,7 +40,7 @@ public sealed partial class OfflineChatClient(Phrasebook phrasebook, TokenCounte
         var temperature = Math.Clamp(options?.Temperature ?? 0.7f, 0f, 1f);
 
         var text = prompt.IsSummaryTask
-            ? Summarize(prompt, random)
+            ? Summarize(prompt)
             : Decide(prompt, random, temperature).ToJsonString(JsonOptions);
 
         var response = new ChatResponse(new ChatMessage(ChatRole.Assistant, text))
@@ -83,13 +85,17 @@ public sealed partial class OfflineChatClient(Phrasebook phrasebook, TokenCounte
         var votable = p.Threads.Concat(p.RepliesToMe).Concat(p.FromFollowed).Where(i => !i.Voted && i.AuthorId != p.SelfId).ToList();
         var replyable = p.Threads.Where(t => t.AuthorId != p.SelfId).Concat(p.RepliesToMe).Concat(p.FromFollowed).ToList();
 
+        // A thread nobody has answered asks for a reply more than the room asks for another thread: people answer
+        // before they start something new, so a society has several replies for each thread.
+        var unanswered = p.Threads.Any(t => t.AuthorId != p.SelfId && t.Replies == 0);
+
         // Weights come from the traits the prompt states; the shares below are the persona's tendencies.
         var weights = new Dictionary<string, double>
         {
-            [ActivityActions.CreateThread] = (0.5 + (p.Creativity / 60.0) + (p.Leadership / 80.0)) * (1 - (p.Shyness / 125.0))
-                * engagement switch { "reactive" => 0.5, "observer" => 0.2, _ => 1.0 },
-            [ActivityActions.Reply] = replyable.Count == 0 ? 0 : (0.6 + ((100 - p.Shyness) / 55.0) + (p.Leadership / 150.0))
-                * engagement switch { "reactive" => 1.6, "observer" => 0.3, _ => 1.0 } * (p.RepliesToMe.Count > 0 ? 1.4 : 1.0),
+            [ActivityActions.CreateThread] = 0.4 * (0.5 + (p.Creativity / 60.0) + (p.Leadership / 80.0)) * (1 - (p.Shyness / 125.0))
+                * engagement switch { "reactive" => 0.5, "observer" => 0.2, _ => 1.0 } * (unanswered ? 0.5 : 1.0),
+            [ActivityActions.Reply] = replyable.Count == 0 ? 0 : 1.3 * (0.6 + ((100 - p.Shyness) / 55.0) + (p.Leadership / 150.0))
+                * engagement switch { "reactive" => 1.6, "observer" => 0.3, _ => 1.0 } * (p.RepliesToMe.Count > 0 ? 1.4 : 1.0) * (unanswered ? 1.5 : 1.0),
             [ActivityActions.Vote] = votable.Count == 0 ? 0 : (0.9 + (p.Skepticism / 80.0) + (p.Aggression / 70.0))
                 * (engagement == "observer" ? 1.5 : 1.0),
             [ActivityActions.Follow] = p.FollowCandidates.Count == 0 ? 0 : 0.25 + (p.Leadership / 220.0) + ((100 - p.Shyness) / 400.0),
@@ -114,56 +120,35 @@ public sealed partial class OfflineChatClient(Phrasebook phrasebook, TokenCounte
     private JsonObject CreateThread(OfflinePrompt p, Random random)
     {
         var (topic, phrases, subject) = ChooseTopic(p, random);
-        var style = Style(p.Style);
-        var title = Fill(Pick(random, phrases.ThreadTitles), subject, "");
-        var body = new StringBuilder()
-            .Append(Fill(Pick(random, style.Openers), subject, "")).Append(' ')
-            .Append(Pick(random, phrases.Claims));
-
-        // Creative bots write more and ask the room something.
-        if (random.Next(100) < p.Creativity)
-        {
-            body.Append(' ').Append(Pick(random, phrases.Claims.Where(c => !body.ToString().Contains(c, StringComparison.Ordinal)).DefaultIfEmpty(phrases.Claims[0]).ToList()));
-        }
-
-        body.Append(' ').Append(Fill(Pick(random, phrases.Questions), subject, ""));
-        AppendSignature(p, random, style, body);
+        var (body, chosen) = writer.Thread(p, random, topic, phrases, phrasebook.MatchTopic(topic) is null ? subject : null);
+        var title = OfflineWriter.Fill(Pick(random, phrases.ThreadTitles), chosen, "");
         return new JsonObject
         {
             ["action"] = ActivityActions.CreateThread,
             ["topic"] = topic,
             ["title"] = Capitalize(title),
-            ["body"] = body.ToString(),
+            ["body"] = body,
         };
     }
 
     private JsonObject Reply(OfflinePrompt p, Random random, List<OfflinePrompt.Item> replyable)
     {
+        // An unanswered thread draws a reply most; then the bot's interests, replies to it, and what scores well.
         var target = PickWeighted(random, replyable, i =>
-            (p.Interests.Contains(i.Topic) ? 3.0 : 1.0) * (p.RepliesToMe.Contains(i) ? 2.5 : 1.0) * (1 + (Math.Max(0, i.Score) * 0.2)));
+            (p.Interests.Contains(i.Topic) ? 3.0 : 1.0) * (p.RepliesToMe.Contains(i) ? 2.5 : 1.0) * (i.IsThread && i.Replies == 0 ? 4.0 : 1.0)
+            * (1 + (Math.Max(0, i.Score) * 0.2)));
         var phrases = Topic(target.Topic);
-        var subject = Pick(random, phrases.Subjects);
-        var style = Style(p.Style);
         var sentiment = p.Sentiments.GetValueOrDefault(target.AuthorId);
 
         // Skeptical and aggressive bots disagree more; a bot they like softens them, one they dislike does not.
         var disagreeChance = (((p.Skepticism * 0.5) + (p.Aggression * 0.5)) / 100.0 * 0.8) - (sentiment * 0.3);
         var agrees = random.NextDouble() >= disagreeChance;
-        var body = new StringBuilder()
-            .Append(Fill(Pick(random, agrees ? style.Agree : style.Disagree), subject, target.AuthorName)).Append(' ')
-            .Append(Pick(random, phrases.Claims));
-        if (random.Next(100) < p.Creativity / 2)
-        {
-            body.Append(' ').Append(Fill(Pick(random, phrases.Questions), subject, target.AuthorName));
-        }
-
-        AppendSignature(p, random, style, body);
         return new JsonObject
         {
             ["action"] = ActivityActions.Reply,
             ["thread_id"] = target.ThreadId,
             ["parent_post_id"] = target.IsThread ? null : target.Id,
-            ["body"] = body.ToString(),
+            ["body"] = writer.ReplyBody(p, random, target, target.Topic, phrases, agrees),
         };
     }
 
@@ -190,12 +175,20 @@ public sealed partial class OfflineChatClient(Phrasebook phrasebook, TokenCounte
 
     private JsonObject Search(OfflinePrompt p, Random random)
     {
-        var (_, phrases, subject) = ChooseTopic(p, random);
-        var query = random.Next(100) < p.Skepticism ? subject : Pick(random, phrases.Subjects);
-        return new JsonObject { ["action"] = ActivityActions.Search, ["query"] = query };
+        // Look up what the thread at hand is about when one on the bot's interests is in view; otherwise one of its interests.
+        var atHand = p.Threads.Where(t => p.Interests.Contains(t.Topic)).ToList();
+        if (atHand.Count > 0 && random.Next(100) < 60)
+        {
+            var thread = Pick(random, atHand);
+            var phrases = Topic(thread.Topic);
+            return new JsonObject { ["action"] = ActivityActions.Search, ["query"] = OfflineWriter.SubjectOf(thread.Title, phrases) ?? Pick(random, phrases.Subjects) };
+        }
+
+        var (_, _, subject) = ChooseTopic(p, random);
+        return new JsonObject { ["action"] = ActivityActions.Search, ["query"] = subject };
     }
 
-    private string Summarize(OfflinePrompt p, Random random)
+    private static string Summarize(OfflinePrompt p)
     {
         var counts = new Dictionary<string, int>();
         var topics = new Dictionary<string, int>();
@@ -251,12 +244,7 @@ public sealed partial class OfflineChatClient(Phrasebook phrasebook, TokenCounte
                 .Append('.');
         }
 
-        var style = Style(p.Style);
-        if (style.Closers.Count > 0 && random.Next(2) == 0)
-        {
-            summary.Append(' ').Append(Fill(Pick(random, style.Closers), "", ""));
-        }
-
+        // A note to oneself has no sign-off.
         return summary.ToString();
     }
 
@@ -285,24 +273,6 @@ public sealed partial class OfflineChatClient(Phrasebook phrasebook, TokenCounte
 
     private TopicPhrases Topic(string topic) =>
         phrasebook.MatchTopic(topic) is { } key ? phrasebook.Topics[key] : phrasebook.Topics.OrderBy(t => t.Key, StringComparer.Ordinal).First().Value;
-
-    private StylePhrases Style(string style) =>
-        phrasebook.Styles.TryGetValue(style, out var phrases) ? phrases : phrasebook.Styles.OrderBy(s => s.Key, StringComparer.Ordinal).First().Value;
-
-    private static void AppendSignature(OfflinePrompt p, Random random, StylePhrases style, StringBuilder body)
-    {
-        if (!string.IsNullOrEmpty(p.Catchphrase) && random.Next(100) < 20)
-        {
-            body.Append(' ').Append(p.Catchphrase);
-        }
-        else if (style.Closers.Count > 0 && random.Next(100) < 50)
-        {
-            body.Append(' ').Append(Fill(Pick(random, style.Closers), "", ""));
-        }
-    }
-
-    private static string Fill(string template, string subject, string author) =>
-        template.Replace("{subject}", subject, StringComparison.Ordinal).Replace("{author}", author.Length == 0 ? "friend" : author, StringComparison.Ordinal);
 
     private static string Capitalize(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 

@@ -11,6 +11,9 @@ internal sealed partial record OfflinePrompt
 {
     public string Name { get; init; } = "Someone";
     public int SelfId { get; init; }
+
+    /// <summary>Which heartbeat of the bot this is (the prompt's closing line); the writer walks its sentence pools by it.</summary>
+    public long Heartbeat { get; init; }
     public string Style { get; init; } = "casual";
     public IReadOnlyList<string> Interests { get; init; } = [];
     public string? Catchphrase { get; init; }
@@ -30,7 +33,7 @@ internal sealed partial record OfflinePrompt
     public IReadOnlyList<string> ActivityLines { get; init; } = [];
 
     /// <summary>A thread or post the feed shows.</summary>
-    internal sealed record Item(bool IsThread, int Id, int ThreadId, int AuthorId, string AuthorName, string Topic, string Title, int Score, bool Voted);
+    internal sealed record Item(bool IsThread, int Id, int ThreadId, int AuthorId, string AuthorName, string Topic, string Title, int Score, bool Voted, int Replies = 0);
 
     public static OfflinePrompt Parse(string system, string user)
     {
@@ -65,6 +68,10 @@ internal sealed partial record OfflinePrompt
             if (Field(line, "Name: ") is { } name && NameLine().Match(name) is { Success: true } nm)
             {
                 prompt = prompt with { Name = nm.Groups[1].Value, SelfId = Int(nm.Groups[2].Value) };
+            }
+            else if (HeartbeatLine().Match(line) is { Success: true } hb)
+            {
+                prompt = prompt with { Heartbeat = long.Parse(hb.Groups[1].Value, CultureInfo.InvariantCulture) };
             }
             else if (Field(line, "Communication style: ") is { } style)
             {
@@ -109,7 +116,7 @@ internal sealed partial record OfflinePrompt
             else if (ThreadLine().Match(line) is { Success: true } t)
             {
                 threads.Add(new Item(true, Int(t.Groups[1].Value), Int(t.Groups[1].Value), Int(t.Groups[3].Value), t.Groups[2].Value,
-                    t.Groups[4].Value, t.Groups[7].Value, Int(t.Groups[5].Value), t.Groups[6].Value == "yes"));
+                    t.Groups[4].Value, t.Groups[8].Value, Int(t.Groups[5].Value), t.Groups[7].Value == "yes", Int(t.Groups[6].Value)));
             }
             else if (PostLine().Match(line) is { Success: true } p)
             {
@@ -138,6 +145,9 @@ internal sealed partial record OfflinePrompt
     [GeneratedRegex(@"^(.+) \(#(\d+)\)$")]
     private static partial Regex NameLine();
 
+    [GeneratedRegex(@"^This is your heartbeat #(\d+)\.$")]
+    private static partial Regex HeartbeatLine();
+
     [GeneratedRegex(@"(\w+)=(\d+)")]
     private static partial Regex TraitPair();
 
@@ -147,7 +157,7 @@ internal sealed partial record OfflinePrompt
     [GeneratedRegex(@"([^,]+?) \(#(\d+)\)")]
     private static partial Regex BotRefs();
 
-    [GeneratedRegex(@"^- thread #(\d+) by (.+?) \(#(\d+)\) \[(.+?)\] score=(-?\d+) replies=\d+ voted=(yes|no): ""(.*)"" - ")]
+    [GeneratedRegex(@"^- thread #(\d+) by (.+?) \(#(\d+)\) \[(.+?)\] score=(-?\d+) replies=(\d+) voted=(yes|no): ""(.*)"" - ")]
     private static partial Regex ThreadLine();
 
     [GeneratedRegex(@"^- post #(\d+) in thread #(\d+) \[(.+?)\] by (.+?) \(#(\d+)\)(?: replying to post #\d+)? voted=(yes|no): ""(.*)""$")]

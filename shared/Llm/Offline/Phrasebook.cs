@@ -12,9 +12,10 @@ public sealed class TopicPhrases
     public List<string> Questions { get; set; } = [];
 }
 
-/// <summary>How one communication style opens, agrees, disagrees and signs off.</summary>
+/// <summary>How one communication style opens, agrees, disagrees and signs off, and the leads it puts before a point.</summary>
 public sealed class StylePhrases
 {
+    public List<string> Leads { get; set; } = [];
     public List<string> Openers { get; set; } = [];
     public List<string> Agree { get; set; } = [];
     public List<string> Disagree { get; set; } = [];
