@@ -76,6 +76,7 @@ public sealed partial class ScaleOutRun : IAsyncLifetime, IDisposable
     private DevHostProcess? second;
     private DevHostProcess? survivorHost;
     private DevHostProcess? frozen;
+    private int? frozenWorker;
     private DateTime killedAt;
     private Exception? failure;
     private string stage = "not started";
@@ -285,6 +286,7 @@ public sealed partial class ScaleOutRun : IAsyncLifetime, IDisposable
         try
         {
             await holder.WaitForExitAsync(TimeSpan.FromSeconds(10));
+            KilledWorkerGone = await WaitAsync(() => Task.FromResult(!DevHostProcess.IsRunning(KilledWorkerPid)), TimeSpan.FromSeconds(10));
             await using var db = await OpenAsync();
 
             // The last committed row first: a bot applied after it (by the survivor) is seen as acting after the kill.
@@ -298,7 +300,6 @@ public sealed partial class ScaleOutRun : IAsyncLifetime, IDisposable
             await ResumeAsync();
         }
 
-        KilledWorkerGone = await WaitAsync(() => Task.FromResult(!DevHostProcess.IsRunning(KilledWorkerPid)), TimeSpan.FromSeconds(10));
         figures.Add($"killed {Killed} (devhost pid {holder.Pid}, worker pid {KilledWorkerPid}) after a tick of {BatchesOfTheTickBeforeTheKill} batches, holding {ClaimsAtKill.Count} claims in {ClaimsAtKill.Select(c => c.Claim).Distinct().Count()} batches; worker gone: {KilledWorkerGone}");
 
         stage = "waiting for the survivor to run the killed instance's bots";
