@@ -1,5 +1,5 @@
 import type { BotSummary } from '../api/types';
-import { absoluteTime } from './time';
+import { absoluteTime, formatClock, formatShortDay } from './time';
 
 export type HealthTone = 'good' | 'bad' | 'warn' | '';
 
@@ -13,15 +13,13 @@ export interface HealthView {
   detail: string | null;
 }
 
-const clock = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: 'UTC' });
-const dayAndClock = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone: 'UTC' });
 
 /** "14:02" today (UTC, like every time on the dashboard), "5 Dec, 14:02" on an earlier day. */
 export function sinceLabel(timestamp: string, now: number): string {
   const time = Date.parse(timestamp);
   if (Number.isNaN(time)) return '';
   const sameDay = new Date(time).toISOString().slice(0, 10) === new Date(now).toISOString().slice(0, 10);
-  return (sameDay ? clock : dayAndClock).format(time);
+  return sameDay ? formatClock(time) : `${formatShortDay(time)}, ${formatClock(time)}`;
 }
 
 type HealthFields = Pick<BotSummary, 'status' | 'status_reason' | 'health' | 'failure_kind' | 'failing_since' | 'failed_heartbeats' | 'health_reason'>;

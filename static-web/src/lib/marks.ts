@@ -1,6 +1,7 @@
 import type { ActivityItem } from '../api/types';
 import { fromActivity } from '../state/feed';
 import { describe } from './actions';
+import { formatClock, formatShortDay } from './time';
 
 export interface TimeMark {
   /** Seconds, the charts' x unit. */
@@ -8,8 +9,6 @@ export interface TimeMark {
   label: string;
 }
 
-const clock = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: 'UTC' });
-const day = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
 
 /**
  * The operator's actions as marks on a time axis, one line of text each ("14:02 operator paused Ada"). On a chart of
@@ -23,14 +22,14 @@ export function auditMarks(items: ActivityItem[], perDay: boolean): TimeMark[] {
     const seconds = Math.floor(time / 1000);
     const x = perDay ? seconds - (seconds % 86_400) : seconds;
     const list = byX.get(x) ?? [];
-    list.push({ time, text: `${clock.format(time)} ${describe(fromActivity(item))}` });
+    list.push({ time, text: `${formatClock(time)} ${describe(fromActivity(item))}` });
     byX.set(x, list);
   }
   return [...byX.entries()]
     .sort((a, b) => a[0] - b[0])
     .map(([x, list]) => {
       const lines = list.sort((a, b) => a.time - b.time).map((l) => l.text);
-      const head = perDay ? `${day.format(x * 1000)}, UTC:\n` : '';
+      const head = perDay ? `${formatShortDay(x * 1000)}, UTC:\n` : '';
       return { x, label: `${head}${lines.join('\n')}` };
     });
 }

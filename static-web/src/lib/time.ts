@@ -1,6 +1,16 @@
-const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+import { groupDigits } from './format';
 
-const steps: [limitSeconds: number, unitSeconds: number, unit: Intl.RelativeTimeFormatUnit][] = [
+// Dates and times are written out here rather than by Intl: the first Intl.DateTimeFormat of a page loads time zone
+// data, which took one first load of the activity view 135 ms of main thread (unthrottled) in the middle of drawing
+// its rows; Intl.RelativeTimeFormat costs the same kind of start-up. The dashboard writes one English format anyway,
+// in UTC like the server's days, and now writes it the same in every browser (ICU versions disagree on "Sep"/"Sept").
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const two = (n: number) => String(n).padStart(2, '0');
+
+type Unit = 'second' | 'minute' | 'hour' | 'day' | 'week' | 'month' | 'year';
+
+const steps: [limitSeconds: number, unitSeconds: number, unit: Unit][] = [
   [60, 1, 'second'],
   [3600, 60, 'minute'],
   [86_400, 3600, 'hour'],
@@ -10,6 +20,23 @@ const steps: [limitSeconds: number, unitSeconds: number, unit: Intl.RelativeTime
   [Infinity, 365 * 86_400, 'year'],
 ];
 
+/** What English says for one unit before or after now, as Intl.RelativeTimeFormat('en', { numeric: 'auto' }) does. */
+const adjacent: Partial<Record<Unit, [before: string, after: string]>> = {
+  day: ['yesterday', 'tomorrow'],
+  week: ['last week', 'next week'],
+  month: ['last month', 'next month'],
+  year: ['last year', 'next year'],
+};
+
+/** "12 seconds ago", "in 3 hours", "yesterday", "last week": `value` units from now (never 0). */
+function relativeUnits(value: number, unit: Unit): string {
+  const named = adjacent[unit];
+  if (named && Math.abs(value) === 1) return value < 0 ? named[0] : named[1];
+  const count = Math.abs(value);
+  const words = `${groupDigits(count)} ${unit}${count === 1 ? '' : 's'}`;
+  return value < 0 ? `${words} ago` : `in ${words}`;
+}
+
 /** "just now", "12 seconds ago", "2 minutes ago", "in 3 hours": the coarsest unit that is at least 1. */
 export function relativeTime(timestamp: string | number, now: number): string {
   const time = typeof timestamp === 'number' ? timestamp : Date.parse(timestamp);
@@ -18,19 +45,29 @@ export function relativeTime(timestamp: string | number, now: number): string {
   const magnitude = Math.abs(seconds);
   if (magnitude < 10) return 'just now';
   for (const [limit, unit, name] of steps) {
-    if (magnitude < limit) return relative.format(Math.trunc(seconds / unit), name);
+    if (magnitude < limit) return relativeUnits(Math.trunc(seconds / unit), name);
   }
   return '';
 }
 
-const absoluteFormat = new Intl.DateTimeFormat('en-GB', {
-  year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', timeZone: 'UTC',
-});
-
-/** For tooltips: the exact moment, in UTC like the server's days. */
+/** For tooltips: the exact moment, in UTC like the server's days ("5 Dec 2026, 14:02:07 UTC"). */
 export function absoluteTime(timestamp: string | number): string {
   const time = typeof timestamp === 'number' ? timestamp : Date.parse(timestamp);
-  return Number.isNaN(time) ? '' : `${absoluteFormat.format(time)} UTC`;
+  if (Number.isNaN(time)) return '';
+  const d = new Date(time);
+  return `${formatShortDay(time)} ${d.getUTCFullYear()}, ${formatClock(time)}:${two(d.getUTCSeconds())} UTC`;
+}
+
+/** "14:05": a time of day in UTC, as every time on the dashboard is. */
+export function formatClock(ms: number): string {
+  const d = new Date(ms);
+  return `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}`;
+}
+
+/** "3 Dec": a UTC day. */
+export function formatShortDay(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]}`;
 }
 
 /** A UTC calendar day (yyyy-mm-dd) as uPlot's x value: seconds at midnight UTC. */
@@ -44,17 +81,15 @@ export function utcDay(now: number, offsetDays = 0): string {
 }
 
 // Charts write dates one way everywhere: "3 Dec", and a time of day as "14:05", both UTC like the server's days.
-const chartDay = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
-const chartClock = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'UTC' });
 
 /** "3 Dec": a chart's day, from uPlot's x (seconds). */
 export function formatDay(seconds: number): string {
-  return chartDay.format(seconds * 1000);
+  return formatShortDay(seconds * 1000);
 }
 
 /** "3 Dec, 14:05 UTC": a moment on a chart, for its tooltip. */
 export function formatDayTime(seconds: number): string {
-  return `${chartDay.format(seconds * 1000)}, ${chartClock.format(seconds * 1000)} UTC`;
+  return `${formatShortDay(seconds * 1000)}, ${formatClock(seconds * 1000)} UTC`;
 }
 
 /**
@@ -66,7 +101,7 @@ export function timeAxisLabels(ticks: number[], step: number): string[] {
   return ticks.map((t, i) => {
     const midnight = t % 86_400 === 0;
     if (midnight) return formatDay(t);
-    return i === 0 ? `${formatDay(t)} ${chartClock.format(t * 1000)}` : chartClock.format(t * 1000);
+    return i === 0 ? `${formatDay(t)} ${formatClock(t * 1000)}` : formatClock(t * 1000);
   });
 }
 

@@ -2,6 +2,8 @@ import { Component } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { actionLabel, BOT_ACTIONS, OPERATOR_ACTIONS } from '../../lib/actions';
+import { formatInt } from '../../lib/format';
+import { useMediaQuery } from '../../lib/useMediaQuery';
 import { useResource } from '../../lib/useResource';
 import { useApp } from '../../state/app';
 import { compareFeed, fromActivity, mergeFeed, type FeedItem } from '../../state/feed';
@@ -17,6 +19,9 @@ const PAGE = 50;
  * scrolling draws the rest before it is reached.
  */
 const CHUNK = 12;
+
+/** Where the leaderboard stands beside the stream (Activity.module.css's breakpoint). */
+const LEADERBOARD_SCREEN = '(min-width: 1280px)';
 
 type RowProps = Parameters<typeof FeedRow>[0];
 
@@ -134,13 +139,14 @@ export function ActivityView() {
   const waiting = filtered ? first.loading : !stream.loaded.value && !stream.loadError.value;
   const error = filtered ? first.error : stream.items.value.length === 0 ? stream.loadError.value : null;
   const now = clock.now.value;
+  const wide = useMediaQuery(LEADERBOARD_SCREEN);
 
   return (
     <div class="page">
       <div class="page-head">
         <div>
           <h1>Activity</h1>
-          <p>Every heartbeat and every operator's change, as it happens{total !== undefined ? ` · ${total.toLocaleString('en-US')} matching` : ''}.</p>
+          <p>Every heartbeat and every operator's change, as it happens{total !== undefined ? ` · ${formatInt(total)} matching` : ''}.</p>
         </div>
         <div class="toolbar" role="group" aria-label="Filters">
           <label>
@@ -203,9 +209,13 @@ export function ActivityView() {
             </div>
           )}
         </section>
-        <div class={styles.side}>
-          <Leaderboard />
-        </div>
+        {/* Drawn only where it shows (the stylesheet's breakpoint): a phone's first load drew and laid out a hidden
+            board of every bot, with an avatar each, on every change of the bots. */}
+        {wide && (
+          <div class={styles.side}>
+            <Leaderboard />
+          </div>
+        )}
       </div>
     </div>
   );

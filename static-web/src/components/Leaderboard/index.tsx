@@ -1,4 +1,4 @@
-import { formatCompact, formatScore, ratio } from '../../lib/format';
+import { formatCompact, formatInt, formatScore, ratio } from '../../lib/format';
 import { dotOf } from '../../lib/health';
 import { useApp } from '../../state/app';
 import { Avatar } from '../Avatar';
@@ -27,7 +27,7 @@ export function Leaderboard() {
               <span class={styles.bar} title="reputation, relative to the leader">
                 <span style={{ width: `${(bot.reputation_score / top) * 100}%` }} />
               </span>
-              <span class={styles.spend} title={`${tokens.toLocaleString('en-US')} of ${bot.usage.daily_token_cap.toLocaleString('en-US')} tokens today`}>
+              <span class={styles.spend} title={`${formatInt(tokens)} of ${formatInt(bot.usage.daily_token_cap)} tokens today`}>
                 {formatCompact(tokens)} tokens today · {Math.round(ratio(tokens, bot.usage.daily_token_cap) * 100)}% of cap
               </span>
             </li>
