@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SocietyGraph } from '../api/types';
 import type { FeedItem } from '../state/feed';
-import { advance, applyLive, dayWindow, edgeWidth, nodeRadius, sentimentColor, strongestTies } from './graph';
+import { advance, applyLive, dayWindow, edgeOpacity, edgeWidth, nodeRadius, sentimentColor, strongestTies } from './graph';
 
 const graph: SocietyGraph = {
   since: null,
@@ -37,9 +37,11 @@ describe('graph helpers', () => {
     expect(nodeRadius(8, 8, 12)).toBe(7);
     expect(nodeRadius(12, 8, 12)).toBe(20);
     expect(nodeRadius(5, 5, 5)).toBeGreaterThan(7);
-    expect(edgeWidth(0)).toBe(1);
-    expect(edgeWidth(4)).toBe(3);
-    expect(edgeWidth(10_000)).toBe(9);
+    expect(edgeWidth(0, 100)).toBe(1);
+    expect(edgeWidth(25, 100)).toBe(4);
+    expect(edgeWidth(100, 100)).toBe(7);
+    expect(edgeOpacity(0, 50)).toBe(0.12);
+    expect(edgeOpacity(50, 50)).toBe(0.9);
   });
 
   it('ranks ties by interactions, then by strength of feeling', () => {

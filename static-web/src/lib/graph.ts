@@ -32,9 +32,17 @@ export function nodeRadius(reputation: number, min: number, max: number): number
   return 7 + Math.sqrt(Math.max(0, share)) * 13;
 }
 
-/** Line width by weight (interactions): square root, so a pair with 100 replies does not hide the rest. */
-export function edgeWidth(weight: number): number {
-  return Math.min(9, 1 + Math.sqrt(Math.max(0, weight)));
+/**
+ * Line width by weight (interactions) against the heaviest edge drawn: square root, so a pair with 100 replies does
+ * not hide the rest, from 1 to 7 px.
+ */
+export function edgeWidth(weight: number, heaviest: number): number {
+  return 1 + 6 * Math.sqrt(Math.max(0, weight) / Math.max(1, heaviest));
+}
+
+/** Faint for a light tie, solid for the heaviest: a society where every bot knows every other is still readable. */
+export function edgeOpacity(weight: number, heaviest: number): number {
+  return Math.round((0.12 + 0.78 * (Math.max(0, weight) / Math.max(1, heaviest))) * 100) / 100;
 }
 
 /** The relationship edges ranked by weight, then by how strong the feeling is: the text alternative's list. */

@@ -2,7 +2,7 @@ import { forceCollide, forceLink, forceManyBody, forceSimulation, forceX, forceY
 import { useMemo, useRef } from 'preact/hooks';
 import type { GraphEdge, SocietyGraph } from '../../api/types';
 import { formatScore } from '../../lib/format';
-import { edgeWidth, nodeRadius, sentimentColor, sentimentWord } from '../../lib/graph';
+import { edgeOpacity, edgeWidth, nodeRadius, sentimentColor, sentimentWord } from '../../lib/graph';
 import { assignColors } from '../../lib/palette';
 import styles from './Graph.module.css';
 
@@ -31,32 +31,43 @@ function layout(graph: SocietyGraph, previous: Map<number, Point>): Map<number, 
     .filter((e) => (e.kind === 'relationship' || e.kind === 'follow') && ids.has(e.source) && ids.has(e.target))
     .map((e) => ({ source: e.source, target: e.target }));
   const simulation = forceSimulation(points)
-    .force('link', forceLink<Point, SimulationLinkDatum<Point>>(links).id((p) => p.id).distance(110).strength(0.15))
-    .force('charge', forceManyBody().strength(-260))
-    .force('x', forceX(WIDTH / 2).strength(0.06))
-    .force('y', forceY(HEIGHT / 2).strength(0.09))
-    .force('collide', forceCollide(26))
+    .force('link', forceLink<Point, SimulationLinkDatum<Point>>(links).id((p) => p.id).distance(160).strength(0.05))
+    .force('charge', forceManyBody().strength(-600))
+    .force('x', forceX(WIDTH / 2).strength(0.04))
+    .force('y', forceY(HEIGHT / 2).strength(0.06))
+    .force('collide', forceCollide(34))
     .stop();
   // A graph that only grew needs a short settle; a new one the whole run.
   const fresh = points.filter((p) => !previous.has(p.id)).length;
   simulation.alpha(fresh > points.length / 2 ? 1 : 0.3);
   for (let i = 0; i < TICKS; i++) simulation.tick();
-  const margin = 28;
-  for (const p of points) {
-    p.x = Math.max(margin, Math.min(WIDTH - margin, p.x ?? 0));
-    p.y = Math.max(margin, Math.min(HEIGHT - margin, p.y ?? 0));
-  }
   return new Map(points.map((p) => [p.id, p]));
 }
 
+/**
+ * The laid-out points stretched to fill the picture: a dense society (every bot tied to every other) settles into a
+ * tight ball, and its names would overlap. Only the drawing is stretched; the layout keeps its own coordinates.
+ */
+function fit(points: Map<number, Point>): Map<number, { x: number; y: number }> {
+  const all = [...points.values()];
+  const xs = all.map((p) => p.x ?? 0);
+  const ys = all.map((p) => p.y ?? 0);
+  const [minX, maxX, minY, maxY] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  const margin = 40;
+  const scale = Math.min((WIDTH - 2 * margin) / Math.max(1, maxX - minX), (HEIGHT - 2 * margin) / Math.max(1, maxY - minY));
+  const offsetX = (WIDTH - (maxX - minX) * scale) / 2;
+  const offsetY = (HEIGHT - (maxY - minY) * scale) / 2;
+  return new Map(all.map((p) => [p.id, { x: offsetX + ((p.x ?? 0) - minX) * scale, y: offsetY + ((p.y ?? 0) - minY) * scale }]));
+}
+
 /** The two ends of a directed edge, pulled apart sideways so A→B and B→A stay two lines. */
-function ends(a: Point, b: Point, offset: number) {
-  const dx = (b.x ?? 0) - (a.x ?? 0);
-  const dy = (b.y ?? 0) - (a.y ?? 0);
+function ends(a: { x: number; y: number }, b: { x: number; y: number }, offset: number) {
+  const dx = b.x - a.x;
+  const dy = b.y - a.y;
   const length = Math.hypot(dx, dy) || 1;
   const ox = (-dy / length) * offset;
   const oy = (dx / length) * offset;
-  return { x1: (a.x ?? 0) + ox, y1: (a.y ?? 0) + oy, x2: (b.x ?? 0) + ox, y2: (b.y ?? 0) + oy };
+  return { x1: a.x + ox, y1: a.y + oy, x2: b.x + ox, y2: b.y + oy };
 }
 
 /**
@@ -68,12 +79,13 @@ export function SocialGraph({ graph, onOpen, label }: { graph: SocietyGraph; onO
   const placed = useRef(new Map<number, Point>());
   const positions = useMemo(() => {
     placed.current = layout(graph, placed.current);
-    return placed.current;
+    return fit(placed.current);
   }, [graph]);
   const colors = useMemo(() => assignColors(graph.nodes.map((n) => n.bot_id)), [graph.nodes]);
   const reputations = graph.nodes.map((n) => n.reputation);
   const min = Math.min(...reputations);
   const max = Math.max(...reputations);
+  const heaviest = Math.max(1, ...graph.edges.filter((e) => e.kind === 'relationship').map((e) => e.weight));
   const line = (e: GraphEdge, offset: number) => {
     const a = positions.get(e.source);
     const b = positions.get(e.target);
@@ -96,7 +108,8 @@ export function SocialGraph({ graph, onOpen, label }: { graph: SocietyGraph; onO
                 key={`r${e.source}-${e.target}`}
                 {...at}
                 stroke={sentimentColor(e.sentiment)}
-                stroke-width={edgeWidth(e.weight)}
+                stroke-width={edgeWidth(e.weight, heaviest)}
+                stroke-opacity={edgeOpacity(e.weight, heaviest)}
                 class={styles.tie}
                 data-sentiment={sentimentWord(e.sentiment)}
               />
@@ -113,9 +126,9 @@ export function SocialGraph({ graph, onOpen, label }: { graph: SocietyGraph; onO
           <g
             key={n.bot_id}
             class={styles.node}
-            transform={`translate(${(p.x ?? 0).toFixed(1)} ${(p.y ?? 0).toFixed(1)})`}
+            transform={`translate(${p.x.toFixed(1)} ${p.y.toFixed(1)})`}
             role="link"
-            tabIndex={0}
+            tabindex={0}
             aria-label={`${n.name}: reputation ${formatScore(n.reputation)}, ${n.followers} followers`}
             data-bot-id={n.bot_id}
             onClick={open}

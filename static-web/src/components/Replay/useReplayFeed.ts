@@ -22,6 +22,11 @@ export function useReplayFeed(api: Api, span: { from: number; to: number }, seek
   const readAhead = (generation: number) => {
     const b = buffer.current;
     if (b.done || b.reading || b.generation !== generation) return;
+    // At the end of the window there is nothing ahead to read.
+    if (b.from >= span.to) {
+      b.done = true;
+      return;
+    }
     b.reading = true;
     api.activity({ since: iso(b.from), until: iso(span.to), order: 'asc', limit: PAGE, offset: b.offset }).then(
       (page) => {
