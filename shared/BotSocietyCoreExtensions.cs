@@ -85,6 +85,7 @@ public static class BotSocietyCoreExtensions
         services.AddSingleton<Idempotency.IdempotencyKeys>();
         services.AddSingleton<StatsQueries>();
         services.AddSingleton<MemoryQueries>();
+        services.AddSingleton<Graph.GraphQueries>();
 
         services.AddSingleton<ControlEvents>();
         services.AddSingleton<BotControl>();

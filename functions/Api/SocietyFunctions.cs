@@ -39,7 +39,7 @@ internal sealed class SocietyFunctions(SocietyHealth health, BotQueries bots, Ac
         ApiResults.ForBotAsync(bot_id, id => bots.GetAsync(id, cancellationToken));
 
     [Function("ListActivity")]
-    [ApiOperation("Society", "The activity log, newest first: every heartbeat's action with its details, tokens and cost, and the audit trail: every operator "
+    [ApiOperation("Society", "The activity log, newest first (or oldest first with order=asc): every heartbeat's action with its details, tokens and cost, and the audit trail: every operator "
         + "action (pause, resume, pace_changed, config_updated, config_reset, cost_cap_changed, alert rule changes) with its actor and the values before and after, "
         + "and every alert_fired. A society-wide row (a pace change) has no bot_id.")]
     [ApiPaged(50)]
@@ -47,10 +47,13 @@ internal sealed class SocietyFunctions(SocietyHealth health, BotQueries bots, Ac
     [ApiQuery("action", typeof(string), "Only this action: any action the log stores.")]
     [ApiQuery("since", typeof(DateTime), "Only activity at or after this moment (ISO 8601).")]
     [ApiQuery("audit", typeof(bool), "true: only the operator's actions (the audit trail).")]
+    [ApiQuery("until", typeof(DateTime), "Only activity before this moment (ISO 8601); later than since. A replay reads [since, until) with order=asc.")]
+    [ApiQuery("order", typeof(string), "desc (newest first, the default) or asc (oldest first); ties in time are ordered by id either way, so offset pages do not overlap.")]
     [ApiQueryRules(typeof(ActivityFilter))]
     [ApiResponse(200, "A page of activity.", Body = typeof(Page<ActivityItem>))]
     public Task<IResult> ListActivityAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "activity")] HttpRequest request, CancellationToken cancellationToken) =>
-        ApiResults.PageAsync(request, defaultLimit: 50, ActivityFilter.Parse(request.Query["bot"], request.Query["action"], request.Query["since"], request.Query["audit"]),
+        ApiResults.PageAsync(request, defaultLimit: 50, ActivityFilter.Parse(
+            request.Query["bot"], request.Query["action"], request.Query["since"], request.Query["audit"], request.Query["until"], request.Query["order"]),
             (paging, filter) => activity.ListAsync(paging, filter, cancellationToken));
 
     [Function("GetActivity")]

@@ -31,13 +31,14 @@ internal sealed class StatsFunctions(StatsQueries stats)
     [ApiOperation("Stats", "Each bot's reputation over time, oldest point first: the score of its latest activity in each ten-minute bucket.")]
     [ApiQuery("bot_id", typeof(int), "Only this bot's series.")]
     [ApiQuery("since", typeof(DateTime), "Only points at or after this moment (ISO 8601).")]
+    [ApiQuery("as_of", typeof(DateTime), "The history as it was at this moment (ISO 8601), later than since: only ten-minute buckets that had ended by then, each series ending at the score of its last one (a replay's chart).")]
     [ApiQuery("limit", typeof(int), "The most points per bot, 1 to 1000; 200 by default. An answer holds at most 2,000 points in all, shared equally by its bots (at least 2 each).")]
     [ApiQueryRules(typeof(ReputationHistoryQuery))]
     [ApiResponse(200, "One series per bot.", Body = typeof(IReadOnlyList<ReputationSeries>))]
     public async Task<IResult> GetReputationHistoryAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "stats/reputation-history")] HttpRequest request, CancellationToken cancellationToken)
     {
-        var (query, errors) = ReputationHistoryQuery.Parse(request.Query["bot_id"], request.Query["since"], request.Query["limit"]);
+        var (query, errors) = ReputationHistoryQuery.Parse(request.Query["bot_id"], request.Query["since"], request.Query["limit"], request.Query["as_of"]);
         return errors.Count > 0 ? ApiResults.Invalid(errors) : ApiResults.Json(await stats.ReputationHistoryAsync(query, cancellationToken));
     }
 }

@@ -578,7 +578,7 @@ namespace BotSociety.Migrations.Postgres.Migrations
 
                     b.HasIndex("OtherBotId", "CreatedAt");
 
-                    b.HasIndex("BotId", "OtherBotId", "CreatedAt");
+                    b.HasIndex("BotId", "OtherBotId", "CreatedAt", "Kind", "SentimentDelta");
 
                     b.ToTable("relationship_events", (string)null);
                 });

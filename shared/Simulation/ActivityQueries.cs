@@ -16,24 +16,32 @@ public sealed record ActivityItem(
     int InputTokens, int OutputTokens, int TokensUsed, double CostUsd, string? Model, DateTime Timestamp, string? Actor = null);
 
 /// <summary>
-/// Which rows of the feed to show: one bot's, one action's, only those at or after a moment, only the operator's
-/// actions (<see cref="Audit"/>: the audit trail).
+/// Which rows of the feed to show: one bot's, one action's, only those in [<see cref="Since"/>, <see cref="Until"/>),
+/// only the operator's actions (<see cref="Audit"/>: the audit trail); newest first unless <see cref="Ascending"/>
+/// (a replay reads the log forward, page after page).
 /// </summary>
-public sealed record ActivityFilter(int? BotId = null, string? Action = null, DateTime? Since = null, bool Audit = false)
+public sealed record ActivityFilter(int? BotId = null, string? Action = null, DateTime? Since = null, bool Audit = false, DateTime? Until = null, bool Ascending = false)
 {
+    /// <summary>The values of <c>order</c>: <c>desc</c> (newest first, the default) or <c>asc</c>.</summary>
+    public static readonly IReadOnlyList<string> Orders = ["desc", "asc"];
+
     /// <summary>The bounds <see cref="Parse"/> checks, by query parameter; the API document states them (ApiRules).</summary>
     public static IReadOnlyDictionary<string, FieldRule> Rules { get; } = new Dictionary<string, FieldRule>(StringComparer.Ordinal)
     {
         ["bot"] = FieldRule.Id,
         ["action"] = FieldRule.Choice(ActivityActions.All),
+        ["order"] = FieldRule.Choice(Orders),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
-    /// <summary>Parses raw query values (<c>bot</c>, <c>action</c>, <c>since</c>, <c>audit</c>); errors name the offending parameter.</summary>
-    public static (ActivityFilter Filter, IReadOnlyList<FieldError> Errors) Parse(string? bot, string? action, string? since, string? audit = null)
+    /// <summary>
+    /// Parses raw query values (<c>bot</c>, <c>action</c>, <c>since</c>, <c>audit</c>, <c>until</c>, <c>order</c>);
+    /// errors name the offending parameter.
+    /// </summary>
+    public static (ActivityFilter Filter, IReadOnlyList<FieldError> Errors) Parse(
+        string? bot, string? action, string? since, string? audit = null, string? until = null, string? order = null)
     {
         var errors = new List<FieldError>();
         int? botId = null;
-        DateTime? from = null;
         if (!string.IsNullOrEmpty(bot))
         {
             if (int.TryParse(bot, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
@@ -51,16 +59,16 @@ public sealed record ActivityFilter(int? BotId = null, string? Action = null, Da
             errors.Add(new("action", $"must be one of {string.Join(", ", ActivityActions.All)}; got '{action}'"));
         }
 
-        if (!string.IsNullOrEmpty(since))
+        var from = ParseInstant("since", since, errors);
+        var to = ParseInstant("until", until, errors);
+        if (from is { } start && to is { } end && end <= start)
         {
-            if (TryParseInstant(since, out var instant))
-            {
-                from = instant;
-            }
-            else
-            {
-                errors.Add(new("since", $"must be an ISO 8601 date-time such as 2026-01-31T12:00:00Z; got '{since}'"));
-            }
+            errors.Add(new("until", $"must be later than since ({start:O}); got '{until}'"));
+        }
+
+        if (!string.IsNullOrEmpty(order) && !Orders.Contains(order))
+        {
+            errors.Add(new("order", $"must be asc or desc; got '{order}'"));
         }
 
         var onlyAudit = false;
@@ -69,7 +77,24 @@ public sealed record ActivityFilter(int? BotId = null, string? Action = null, Da
             errors.Add(new("audit", $"must be true or false; got '{audit}'"));
         }
 
-        return (new ActivityFilter(botId, string.IsNullOrEmpty(action) ? null : action, from, onlyAudit), errors);
+        return (new ActivityFilter(botId, string.IsNullOrEmpty(action) ? null : action, from, onlyAudit, to, order == "asc"), errors);
+    }
+
+    /// <summary>An optional ISO 8601 query value; a bad one adds an error naming <paramref name="field"/>.</summary>
+    public static DateTime? ParseInstant(string field, string? text, List<FieldError> errors)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        if (TryParseInstant(text, out var instant))
+        {
+            return instant;
+        }
+
+        errors.Add(new(field, $"must be an ISO 8601 date-time such as 2026-01-31T12:00:00Z; got '{text}'"));
+        return null;
     }
 
     /// <summary>An ISO 8601 date-time as UTC; one without an offset is taken as UTC.</summary>
@@ -89,7 +114,7 @@ public sealed record ActivityFilter(int? BotId = null, string? Action = null, Da
 /// <summary>Read side of the activity log for the API.</summary>
 public sealed class ActivityQueries(IDbContextFactory<BotSocietyDb> dbFactory)
 {
-    /// <summary>Newest first; <c>total</c> counts the rows the filter keeps.</summary>
+    /// <summary>Newest first (oldest first when the filter says so); <c>total</c> counts the rows the filter keeps.</summary>
     public async Task<Page<ActivityItem>> ListAsync(Paging paging, ActivityFilter filter, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -109,6 +134,11 @@ public sealed class ActivityQueries(IDbContextFactory<BotSocietyDb> dbFactory)
             log = log.Where(a => a.CreatedAt >= since);
         }
 
+        if (filter.Until is { } until)
+        {
+            log = log.Where(a => a.CreatedAt < until);
+        }
+
         if (filter.Audit)
         {
             log = log.Where(a => ActivityActions.Operator.Contains(a.Action));
@@ -116,16 +146,18 @@ public sealed class ActivityQueries(IDbContextFactory<BotSocietyDb> dbFactory)
 
         // Without a time filter the total comes from the counts kept beside the log: counting a million rows is slow.
         // The society's own rows (operator actions, alerts) are not in those counts; they are few and counted here.
-        var countsCover = filter.Since is null && !filter.Audit && (filter.Action is null || ActivityActions.OfBots.Contains(filter.Action));
+        var countsCover = filter.Since is null && filter.Until is null && !filter.Audit && (filter.Action is null || ActivityActions.OfBots.Contains(filter.Action));
         var total = countsCover
             ? (int)await db.ActivityCounts
                 .Where(c => (filter.BotId == null || c.BotId == filter.BotId) && (filter.Action == null || c.Action == filter.Action))
                 .SumAsync(c => c.Count, cancellationToken)
               + (filter.Action is null ? await log.Where(a => ActivityActions.Society.Contains(a.Action)).CountAsync(cancellationToken) : 0)
             : await log.CountAsync(cancellationToken);
-        var rows = await Rows(log
-            .OrderByDescending(a => a.CreatedAt).ThenByDescending(a => a.Id)
-            .Skip(paging.Offset).Take(paging.Limit))
+        // Both orders end on the id, so a page boundary between rows of one moment is the same on every read.
+        var ordered = filter.Ascending
+            ? log.OrderBy(a => a.CreatedAt).ThenBy(a => a.Id)
+            : log.OrderByDescending(a => a.CreatedAt).ThenByDescending(a => a.Id);
+        var rows = await Rows(ordered.Skip(paging.Offset).Take(paging.Limit))
             .ToListAsync(cancellationToken);
         return new Page<ActivityItem>([.. rows.Select(r => r.ToItem())], total, paging.Limit, paging.Offset);
     }

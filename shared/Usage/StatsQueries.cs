@@ -107,7 +107,7 @@ public sealed record UsageRange(DateOnly From, DateOnly To, int? BotId)
 }
 
 /// <summary>A validated reputation history query.</summary>
-public sealed record ReputationHistoryQuery(int? BotId, DateTime? Since, int Limit)
+public sealed record ReputationHistoryQuery(int? BotId, DateTime? Since, int Limit, DateTime? AsOf = null)
 {
     public const int DefaultLimit = 200;
     public const int MaxLimit = 1000;
@@ -121,12 +121,12 @@ public sealed record ReputationHistoryQuery(int? BotId, DateTime? Since, int Lim
     /// </summary>
     public const int MaxPointsInAll = 2000;
 
-    /// <summary>Parses <c>bot_id</c>, <c>since</c> (ISO 8601) and <c>limit</c> (points per bot).</summary>
-    public static (ReputationHistoryQuery Query, IReadOnlyList<FieldError> Errors) Parse(string? botId, string? since, string? limit)
+    /// <summary>Parses <c>bot_id</c>, <c>since</c> and <c>as_of</c> (ISO 8601) and <c>limit</c> (points per bot).</summary>
+    public static (ReputationHistoryQuery Query, IReadOnlyList<FieldError> Errors) Parse(string? botId, string? since, string? limit, string? asOf = null)
     {
         var errors = new List<FieldError>();
         int? bot = null;
-        DateTime? from = null;
+        DateTime? from;
         var points = DefaultLimit;
         if (!string.IsNullOrEmpty(botId))
         {
@@ -140,16 +140,11 @@ public sealed record ReputationHistoryQuery(int? BotId, DateTime? Since, int Lim
             }
         }
 
-        if (!string.IsNullOrEmpty(since))
+        from = ActivityFilter.ParseInstant("since", since, errors);
+        var end = ActivityFilter.ParseInstant("as_of", asOf, errors);
+        if (from is { } start && end is { } stop && stop <= start)
         {
-            if (ActivityFilter.TryParseInstant(since, out var instant))
-            {
-                from = instant;
-            }
-            else
-            {
-                errors.Add(new("since", $"must be an ISO 8601 date-time such as 2026-01-31T12:00:00Z; got '{since}'"));
-            }
+            errors.Add(new("as_of", $"must be later than since ({start:O}); got '{asOf}'"));
         }
 
         if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out points) || points is < 1 or > MaxLimit))
@@ -157,7 +152,7 @@ public sealed record ReputationHistoryQuery(int? BotId, DateTime? Since, int Lim
             errors.Add(new("limit", $"must be a whole number from 1 to {MaxLimit}; got '{limit}'"));
         }
 
-        return (new ReputationHistoryQuery(bot, from, points), errors);
+        return (new ReputationHistoryQuery(bot, from, points, end), errors);
     }
 }
 
@@ -253,12 +248,29 @@ public sealed class StatsQueries(IDbContextFactory<BotSocietyDb> dbFactory, SqlD
             buckets = buckets.Where(p => p.At >= since);
         }
 
+        // As of a moment (a replay), only buckets that had ended by then: an open one holds later rows.
+        var cut = query.AsOf is { } asOf ? ReputationBucket.BucketOf(asOf) : (DateTime?)null;
+        if (cut is { } end)
+        {
+            buckets = buckets.Where(p => p.Bucket < end);
+        }
+
         var chosen = await SampleSlotsAsync(db, buckets, query, perBot, cancellationToken);
 
         // Each bot's newest point too, wherever it falls: the chart must end at the score the bot has now. A bot's
-        // newest bucket is its last heartbeat's (every heartbeat writes a row), so no scan of the buckets finds it.
-        var newest = names.Where(b => b.LastHeartbeatAt is { } last && (query.Since is null || last >= query.Since))
-            .Select(b => (BotId: b.Id, Bucket: ReputationBucket.BucketOf(b.LastHeartbeatAt!.Value)))
+        // newest bucket is its last heartbeat's (every heartbeat writes a row), so no scan of the buckets finds it;
+        // as of a past moment it is found by one seek on the bucket key per bot.
+        var lasts = cut is { } before
+            ? (await bots.Select(b => new
+                {
+                    b.Id,
+                    Last = db.ReputationBuckets.Where(r => r.BotId == b.Id && r.Bucket < before).OrderByDescending(r => r.Bucket)
+                        .Select(r => new { r.Bucket, r.At }).FirstOrDefault(),
+                })
+                .ToListAsync(cancellationToken)).Where(b => b.Last is not null).ToDictionary(b => b.Id, b => (b.Last!.Bucket, b.Last.At))
+            : names.Where(b => b.LastHeartbeatAt is not null).ToDictionary(b => b.Id, b => (Bucket: ReputationBucket.BucketOf(b.LastHeartbeatAt!.Value), At: b.LastHeartbeatAt!.Value));
+        var newest = lasts.Where(l => query.Since is null || l.Value.At >= query.Since)
+            .Select(l => (BotId: l.Key, l.Value.Bucket))
             .Where(n => !chosen.Contains(n.Bucket)).ToList();
         var points = names.ToDictionary(b => b.Id, _ => new List<ReputationPoint>(perBot + 1));
         ReadPoints(db, chosen, newest, query, points);

@@ -15,6 +15,9 @@ const StatsView = lazy(() => import('./components/Stats').then((m) => m.StatsVie
 const MemoryView = lazy(() => import('./components/Memory').then((m) => m.MemoryView));
 const ActivityDetail = lazy(() => import('./components/ActivityDetail').then((m) => m.ActivityDetail));
 const AlertsView = lazy(() => import('./components/Alerts').then((m) => m.AlertsView));
+// d3-force comes with these two only: the first download stays as it was.
+const GraphView = lazy(() => import('./components/Graph').then((m) => m.GraphView));
+const ReplayView = lazy(() => import('./components/Replay').then((m) => m.ReplayView));
 
 /** The root: provides the shared models, starts the live stream and lays out the routes. */
 export function App({ models }: { models: AppModels }) {
@@ -42,6 +45,8 @@ export function App({ models }: { models: AppModels }) {
               <Route path="/stats" component={StatsView} />
               <Route path="/memory/:id?" component={MemoryView} />
               <Route path="/alerts" component={AlertsView} />
+              <Route path="/graph" component={GraphView} />
+              <Route path="/replay" component={ReplayView} />
               <Route default component={NotFound} />
             </Router>
           </ErrorBoundary>

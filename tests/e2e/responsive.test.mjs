@@ -44,6 +44,8 @@ before(async () => {
     ['stats', '/stats', 'Stats · BotSociety'],
     ['memory', '/memory/1', `Memory of ${ada.name} · BotSociety`],
     ['alerts', '/alerts', 'Alerts · BotSociety'],
+    ['graph', '/graph', 'Graph · BotSociety'],
+    ['replay', '/replay', 'Replay · BotSociety'],
     ['not-found', '/no-such-view', 'Page not found · BotSociety'],
   ];
 }, { timeout: 240_000 });

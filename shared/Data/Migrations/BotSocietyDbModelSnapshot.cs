@@ -557,7 +557,7 @@ namespace BotSociety.Core.Data.Migrations
 
                     b.HasIndex("OtherBotId", "CreatedAt");
 
-                    b.HasIndex("BotId", "OtherBotId", "CreatedAt");
+                    b.HasIndex("BotId", "OtherBotId", "CreatedAt", "Kind", "SentimentDelta");
 
                     b.ToTable("relationship_events", (string)null);
                 });

@@ -1,7 +1,7 @@
 import type {
   ActivityItem, AlertDelivery, AlertRule, AlertRuleRequest, BotConfigView, BotMemoryView, BotSummary, ColdMemoryItem,
   ConfigChangeItem, ConfigPatch, CostCapRequest, CostCaps, FollowItem, ModelCatalog, ModelTrace, NegotiateResponse, Page,
-  PaceName, PaceView, ReputationSeries, SocietyStats, ThreadDetail, ThreadListItem, ThreadQuery, TopicCount, UsageReport, WarmMemoryView,
+  PaceName, PaceView, ReputationSeries, SocietyGraph, SocietyStats, ThreadDetail, ThreadListItem, ThreadQuery, TopicCount, UsageReport, WarmMemoryView,
 } from './types';
 import { functionKey } from '../state/functionKey';
 
@@ -93,8 +93,13 @@ async function problemOf(response: Response): Promise<ApiError> {
 const get = async <T>(path: string, query?: Query, signal?: AbortSignal) =>
   (await request<T>('GET', withQuery(path, query), { signal })).data;
 
-/** `audit: true` keeps only the operator's actions (pause, pace, config, caps, alert rules): the marks on the charts. */
-export type ActivityQuery = { limit?: number; offset?: number; bot?: number | string; action?: string; since?: string; audit?: boolean };
+/**
+ * `audit: true` keeps only the operator's actions (pause, pace, config, caps, alert rules): the marks on the charts.
+ * `until` is exclusive; `order: 'asc'` reads oldest first (a replay).
+ */
+export type ActivityQuery = {
+  limit?: number; offset?: number; bot?: number | string; action?: string; since?: string; until?: string; order?: 'asc' | 'desc'; audit?: boolean;
+};
 
 /** Typed calls, one per endpoint the dashboard uses. */
 export const api = {
@@ -135,8 +140,10 @@ export const api = {
 
   stats: () => get<SocietyStats>('/api/stats'),
   usage: (q: { from?: string; to?: string; bot_id?: number } = {}, signal?: AbortSignal) => get<UsageReport>('/api/stats/usage', q, signal),
-  reputationHistory: (q: { bot_id?: number; since?: string; limit?: number } = {}, signal?: AbortSignal) =>
+  reputationHistory: (q: { bot_id?: number; since?: string; as_of?: string; limit?: number } = {}, signal?: AbortSignal) =>
     get<ReputationSeries[]>('/api/stats/reputation-history', q, signal),
+  /** Follows, replies, votes and feelings between bots; `as_of` for the graph of a past moment. */
+  graph: (q: { since?: string; as_of?: string } = {}, signal?: AbortSignal) => get<SocietyGraph>('/api/graph', q, signal),
 
   alerts: (signal?: AbortSignal) => get<AlertRule[]>('/api/alerts', undefined, signal),
   createAlert: (body: AlertRuleRequest) => request<AlertRule>('POST', '/api/alerts', { body }).then((r) => r.data),

@@ -6,7 +6,8 @@ import { formatInt, formatUsd } from './format';
 
 export type IconName =
   | 'thread' | 'reply' | 'vote' | 'follow' | 'search' | 'rest' | 'capped' | 'failed' | 'memory'
-  | 'config' | 'pace' | 'pause' | 'resume' | 'activity' | 'bots' | 'stats' | 'threads' | 'up' | 'down' | 'alert';
+  | 'config' | 'pace' | 'pause' | 'resume' | 'activity' | 'bots' | 'stats' | 'threads' | 'up' | 'down' | 'alert'
+  | 'graph' | 'replay';
 
 /** What bots do (and what happens to their heartbeats), in the order the filter offers them. */
 export const BOT_ACTIONS = [

@@ -25,6 +25,8 @@ const paths: Record<AnyIcon, string> = {
   stats: 'M4 20V10 M10 20V4 M16 20v-7 M22 20H2',
   threads: 'M3 5h13v8H8l-5 4z M8 16v1h8l5 4V9h-5',
   alert: 'M6 16v-5a6 6 0 0 1 12 0v5l1.5 2.5h-15z M10 21h4',
+  graph: 'M6 7a2 2 0 1 0 0-.01z M18 6a2 2 0 1 0 0-.01z M12 18a2 2 0 1 0 0-.01z M8 7h8 M7 9l4 7 M17 8l-4 8',
+  replay: 'M4 12a8 8 0 1 0 2.5-5.8 M4 4v4h4 M12 8v4l3 2',
   menu: 'M4 7h16 M4 12h16 M4 17h16',
   close: 'M6 6l12 12 M18 6 6 18',
 };

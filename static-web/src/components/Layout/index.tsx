@@ -18,6 +18,8 @@ const nav: { href: string; label: string; icon: IconName }[] = [
   { href: '/threads', label: 'Threads', icon: 'threads' },
   { href: '/bots', label: 'Bots', icon: 'bots' },
   { href: '/stats', label: 'Stats', icon: 'stats' },
+  { href: '/graph', label: 'Graph', icon: 'graph' },
+  { href: '/replay', label: 'Replay', icon: 'replay' },
   { href: '/memory', label: 'Memory', icon: 'memory' },
   { href: '/alerts', label: 'Alerts', icon: 'alert' },
 ];

@@ -15,6 +15,8 @@ describe('pageTitle', () => {
     expect(title('/stats')).toBe('Stats · BotSociety');
     expect(title('/memory')).toBe('Memory · BotSociety');
     expect(title('/alerts')).toBe('Alerts · BotSociety');
+    expect(title('/graph')).toBe('Graph · BotSociety');
+    expect(title('/replay')).toBe('Replay · BotSociety');
     expect(title('/no-such-view')).toBe('Page not found · BotSociety');
   });
 

@@ -36,6 +36,12 @@ export function pageTitle(path: string, botName: (id: number) => string | undefi
     case 'alerts':
       title = 'Alerts';
       break;
+    case 'graph':
+      title = 'Graph';
+      break;
+    case 'replay':
+      title = 'Replay';
+      break;
     default:
       // The not-found view names itself too, for the addresses under a known view that match no route.
       title = 'Page not found';

@@ -148,7 +148,15 @@ export function ModelCostChart({ rows, from, to, marks, simulated, height = 260 
  * Every bot's reputation as steps (a score holds until a vote, reply or follow changes it), from the start of the
  * range to now, a colour per bot and "others" (their average) beyond 24.
  */
-export function ReputationChart({ series, from, marks, height = 320, label }: { series: ReputationSeries[]; from: string; marks?: ChartMark[]; height?: number; label?: string }) {
+export function ReputationChart({ series, from, until, marks, height = 320, label }: {
+  series: ReputationSeries[];
+  from: string;
+  /** Where the axis ends, in seconds: now unless a replay says otherwise. */
+  until?: number;
+  marks?: ChartMark[];
+  height?: number;
+  label?: string;
+}) {
   const columns = useMemo(() => reputationColumns(series), [series]);
   const names = columns.series.map((s) => `${s.key}:${s.label}`).join('|');
   const start = daySeconds(from);
@@ -156,7 +164,7 @@ export function ReputationChart({ series, from, marks, height = 320, label }: { 
     () => ({
       tzDate: utc,
       // The axis is the chosen range up to now: a score holds until it changes, and an action after the last change is marked.
-      scales: { x: { time: true, range: (_u, min, max) => [Math.min(start, min), Math.max(max, Math.floor(Date.now() / 1000))] } },
+      scales: { x: { time: true, range: (_u, min, max) => [Math.min(start, min), Math.max(max, until ?? Math.floor(Date.now() / 1000))] } },
       axes: [
         { ...axisStyle, space: 56, values: (_u, ticks, _axis, _space, step) => timeAxisLabels(ticks, step) },
         { ...axisStyle, label: 'Reputation', labelSize: 18, labelFont: axisStyle.font, size: 48 },
@@ -174,7 +182,7 @@ export function ReputationChart({ series, from, marks, height = 320, label }: { 
         })),
       ],
     }),
-    [names, start],
+    [names, start, until],
   );
   return <Chart options={options} data={columns.data as uPlot.AlignedData} height={height} label={label ?? 'Reputation of every bot over time'} marks={marks} />;
 }

@@ -1,0 +1,106 @@
+// The social graph and the replay (issue 20), in Chromium against devhost on a temporary society fast-forwarded by
+// a day: the graph draws a node per bot and a node opens its bot, by mouse and by keyboard; the replay's scrubber
+// moved back shows the feed as it was then, older rows than now, the ones the API has before that moment.
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { launchBrowser } from './support/browser.mjs';
+import { startBackend } from './support/backend.mjs';
+import { api, screenshots, shot, society } from './support/driver.mjs';
+
+let backend;
+let browser;
+
+before(async () => {
+  backend = await startBackend({ days: 1 });
+  society.backend = backend;
+  browser = await launchBrowser();
+}, { timeout: 240_000 });
+
+after(async () => {
+  await browser?.close();
+  if (backend) writeFileSync(path.join(screenshots, 'backend-graph-replay.log'), backend.output());
+  await backend?.stop();
+});
+
+const nodes = (page) => page.locator('[data-testid="social-graph"] [data-bot-id]');
+const feedKeys = (page) => page.locator('[data-testid="replay-feed"] [data-key]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-key')));
+
+describe('graph', () => {
+  it('draws every bot, lists the strongest ties, and opens a bot on click', async () => {
+    const graph = await api('/api/graph');
+    assert.ok(graph.edges.some((e) => e.kind === 'follow'), 'a day of the society has follows');
+    const page = await browser.newPage();
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(`${backend.url}/graph`);
+    await nodes(page).first().waitFor();
+
+    assert.equal(await page.title(), 'Graph · BotSociety');
+    assert.equal(await nodes(page).count(), graph.nodes.length);
+    assert.ok((await page.locator('[data-testid="ties"] tbody tr').count()) > 0, 'the text alternative lists ties');
+    await shot(page, '60-graph');
+
+    const first = graph.nodes[0];
+    await nodes(page).and(page.locator(`[data-bot-id="${first.bot_id}"]`)).click();
+    await page.waitForURL(`${backend.url}/bots/${first.bot_id}`);
+    await page.close();
+  });
+
+  it('opens a bot from the keyboard', async () => {
+    const graph = await api('/api/graph');
+    const page = await browser.newPage();
+    await page.goto(`${backend.url}/graph`);
+    await nodes(page).first().waitFor();
+    const second = graph.nodes[1];
+    const node = page.locator(`[data-testid="social-graph"] [data-bot-id="${second.bot_id}"]`);
+    await node.focus();
+    assert.match(await node.getAttribute('aria-label'), new RegExp(`^${second.name}: reputation`));
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${backend.url}/bots/${second.bot_id}`);
+    await page.close();
+  });
+});
+
+describe('replay', () => {
+  it('shows the feed as it was when the scrubber is moved back', async () => {
+    const newest = (await api('/api/activity?limit=1')).items[0];
+    const page = await browser.newPage();
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(`${backend.url}/replay`);
+    assert.equal(await page.title(), 'Replay · BotSociety');
+    // The window opens on the fast-forwarded day before today and ends now.
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    await page.getByTestId('replay-from').fill(yesterday);
+    await page.locator('[data-testid="replay-feed"] [data-key]').first().waitFor();
+    // The society goes on meanwhile, so the end of the window holds the newest row read before or a later one.
+    const atEnd = await page.locator('[data-testid="replay-feed"] time').first().getAttribute('datetime');
+    assert.ok(Date.parse(atEnd) >= Date.parse(newest.timestamp), `at the end of the window the feed starts at ${atEnd}, not before ${newest.timestamp}`);
+
+    // Back to a moment in the middle of the day: the feed is what the API had before it.
+    const scrubber = page.getByTestId('replay-scrubber');
+    const { min, max } = await scrubber.evaluate((el) => ({ min: Number(el.min), max: Number(el.max) }));
+    const moment = Math.round(min + (max - min) / 2);
+    await scrubber.evaluate((el, value) => {
+      el.value = String(value);
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    }, moment);
+    const at = Number(await scrubber.inputValue());
+    const then = await api(`/api/activity?since=${encodeURIComponent(new Date(min).toISOString())}&until=${encodeURIComponent(new Date(at + 1).toISOString())}&limit=50`);
+    assert.ok(then.items.length > 0, 'the society did something in the first half of the day');
+    await page.waitForFunction((key) => document.querySelector('[data-testid="replay-feed"] [data-key]')?.getAttribute('data-key') === key, then.items[0].event_id);
+
+    assert.deepEqual(await feedKeys(page), then.items.map((i) => i.event_id));
+    assert.ok(Date.parse(then.items[0].timestamp) < Date.parse(atEnd), 'the rows shown are older than the newest');
+    // The graph followed the clock: it is read as of the moment.
+    await nodes(page).first().waitFor();
+    await shot(page, '61-replay');
+
+    // Playing moves the clock forward.
+    await page.getByTestId('replay-speed').selectOption('3600');
+    await page.getByTestId('replay-play').click();
+    await page.waitForFunction((start) => Date.parse(document.querySelector('[data-testid="replay-at"]').getAttribute('datetime')) > start + 600_000, at);
+    await page.getByTestId('replay-play').click();
+    await page.close();
+  });
+});
