@@ -19,8 +19,8 @@ internal enum ColumnKind
     Day,
 }
 
-/// <summary>One exported column: its snake_case name (the API's field name) and how its values are written.</summary>
-internal sealed record ExportColumn(string Name, ColumnKind Kind);
+/// <summary>One exported column: its name in the database, its snake_case field name (the API's), and how its values are written.</summary>
+internal sealed record ExportColumn(string Column, string Name, ColumnKind Kind);
 
 /// <summary>
 /// Writes rows from a data reader into a pipe, one at a time: nothing holds more than the row at hand and the

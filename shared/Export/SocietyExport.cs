@@ -2,6 +2,7 @@ using System.Data;
 using System.Data.Common;
 using System.IO.Pipelines;
 using BotSociety.Core.Data;
+using BotSociety.Core.Data.Dialects;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 
@@ -51,12 +52,12 @@ public sealed class SocietyExport(IDbContextFactory<BotSocietyDb> dbFactory)
     {
         var mapped = model.GetRelationalModel().FindTable(table.Table, null)
             ?? throw new InvalidOperationException($"The model has no table {table.Table}.");
-        return [.. mapped.Columns.Select(c => new ExportColumn(c.Name, KindOf(c, table)))];
+        return [.. mapped.Columns.Select(c => new ExportColumn(c.Name, table.FieldOf(c.Name), KindOf(c, table)))];
     }
 
     private static ColumnKind KindOf(IColumn column, ExportTable table)
     {
-        if (table.JsonColumns.Contains(column.Name))
+        if (table.JsonColumns.Contains(column.Name, StringComparer.Ordinal))
         {
             return ColumnKind.Json;
         }
@@ -80,35 +81,27 @@ public sealed class SocietyExport(IDbContextFactory<BotSocietyDb> dbFactory)
         if (filter.Since is { } since)
         {
             where.Add($"{Quote(table.TimeColumn)} >= @since");
-            Add(command, "@since", since);
+            SqlDialect.Add(command, "@since", since);
         }
 
         if (filter.Until is { } until)
         {
             where.Add($"{Quote(table.TimeColumn)} < @until");
-            Add(command, "@until", until);
+            SqlDialect.Add(command, "@until", until);
         }
 
         if (filter.BotId is { } bot)
         {
             where.Add($"{Quote(table.BotColumn)} = @bot");
-            Add(command, "@bot", bot);
+            SqlDialect.Add(command, "@bot", bot);
         }
 
-        command.CommandText = $"SELECT {string.Join(", ", columns.Select(c => Quote(c.Name)))} FROM {Quote(table.Table)}"
+        command.CommandText = $"SELECT {string.Join(", ", columns.Select(c => Quote(c.Column)))} FROM {Quote(table.Table)}"
             + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "")
             + $" ORDER BY {string.Join(", ", table.OrderBy.Select(Quote))}";
         // An export of a large table takes as long as the client reads; it is not a query that hangs.
         command.CommandTimeout = 0;
         return command;
-    }
-
-    private static void Add(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
     }
 
     // Names come from the model, never from the request; quoted because both engines take "name" as an identifier.

@@ -57,6 +57,7 @@ public sealed class InterviewService(
     public const int MaxQuestionChars = 2000;
     private const int ThreadsInPrompt = 8;
     private const int RecentInPrompt = 10;
+    private const int RelationshipsEachWay = 5;
     private static readonly string[] Fields = ["question"];
 
     public async Task<InterviewResult> AskAsync(int botId, Stream body, CancellationToken ct)
@@ -161,10 +162,19 @@ public sealed class InterviewService(
         await transaction.CommitAsync(CancellationToken.None);
     }
 
-    private Task<List<WarmMemory>> MemoriesAsync(BotSocietyDb db, int botId, CancellationToken ct) =>
-        db.WarmMemories.AsNoTracking().Where(m => m.BotId == botId)
-            .OrderByDescending(m => m.Importance).ThenByDescending(m => m.Id)
-            .Take(Math.Max(memoryOptions.Value.PromptItems, 12)).ToListAsync(ct);
+    /// <summary>
+    /// The most important memories, as a heartbeat sees them, and the warmest and coldest relationships besides: "whom do
+    /// you trust" is the question an interview asks most, and the answer must not depend on which relationship mattered lately.
+    /// </summary>
+    private async Task<List<WarmMemory>> MemoriesAsync(BotSocietyDb db, int botId, CancellationToken ct)
+    {
+        var mine = db.WarmMemories.AsNoTracking().Where(m => m.BotId == botId);
+        var top = await mine.OrderByDescending(m => m.Importance).ThenByDescending(m => m.Id).Take(memoryOptions.Value.PromptItems).ToListAsync(ct);
+        var relationships = mine.Where(m => m.Category == MemoryCategory.Relationship);
+        var warm = await relationships.OrderByDescending(m => m.Sentiment).ThenBy(m => m.Id).Take(RelationshipsEachWay).ToListAsync(ct);
+        var cold = await relationships.OrderBy(m => m.Sentiment).ThenBy(m => m.Id).Take(RelationshipsEachWay).ToListAsync(ct);
+        return [.. top.Concat(warm).Concat(cold).DistinctBy(m => m.Id)];
+    }
 
     /// <summary>The threads the bot started or replied in, latest first.</summary>
     private static async Task<List<JoinedThread>> ThreadsAsync(BotSocietyDb db, int botId, CancellationToken ct)
