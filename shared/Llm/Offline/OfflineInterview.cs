@@ -108,12 +108,12 @@ internal static partial class OfflineInterview
         var text = new StringBuilder();
         if (trusted.Name is not null)
         {
-            text.Append(CultureInfo.InvariantCulture, $"I trust {trusted.Name} most, because {Lower(trusted.Why)}.");
+            text.Append(CultureInfo.InvariantCulture, $"I trust {trusted.Name} most, because {trusted.Why}.");
         }
 
         if (wary.Name is not null)
         {
-            text.Append(text.Length > 0 ? " " : "").Append(CultureInfo.InvariantCulture, $"I'm wary of {wary.Name}, since {Lower(wary.Why)}.");
+            text.Append(text.Length > 0 ? " " : "").Append(CultureInfo.InvariantCulture, $"I'm wary of {wary.Name}, since {wary.Why}.");
         }
 
         return text.ToString();
@@ -125,8 +125,6 @@ internal static partial class OfflineInterview
         var at = note.IndexOf("lately: ", StringComparison.Ordinal);
         return (at >= 0 ? note[(at + "lately: ".Length)..] : note).TrimEnd('.', ' ');
     }
-
-    private static string Lower(string text) => text.Length == 0 ? text : char.ToLowerInvariant(text[0]) + text[1..];
 
     private static string JoinAnd(List<string> items) =>
         items.Count <= 1 ? string.Concat(items) : string.Join(", ", items.Take(items.Count - 1)) + " and " + items[^1];
