@@ -62,6 +62,11 @@ internal static class SqliteCopy
 
         await into.CommitAsync(ct);
         await from.CommitAsync(ct);
+
+        // The migrations leave the file in WAL mode; the snapshot is one file, with no -wal beside it.
+        await using var journal = sqlite.CreateCommand();
+        journal.CommandText = "PRAGMA journal_mode=DELETE;";
+        await journal.ExecuteNonQueryAsync(ct);
     }
 
     private static async Task<HashSet<string>> ColumnsAsync(SqliteConnection connection, SqliteTransaction transaction, string table, CancellationToken ct)

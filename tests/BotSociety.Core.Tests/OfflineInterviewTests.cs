@@ -3,7 +3,6 @@ using BotSociety.Core.Interview;
 using BotSociety.Core.Llm;
 using BotSociety.Core.Llm.Offline;
 using BotSociety.Core.Memory;
-using Microsoft.Extensions.AI;
 
 namespace BotSociety.Core.Tests;
 
