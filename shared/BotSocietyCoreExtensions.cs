@@ -92,6 +92,9 @@ public static class BotSocietyCoreExtensions
         services.AddSingleton<PaceService>();
         services.AddSingleton<CostCapService>();
         services.AddSingleton<BotConfigService>();
+        services.AddSingleton<Interview.InterviewService>();
+        services.AddSingleton<Export.SocietyExport>();
+        services.AddSingleton<Export.SocietySnapshot>();
         Alerts.AlertRegistration.AddAlerts(services);
         return builder;
     }

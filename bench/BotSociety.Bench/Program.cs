@@ -9,6 +9,7 @@ using BotSociety.Bench;
 //   roundtrip     HTTP through devhost against the worker's own port (bench/devhost.sh)
 //   api           latency of the dashboard's endpoints of a running app (bench/api.sh)
 //   drain         how fast a running app works off a burst of due bots (bench/scale.sh)
+//   export        rows/s and peak memory of the activity export (JSON Lines, CSV) of a large society
 var command = args.FirstOrDefault() ?? "help";
 var options = Options.Parse(args.Skip(1).ToArray());
 try
@@ -22,6 +23,7 @@ try
         "api" => await ApiLatency.RunAsync(options),
         "drain" => await Drain.RunAsync(options),
         "quality" => await Quality.RunAsync(options),
+        "export" => await ExportBenchmark.RunAsync(options),
         _ => Help(),
     };
 }
@@ -64,6 +66,9 @@ static int Help()
               the last row seen), first row, due-to-done p50/p95 and the rows per instance (bench/scale.sh runs it).
           dotnet run -c Release --project bench/BotSociety.Bench -- drain (--db <file> | --postgres <connection string>) --park true
               Makes nobody due (next heartbeat in 2999), before an app starts on a kept society.
+          dotnet run -c Release --project bench/BotSociety.Bench -- export [--rows 1000000]
+              Fills a new society's activity log with that many rows, then streams activity.jsonl and activity.csv
+              through the endpoint's code into a counting sink: rows/s, MB/s and the peak working set during each.
         """);
     return 1;
 }

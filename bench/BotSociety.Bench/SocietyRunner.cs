@@ -38,6 +38,10 @@ internal sealed class SocietyRunner : IAsyncDisposable
     public MemoryCompressor Compressor => host.Services.GetRequiredService<MemoryCompressor>();
     public BotSocietyDb Db() => host.Services.GetRequiredService<IDbContextFactory<BotSocietyDb>>().CreateDbContext();
 
+    /// <summary>A service of the society's own composition, for a benchmark of one core feature.</summary>
+    public T Service<T>()
+        where T : notnull => host.Services.GetRequiredService<T>();
+
     public static async Task<SocietyRunner> StartAsync(BenchDatabase database, long seed, string pace, DateTimeOffset start, long? tokenCap = null)
     {
         var clock = new FakeTimeProvider(start);

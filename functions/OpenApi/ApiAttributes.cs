@@ -72,6 +72,25 @@ internal sealed class ApiResponseAttribute(int status, string description) : Att
 
     /// <summary>The answer carries an <c>ETag</c> header (the config version a later <c>If-Match</c> names).</summary>
     public bool ETag { get; init; }
+
+    /// <summary>
+    /// The media types of a success that is not JSON (an export: JSON Lines, CSV, a SQLite file); its body is described
+    /// as text, or as bytes when <see cref="Binary"/>.
+    /// </summary>
+    public string[]? Media { get; init; }
+
+    public bool Binary { get; init; }
+}
+
+/// <summary>A route parameter that is not a numeric id: a name from <paramref name="choices"/>.</summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = true)]
+internal sealed class ApiRouteAttribute(string name, string description, params string[] choices) : Attribute
+{
+    public string Name { get; } = name;
+
+    public string Description { get; } = description;
+
+    public IReadOnlyList<string> Choices { get; } = choices;
 }
 
 /// <summary>The function reads an <c>If-Match</c> header.</summary>

@@ -30,6 +30,11 @@ internal sealed class ApiRules(IReadOnlyDictionary<Type, IReadOnlyDictionary<str
         // These parsers read ids as digits only and keep their one bound as a constant; their rules are stated here.
         [typeof(VoteFilter)] = Ids("bot_id", "target_bot_id", "thread_id"),
         [typeof(UsageRange)] = Ids("bot_id"),
+        [typeof(Core.Export.ExportFilter)] = Ids("bot_id"),
+        [typeof(Core.Interview.InterviewRequest)] = new Dictionary<string, FieldRule>(StringComparer.Ordinal)
+        {
+            ["question"] = new() { MinLength = 1, MaxLength = Core.Interview.InterviewService.MaxQuestionChars },
+        },
         [typeof(ReputationHistoryQuery)] = new Dictionary<string, FieldRule>(Ids("bot_id"), StringComparer.Ordinal)
         {
             ["limit"] = FieldRule.Between(1, ReputationHistoryQuery.MaxLimit),

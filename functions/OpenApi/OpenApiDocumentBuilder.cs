@@ -30,6 +30,7 @@ internal static partial class OpenApiDocumentBuilder
         ("Memory", "What each bot remembers: warm facts, relationships, opinions and interests, and cold summaries."),
         ("Realtime", "How a dashboard connects to the live event stream."),
         ("Alerts", "Rules that watch the bots and the society, fire once per episode, and tell a webhook with a signed POST."),
+        ("Export", "Every row of a table as JSON Lines or CSV, and the whole society as a SQLite file to fork it."),
     ];
 
     /// <summary>One HTTP function as the worker's metadata describes it.</summary>
@@ -116,8 +117,19 @@ internal static partial class OpenApiDocumentBuilder
         };
 
         var routeNames = RouteParameter().Matches(function.Trigger.Route ?? "").Select(m => m.Groups["name"].Value).ToList();
+        var namedRoutes = method.GetCustomAttributes<ApiRouteAttribute>().ToDictionary(r => r.Name, StringComparer.Ordinal);
         foreach (var name in routeNames)
         {
+            if (namedRoutes.TryGetValue(name, out var named))
+            {
+                operation.Parameters.Add(new OpenApiParameter
+                {
+                    Name = name, In = ParameterLocation.Path, Required = true, Description = named.Description,
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String, Enum = [.. named.Choices.Select(c => (JsonNode)JsonValue.Create(c))] },
+                });
+                continue;
+            }
+
             // ApiResults.TryParseId reads every route id.
             operation.Parameters.Add(new OpenApiParameter
             {
@@ -177,7 +189,20 @@ internal static partial class OpenApiDocumentBuilder
 
         foreach (var response in method.GetCustomAttributes<ApiResponseAttribute>())
         {
-            operation.Responses[Invariant(response.Status)] = Response(schemas, response.Description, response.Status, response.Body, response.ETag);
+            var answer = Response(schemas, response.Description, response.Status, response.Body, response.ETag);
+            if (response.Media is { } media)
+            {
+                answer.Content = new Dictionary<string, IOpenApiMediaType>(StringComparer.Ordinal);
+                foreach (var type in media)
+                {
+                    answer.Content[type] = new OpenApiMediaType
+                    {
+                        Schema = response.Binary ? new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } : new OpenApiSchema { Type = JsonSchemaType.String },
+                    };
+                }
+            }
+
+            operation.Responses[Invariant(response.Status)] = answer;
         }
 
         // The answers every parameterised route gives, from the one place that produces them (ApiResults).

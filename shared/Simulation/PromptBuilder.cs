@@ -136,7 +136,7 @@ public static class PromptBuilder
         }
     }
 
-    private static string FormatMemory(WarmMemory m) => m.Category switch
+    internal static string FormatMemory(WarmMemory m) => m.Category switch
     {
         MemoryCategory.Relationship => string.Create(CultureInfo.InvariantCulture,
             $"- relationship: {m.Subject} (#{m.AboutBotId}) sentiment={m.Sentiment:+0.00;-0.00;0.00}: {m.Content}"),

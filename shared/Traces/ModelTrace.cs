@@ -49,4 +49,7 @@ public static class TraceKinds
 {
     public const string Heartbeat = "heartbeat";
     public const string MemorySummary = "memory_summary";
+
+    /// <summary>An operator's question to a bot (<c>POST /api/bots/{bot_id}/interview</c>): no activity row, but usage and a trace.</summary>
+    public const string Interview = "interview";
 }

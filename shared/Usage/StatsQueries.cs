@@ -40,7 +40,7 @@ public sealed record UsageReport(DateOnly From, DateOnly To, IReadOnlyList<Usage
     public IReadOnlyList<ProviderUsage> Providers { get; init; } = [];
 }
 
-/// <summary>Calls to one model on one day for one kind of call (<c>heartbeat</c>, <c>memory_summary</c>).</summary>
+/// <summary>Calls to one model on one day for one kind of call (<c>heartbeat</c>, <c>memory_summary</c>, <c>interview</c>).</summary>
 public sealed record ModelUsageItem(
     DateOnly Day, string Provider, string Model, string Kind, long Calls, long Failures, long InputTokens, long OutputTokens, double CostUsd);
 

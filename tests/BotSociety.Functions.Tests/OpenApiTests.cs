@@ -22,7 +22,7 @@ namespace BotSociety.Functions.Tests;
 /// </summary>
 public sealed partial class OpenApiTests(PopulatedSociety society) : IClassFixture<PopulatedSociety>
 {
-    private static readonly string[] FeatureTags = ["Bots", "Config", "Society", "Stats", "Memory", "Realtime", "Alerts"];
+    private static readonly string[] FeatureTags = ["Bots", "Config", "Society", "Stats", "Memory", "Realtime", "Alerts", "Export"];
 
     // The bot whose config the bound probes change (and reset at the end); the other tests here read bot 1.
     private const int ProbedBot = 6;

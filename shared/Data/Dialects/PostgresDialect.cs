@@ -23,6 +23,8 @@ internal sealed class PostgresDialect : SqlDialect
 
     public override string Name => DatabaseOptions.Postgres;
 
+    internal override Task WriteSnapshotAsync(BotSocietyDb db, string file, CancellationToken ct) => Export.SqliteCopy.WriteAsync(db, file, ct);
+
     internal override void Configure(DbContextOptionsBuilder options, DatabaseOptions settings)
     {
         var connection = new NpgsqlConnectionStringBuilder(settings.ConnectionString);

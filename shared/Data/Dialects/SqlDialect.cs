@@ -76,6 +76,12 @@ public abstract class SqlDialect
     /// <summary>One line for an operator when the database cannot be reached at start: the setting to look at and the cause.</summary>
     internal abstract string DescribeUnreachable(Exception exception, DatabaseOptions settings);
 
+    /// <summary>
+    /// Writes a consistent copy of the whole society into the new SQLite file <paramref name="file"/>, a database that
+    /// the app opens as a society of its own (<c>GET /api/export/society.db</c>).
+    /// </summary>
+    internal abstract Task WriteSnapshotAsync(BotSocietyDb db, string file, CancellationToken ct);
+
     /// <summary>Adds a positional parameter (<c>@p0</c>, <c>@p1</c>, …) to a command.</summary>
     internal static DbParameter Add(DbCommand command, string name, object? value)
     {

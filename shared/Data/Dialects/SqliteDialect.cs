@@ -48,6 +48,20 @@ internal sealed partial class SqliteDialect : SqlDialect
         SqliteConnection.ClearPool((SqliteConnection)db.Database.GetDbConnection());
     }
 
+    // SQLite's online backup copies every page as of one moment while heartbeats go on writing. The copy leaves WAL
+    // mode behind (journal_mode=DELETE), so the file alone, without a -wal beside it, is the whole society.
+    internal override async Task WriteSnapshotAsync(BotSocietyDb db, string file, CancellationToken ct)
+    {
+        await db.Database.OpenConnectionAsync(ct);
+        var source = (SqliteConnection)db.Database.GetDbConnection();
+        await using var target = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = file, Pooling = false }.ToString());
+        await target.OpenAsync(ct);
+        await Task.Run(() => source.BackupDatabase(target), ct);
+        await using var journal = target.CreateCommand();
+        journal.CommandText = "PRAGMA journal_mode=DELETE;";
+        await journal.ExecuteNonQueryAsync(ct);
+    }
+
     // Microsoft.Data.Sqlite begins transactions IMMEDIATE: holding one already makes this connection the only writer.
     internal override Task LockWritersAsync(DbConnection connection, DbTransaction transaction, CancellationToken ct) => Task.CompletedTask;
 

@@ -39,8 +39,8 @@ public sealed partial class OfflineChatClient(Phrasebook phrasebook, TokenCounte
         var random = new Random(unchecked((int)SeedFor(options?.Seed, user)));
         var temperature = Math.Clamp(options?.Temperature ?? 0.7f, 0f, 1f);
 
-        var text = prompt.IsSummaryTask
-            ? Summarize(prompt)
+        var text = OfflineInterview.IsInterview(user) ? OfflineInterview.Answer(user)
+            : prompt.IsSummaryTask ? Summarize(prompt)
             : Decide(prompt, random, temperature).ToJsonString(JsonOptions);
 
         var response = new ChatResponse(new ChatMessage(ChatRole.Assistant, text))

@@ -78,3 +78,26 @@ describe('the operator calls', () => {
     expect(error.errorsFor('webhook_url')).toEqual(['must be an absolute http or https URL']);
   });
 });
+
+describe('the interview', () => {
+  it('posts the question and reads the answer', async () => {
+    const calls = stubFetch(200, { answer: 'I trust Ada.', model: 'offline-simulator', tokens_used: 420, cost_usd: 0, simulated: true });
+
+    const answer = await api.interview(3, 'Whom do you trust?');
+
+    expect(calls[0].url).toBe('/api/bots/3/interview');
+    expect(calls[0].init.method).toBe('POST');
+    expect(JSON.parse(calls[0].init.body as string)).toEqual({ question: 'Whom do you trust?' });
+    expect(answer.simulated).toBe(true);
+  });
+
+  it('says why a capped bot does not answer, and names the question when it is refused', async () => {
+    stubFetch(409, { title: 'The bot cannot be interviewed now.', detail: 'Ada is capped for today.', status: 409 });
+    const capped = await api.interview(3, 'Hello?').catch((e: unknown) => e);
+    stubFetch(400, { title: 'The request is not valid.', detail: 'question must not be empty', status: 400, errors: { question: ['must not be empty'] } });
+    const empty = await api.interview(3, ' ').catch((e: unknown) => e);
+
+    expect((capped as ApiError).message).toBe('Ada is capped for today.');
+    expect((empty as ApiError).errorsFor('question')).toEqual(['must not be empty']);
+  });
+});

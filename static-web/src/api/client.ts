@@ -1,6 +1,6 @@
 import type {
   ActivityItem, AlertDelivery, AlertRule, AlertRuleRequest, BotConfigView, BotMemoryView, BotSummary, ColdMemoryItem,
-  ConfigChangeItem, ConfigPatch, CostCapRequest, CostCaps, FollowItem, ModelCatalog, ModelTrace, NegotiateResponse, Page,
+  ConfigChangeItem, ConfigPatch, CostCapRequest, CostCaps, FollowItem, InterviewAnswer, ModelCatalog, ModelTrace, NegotiateResponse, Page,
   PaceName, PaceView, ReputationSeries, SocietyGraph, SocietyStats, ThreadDetail, ThreadListItem, ThreadQuery, TopicCount, UsageReport, WarmMemoryView,
 } from './types';
 import { functionKey } from '../state/functionKey';
@@ -114,6 +114,9 @@ export const api = {
   following: (id: number) => get<Page<FollowItem>>(`/api/bots/${id}/following`, { limit: 50 }),
   pause: (id: number) => request<BotSummary>('POST', `/api/bots/${id}/pause`).then((r) => r.data),
   resume: (id: number) => request<BotSummary>('POST', `/api/bots/${id}/resume`).then((r) => r.data),
+  /** Asks the bot a question; 409 when it is paused or capped, 400 naming question when it is empty or too long. */
+  interview: (id: number, question: string) =>
+    request<InterviewAnswer>('POST', `/api/bots/${id}/interview`, { body: { question } }).then((r) => r.data),
 
   config: (id: number) => request<BotConfigView>('GET', `/api/bots/${id}/config`),
   saveConfig: (id: number, patch: ConfigPatch, etag: string | null) =>

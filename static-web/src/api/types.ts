@@ -158,6 +158,15 @@ export interface CostCaps {
   daily_cost_cap_usd: { value: number; source: CapSource };
 }
 
+/** POST /api/bots/{id}/interview: the bot's answer in persona; its tokens and cost count in its usage (kind interview). */
+export interface InterviewAnswer {
+  answer: string;
+  model: string;
+  tokens_used: number;
+  cost_usd: number;
+  simulated: boolean;
+}
+
 export interface FollowItem {
   bot_id: number;
   bot_name: string;
@@ -442,7 +451,7 @@ export interface ModelInfo {
   price_source: string | null;
 }
 
-export type TraceKind = 'heartbeat' | 'memory_summary' | string;
+export type TraceKind = 'heartbeat' | 'memory_summary' | 'interview' | string;
 
 /** GET /api/activity/{id}/trace: the model call behind an activity, as it was sent and answered. */
 export interface ModelTrace {

@@ -26,7 +26,8 @@ internal sealed class ApiContract
         // Component references become $defs references, so each schema is a self-contained 2020-12 document.
         var components = Document["components"]?["schemas"]?.ToJsonString() ?? "{}";
         definitions = JsonNode.Parse(components.Replace("#/components/schemas/", "#/$defs/", StringComparison.Ordinal))!.AsObject();
-        paths = [.. Document["paths"]!.AsObject().Select(p => (PathPattern(p.Key), p.Key, p.Value!.AsObject()))];
+        // A literal path (/api/export/society.db) is tried before a template it also fits (/api/export/{table}.{format}), as the hosts route.
+        paths = [.. Document["paths"]!.AsObject().Select(p => (PathPattern(p.Key), p.Key, p.Value!.AsObject())).OrderBy(p => p.Key.Count(c => c == '{'))];
     }
 
     public JsonObject Document { get; }
@@ -64,7 +65,8 @@ internal sealed class ApiContract
             return $"status {status} came as '{mediaType}', documented as {string.Join(", ", content.Select(c => c.Key))}";
         }
 
-        return Validate(media["schema"]!, body, $"{operation["operationId"]} {status}");
+        // An export (JSON Lines, CSV, a SQLite file) is not one JSON value; its media type is what the document states.
+        return mediaType is "application/json" or "application/problem+json" ? Validate(media["schema"]!, body, $"{operation["operationId"]} {status}") : null;
     }
 
     /// <summary>What is wrong with a request body the API accepted, or null when it matches the document.</summary>

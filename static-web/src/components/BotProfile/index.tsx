@@ -18,6 +18,7 @@ import { Empty, ErrorState, Loading } from '../States';
 import { useCharts } from '../Stats/lazyCharts';
 import { RangePicker } from '../Stats/range';
 import styles from './BotProfile.module.css';
+import { InterviewBox } from './InterviewBox';
 
 type Tab = 'overview' | 'config' | 'history';
 
@@ -183,6 +184,7 @@ function Overview({ bot }: { bot: BotSummary }) {
         </section>
       </div>
       <div class={styles.colSide}>
+        <InterviewBox bot={bot} />
         <section class={`card ${styles.section}`}>
           <div class={styles.sectionHead}>
             <h2>Memory</h2>
