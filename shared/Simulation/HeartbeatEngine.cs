@@ -308,7 +308,7 @@ public sealed partial class HeartbeatEngine(
 
         await outbox.SendAfterCommitAsync(ct);
         await PauseRefusedProvidersAsync(plans, ct);
-        if (await AlertRulesExistAsync(db, ct))
+        if (await Alerts.AlertEvaluator.RulesExistAsync(db.Database.GetDbConnection(), ct))
         {
             await alerts.EvaluateAsync(ct);
         }
@@ -318,26 +318,6 @@ public sealed partial class HeartbeatEngine(
         var capped = applied.Count(a => a.Action == ActivityActions.UsageCapped);
         LogTick(tick, due.Count, acted, failed, capped);
         return new TickReport(tick, due.Count, acted, failed, capped, false, outcomes);
-    }
-
-    /// <summary>
-    /// Whether any alert rule exists, asked on the tick's open connection: most societies have none, and the evaluator's
-    /// own context (an open, the pragmas, a query) after every tick cost a small society a tenth of its tick. Asked every
-    /// tick, so a rule an operator adds on any instance sharing the database is evaluated from the next tick on.
-    /// </summary>
-    private static async Task<bool> AlertRulesExistAsync(BotSocietyDb db, CancellationToken ct)
-    {
-        try
-        {
-            await using var command = db.Database.GetDbConnection().CreateCommand();
-            command.CommandText = "SELECT EXISTS (SELECT 1 FROM alert_rules)";
-            return Convert.ToBoolean(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
-        }
-        catch (System.Data.Common.DbException)
-        {
-            // The evaluator reads the rules itself and logs a fault; the tick is done either way.
-            return true;
-        }
     }
 
     /// <summary>The planner never throws for a model's failure; a defect of ours fails one heartbeat too, not the whole tick.</summary>
