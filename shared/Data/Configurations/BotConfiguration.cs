@@ -24,7 +24,7 @@ internal sealed class BotConfiguration : IEntityTypeConfiguration<Bot>
         builder.Property(b => b.PersonalityConfig)
             .HasConversion(
                 v => JsonSerializer.Serialize(v, SocietyJson.Options),
-                v => JsonSerializer.Deserialize<PersonalityConfig>(v, SocietyJson.Options)!,
+                v => PersonalityConfigCache.Parse(v),
                 // The config is immutable and replaced whole when it changes, so identity is the cheap, exact test;
                 // serialising it on every change check would cost each heartbeat more than the heartbeat's own SQL.
                 new ValueComparer<PersonalityConfig>(
