@@ -22,10 +22,7 @@ const ReplayView = lazy(() => import('./components/Replay').then((m) => m.Replay
 /** The root: provides the shared models, starts the live stream and lays out the routes. */
 export function App({ models }: { models: AppModels }) {
   useEffect(() => {
-    models.stream.start();
-    void models.bots.load();
-    void models.pace.load();
-    void models.alerts.load();
+    models.start();
     return () => models.dispose();
   }, [models]);
 

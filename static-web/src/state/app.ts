@@ -16,6 +16,8 @@ export interface AppModels {
   pace: PaceModel;
   alerts: AlertsModel;
   clock: Clock;
+  /** Opens the live stream and loads the bots, the pace and the alerts; once, however often it is called. */
+  start(): void;
   dispose(): void;
 }
 
@@ -28,6 +30,7 @@ export function createAppModels(api: Api = realApi, transport?: StreamTransport)
   const pace = createPaceModel(api, stream);
   const alerts = createAlertsModel(api, stream);
   const clock = createClock();
+  let started = false;
   return {
     api,
     stream,
@@ -35,6 +38,14 @@ export function createAppModels(api: Api = realApi, transport?: StreamTransport)
     pace,
     alerts,
     clock,
+    start() {
+      if (started) return;
+      started = true;
+      stream.start();
+      void bots.load();
+      void pace.load();
+      void alerts.load();
+    },
     dispose() {
       stream.dispose();
       bots.dispose();
