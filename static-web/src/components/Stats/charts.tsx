@@ -167,7 +167,7 @@ export function ReputationChart({ series, from, until, marks, height = 320, labe
       scales: { x: { time: true, range: (_u, min, max) => [Math.min(start, min), Math.max(max, until ?? Math.floor(Date.now() / 1000))] } },
       axes: [
         { ...axisStyle, space: 56, values: (_u, ticks, _axis, _space, step) => timeAxisLabels(ticks, step) },
-        { ...axisStyle, label: 'Reputation', labelSize: 18, labelFont: axisStyle.font, size: 48 },
+        { ...axisStyle, label: 'Reputation', labelSize: 18, labelFont: axisStyle.font, size: 48, values: (_u, ticks) => ticks.map(formatScore) },
       ],
       series: [
         { label: 'Time', value: (_u, v) => (v == null ? '' : formatDayTime(v)) },
