@@ -110,15 +110,7 @@ public sealed class InterviewService(
         ChatResponse response;
         try
         {
-            var client = models.GetClient(model);
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(TimeSpan.FromSeconds(societyOptions.Value.ModelTimeoutSeconds));
-            response = await client.GetResponseAsync(messages, new ChatOptions
-            {
-                ModelId = model.Model,
-                Temperature = (float)model.Temperature,
-                MaxOutputTokens = model.MaxTokens,
-            }, timeout.Token);
+            response = await models.AskAsync(model, messages, societyOptions.Value.ModelTimeoutSeconds, seed: null, ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {

@@ -98,16 +98,7 @@ public sealed partial class MemoryCompressor(
         var retries = ModelRetries.Begin();
         try
         {
-            var client = models.GetClient(model);
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(TimeSpan.FromSeconds(societyOptions.Value.ModelTimeoutSeconds));
-            response = await client.GetResponseAsync(messages, new ChatOptions
-            {
-                ModelId = model.Model,
-                Temperature = (float)model.Temperature,
-                MaxOutputTokens = model.MaxTokens,
-                Seed = SeedMixer.For(societySeed, bot.Id, -rows[^1].Id),
-            }, timeout.Token);
+            response = await models.AskAsync(model, messages, societyOptions.Value.ModelTimeoutSeconds, SeedMixer.For(societySeed, bot.Id, -rows[^1].Id), ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {

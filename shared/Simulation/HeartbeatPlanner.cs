@@ -87,14 +87,8 @@ public sealed partial class HeartbeatPlanner(
             return Fail("model", new ModelFailure(ModelFailureKinds.Unavailable, ex.Message));
         }
 
-        var options = new ChatOptions
-        {
-            ModelId = model.Model,
-            Temperature = (float)model.Temperature,
-            MaxOutputTokens = model.MaxTokens,
-            Seed = seed,
-            ResponseFormat = ActionFormat,
-        };
+        var options = ModelRequests.OptionsFor(model, seed);
+        options.ResponseFormat = ActionFormat;
         var timeoutSeconds = societyOptions.Value.ModelTimeoutSeconds;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(timeoutSeconds));
