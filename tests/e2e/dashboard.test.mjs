@@ -1,27 +1,12 @@
 // The dashboard as a person uses it, in Chromium, against devhost on a temporary fast-forwarded society.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { launchBrowser } from './support/browser.mjs';
-import { startBackend } from './support/backend.mjs';
-import { activitySince, api, badge, nextHeartbeat, rowKeys, screenshots, shot, society, tick } from './support/driver.mjs';
+import { describe, it } from 'node:test';
+import { activitySince, api, badge, nextHeartbeat, rowKeys, shot, tick } from './support/driver.mjs';
+import { useSociety } from './support/society.mjs';
 
 let backend;
 let browser;
-
-before(async () => {
-  backend = await startBackend({ days: 1 });
-  society.backend = backend;
-  browser = await launchBrowser();
-}, { timeout: 240_000 });
-
-after(async () => {
-  await browser?.close();
-  // devhost's, the worker's and the relay's output, for reading when a test failed.
-  if (backend) writeFileSync(path.join(screenshots, 'backend.log'), backend.output());
-  await backend?.stop();
-});
+useSociety('backend.log', { days: 1 }, (started) => ({ backend, browser } = started));
 
 describe('activity', () => {
   it('shows a new heartbeat without a reload', async (t) => {

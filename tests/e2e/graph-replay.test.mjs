@@ -2,27 +2,13 @@
 // a day: the graph draws a node per bot and a node opens its bot, by mouse and by keyboard; the replay's scrubber
 // moved back shows the feed as it was then, older rows than now, the ones the API has before that moment.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { launchBrowser } from './support/browser.mjs';
-import { startBackend } from './support/backend.mjs';
-import { api, screenshots, shot, society } from './support/driver.mjs';
+import { describe, it } from 'node:test';
+import { api, shot } from './support/driver.mjs';
+import { useSociety } from './support/society.mjs';
 
 let backend;
 let browser;
-
-before(async () => {
-  backend = await startBackend({ days: 1 });
-  society.backend = backend;
-  browser = await launchBrowser();
-}, { timeout: 240_000 });
-
-after(async () => {
-  await browser?.close();
-  if (backend) writeFileSync(path.join(screenshots, 'backend-graph-replay.log'), backend.output());
-  await backend?.stop();
-});
+useSociety('backend-graph-replay.log', { days: 1 }, (started) => ({ backend, browser } = started));
 
 const nodes = (page) => page.locator('[data-testid="social-graph"] [data-bot-id]');
 const feedKeys = (page) => page.locator('[data-testid="replay-feed"] [data-key]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-key')));

@@ -1,13 +1,10 @@
 // The operator's view (issue 17) in Chromium, against devhost on a temporary fast-forwarded society: bot health,
 // the alert banner and its one-click pause, the alert rules page, provider reachability, traces and the audit marks.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { launchBrowser } from './support/browser.mjs';
-import { startBackend } from './support/backend.mjs';
-import { api, nextHeartbeat, screenshots, shot, society, tick } from './support/driver.mjs';
+import { after, describe, it } from 'node:test';
+import { api, nextHeartbeat, shot, tick } from './support/driver.mjs';
 import { startBrokenProvider } from './support/provider.mjs';
+import { useSociety } from './support/society.mjs';
 
 let backend;
 let browser;
@@ -15,30 +12,27 @@ let provider;
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-before(async () => {
-  provider = await startBrokenProvider();
-  backend = await startBackend({
-    days: 1,
-    env: {
-      // Ollama answers, but with a 500 to every call: a bot moved there fails its heartbeats (server_error).
-      Models__Ollama__Endpoint: provider.url,
-      // Nothing listens on port 9: the OpenAI-compatible provider (a local one, no key) cannot be reached.
-      Models__OpenAI__Endpoint: 'http://127.0.0.1:9/v1',
-      Models__OpenAI__Local: 'true',
-      Models__MaxRetries: '1',
-      Models__RetryDelayMilliseconds: '50',
-    },
-  });
-  society.backend = backend;
-  browser = await launchBrowser();
-}, { timeout: 240_000 });
-
-after(async () => {
-  await browser?.close();
-  if (backend) writeFileSync(path.join(screenshots, 'backend-operator.log'), backend.output());
-  await backend?.stop();
-  await provider?.stop();
-});
+useSociety(
+  'backend-operator.log',
+  async () => {
+    provider = await startBrokenProvider();
+    return {
+      days: 1,
+      env: {
+        // Ollama answers, but with a 500 to every call: a bot moved there fails its heartbeats (server_error).
+        Models__Ollama__Endpoint: provider.url,
+        // Nothing listens on port 9: the OpenAI-compatible provider (a local one, no key) cannot be reached.
+        Models__OpenAI__Endpoint: 'http://127.0.0.1:9/v1',
+        Models__OpenAI__Local: 'true',
+        Models__MaxRetries: '1',
+        Models__RetryDelayMilliseconds: '50',
+      },
+    };
+  },
+  (started) => ({ backend, browser } = started),
+);
+// After the society's own after(): the provider outlives the devhost that calls it.
+after(() => provider?.stop());
 
 /** Moves a bot to another provider (its first model) through the API, as the config panel would. */
 async function moveTo(botId, providerId) {

@@ -1,27 +1,13 @@
 // Threads that can be searched and sorted, charts that can be read and filtered, and a cap that warns before it
 // bites (issue 18), in Chromium against devhost on a temporary fast-forwarded society.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { launchBrowser } from './support/browser.mjs';
-import { startBackend } from './support/backend.mjs';
-import { api, screenshots, shot, society } from './support/driver.mjs';
+import { describe, it } from 'node:test';
+import { api, shot } from './support/driver.mjs';
+import { useSociety } from './support/society.mjs';
 
 let backend;
 let browser;
-
-before(async () => {
-  backend = await startBackend({ days: 1 });
-  society.backend = backend;
-  browser = await launchBrowser();
-}, { timeout: 240_000 });
-
-after(async () => {
-  await browser?.close();
-  if (backend) writeFileSync(path.join(screenshots, 'backend-threads-charts.log'), backend.output());
-  await backend?.stop();
-});
+useSociety('backend-threads-charts.log', { days: 1 }, (started) => ({ backend, browser } = started));
 
 const listedIds = (page) => page.getByTestId('thread-list').locator(':scope > li').evaluateAll((rows) => rows.map((r) => Number(r.dataset.thread)));
 const depth = (nodes) => nodes.reduce((max, n) => Math.max(max, 1 + depth(n.replies)), 0);
