@@ -30,6 +30,9 @@ internal sealed partial class WorkerSupervisor(
     private static readonly TimeSpan TerminateGracePeriod = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan LongestBackoff = TimeSpan.FromSeconds(30);
 
+    // Starts of the first worker that may fail because another process took the HTTP port it picked.
+    private const int MaxPortTaken = 3;
+
     // A worker that ran this long before dying crashed afresh; its restart starts again from the shortest backoff.
     private static readonly TimeSpan StableUptime = TimeSpan.FromSeconds(60);
 
@@ -74,6 +77,7 @@ internal sealed partial class WorkerSupervisor(
         var rpcUri = rpcEndpoint.Resolve();
         var backoff = TimeSpan.Zero;
         var announced = false;
+        var portTaken = 0;
         while (true)
         {
             WorkerChannel worker;
@@ -84,6 +88,13 @@ internal sealed partial class WorkerSupervisor(
             {
                 (process, worker) = await StartWorkerAsync(rpcUri, cancellationToken);
                 readiness.Launched(timeProvider.GetElapsedTime(launchedAt));
+            }
+            catch (WorkerStartException e) when (!announced && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase) && ++portTaken <= MaxPortTaken)
+            {
+                // The worker picks its own HTTP port (the Functions SDK finds a free one, then binds it), and another
+                // process can take it in between: no fault of the app. Started again, the worker picks another port.
+                LogPortTaken(logger, portTaken, MaxPortTaken);
+                continue;
             }
             catch (WorkerStartException e) when (!announced)
             {
@@ -298,6 +309,9 @@ internal sealed partial class WorkerSupervisor(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Worker {Pid} exited unexpectedly with code {ExitCode}; last output: {Output}. Restarting in {Seconds} s")]
     private static partial void LogWorkerExited(ILogger logger, int pid, int exitCode, string output, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The worker's HTTP port was taken by another process before the worker bound it; starting it again ({Attempt} of {Attempts})")]
+    private static partial void LogPortTaken(ILogger logger, int attempt, int attempts);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The restarted worker failed to start: {Reason}. Trying again in {Seconds} s")]
     private static partial void LogRestartFailed(ILogger logger, string reason, double seconds);
