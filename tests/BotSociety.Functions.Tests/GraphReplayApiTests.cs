@@ -84,7 +84,7 @@ public sealed class GraphReplayApiTests(PopulatedSociety society) : IClassFixtur
     public async Task ReputationAsOfTheFutureIsTodaysAndAsOfThePastIsEmpty()
     {
         using var now = await society.GetJsonAsync("/api/stats/reputation-history");
-        var later = DateTime.UtcNow.AddHours(1);
+        var later = TimeProvider.System.GetUtcNow().UtcDateTime.AddHours(1);
 
         using var future = await society.GetJsonAsync($"/api/stats/reputation-history?as_of={Iso(later)}");
         using var past = await society.GetJsonAsync("/api/stats/reputation-history?as_of=2020-01-01T00:00:00Z");
