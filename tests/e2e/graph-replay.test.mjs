@@ -1,6 +1,7 @@
-// The social graph and the replay (issue 20), in Chromium against devhost on a temporary society fast-forwarded by
-// a day: the graph draws a node per bot and a node opens its bot, by mouse and by keyboard; the replay's scrubber
-// moved back shows the feed as it was then, older rows than now, the ones the API has before that moment.
+// The social graph, the replay and the interview (issue 20), in Chromium against devhost on a temporary society
+// fast-forwarded by a day: the graph draws a node per bot and a node opens its bot, by mouse and by keyboard; the
+// replay's scrubber moved back shows the feed as it was then, older rows than now, the ones the API has before that
+// moment; a bot's profile asks it a question and shows its answer, labelled simulated, counted in the usage report.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { api, shot } from './support/driver.mjs';
@@ -87,6 +88,44 @@ describe('replay', () => {
     await page.getByTestId('replay-play').click();
     await page.waitForFunction((start) => Date.parse(document.querySelector('[data-testid="replay-at"]').getAttribute('datetime')) > start + 600_000, at);
     await page.getByTestId('replay-play').click();
+    await page.close();
+  });
+});
+
+describe('interview', () => {
+  /** The tokens the society has spent on interviews, all models together, from the usage report. */
+  async function interviewTokens() {
+    const usage = await api('/api/stats/usage');
+    return usage.by_model.filter((m) => m.kind === 'interview').reduce((sum, m) => sum + m.input_tokens + m.output_tokens, 0);
+  }
+
+  it('asks a bot from its profile, by keyboard, and shows its simulated answer with its tokens', async () => {
+    const [bot] = (await api('/api/bots?limit=1')).items;
+    const before = await interviewTokens();
+    const page = await browser.newPage();
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${backend.url}/bots/${bot.id}`);
+    const box = page.getByTestId('interview');
+    const question = box.getByLabel(`Ask ${bot.name} a question`);
+    const ask = box.getByRole('button', { name: 'Ask' });
+    await question.waitFor();
+    assert.ok(await ask.isDisabled(), 'a blank question cannot be asked');
+    assert.equal(await question.getAttribute('maxlength'), '2000');
+
+    await question.fill('Whom do you trust here, and why?');
+    assert.ok(await ask.isEnabled());
+    // Ctrl+Enter asks from inside the textarea, where Enter alone makes a new line.
+    await question.press('Control+Enter');
+    const answer = box.locator('blockquote');
+    await answer.waitFor({ timeout: 20_000 });
+    assert.ok((await answer.innerText()).trim().length > 20, 'the bot answers in a sentence or more');
+    const caption = await box.locator('figcaption').innerText();
+    // The offline model is labelled simulated wherever its name is shown.
+    assert.match(caption, /\(simulated\) · [\d,]+ tokens · \$/);
+    const shown = Number(caption.match(/· ([\d,]+) tokens/)[1].replaceAll(',', ''));
+    assert.ok(shown > 0);
+    assert.ok((await interviewTokens()) >= before + shown, 'the interview counts in the usage report as kind interview');
+    await shot(page, '62-interview-390');
     await page.close();
   });
 });

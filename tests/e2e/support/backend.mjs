@@ -51,7 +51,7 @@ async function waitFor(url, proc, timeoutMs = 90_000) {
   while (Date.now() < deadline) {
     if (proc.child.exitCode !== null) throw new Error(`${proc.name} exited (${proc.child.exitCode}):\n${proc.output()}`);
     try {
-      const response = await fetch(url);
+      const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
       if (response.ok) return;
     } catch {
       // not listening yet
@@ -99,7 +99,7 @@ export async function startBackend({ days = 1, env: extra = {} } = {}) {
   await waitFor(`${api}/api/health`, devhost);
 
   const url = `http://localhost:${port}`;
-  const live = (await fetch(`${api}/api/negotiate`)).ok;
+  const live = (await fetch(`${api}/api/negotiate`, { signal: AbortSignal.timeout(30_000) })).ok;
 
   return {
     url,

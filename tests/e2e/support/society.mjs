@@ -13,15 +13,20 @@ import { screenshots, society } from './driver.mjs';
  * starts something the backend needs first); `ready` receives { backend, browser } once both are up.
  */
 export function useSociety(logName, options, ready) {
-  let started = { backend: null, browser: null };
+  const started = { backend: null, browser: null };
+  let starting = null;
   before(async () => {
-    const backend = await startBackend(typeof options === 'function' ? await options() : options);
-    society.backend = backend;
-    started = { backend, browser: await launchBrowser() };
+    starting = (async () => startBackend(typeof options === 'function' ? await options() : options))();
+    started.backend = await starting;
+    society.backend = started.backend;
+    started.browser = await launchBrowser();
     ready(started);
   }, { timeout: 240_000 });
 
   after(async () => {
+    // A before() that timed out leaves its start running: the backend it still makes is stopped here, or its devhost
+    // would keep the test process alive (a run that never ends says nothing about why).
+    started.backend ??= await starting?.catch(() => null);
     await started.browser?.close();
     if (started.backend) writeFileSync(path.join(screenshots, logName), started.backend.output());
     await started.backend?.stop();
