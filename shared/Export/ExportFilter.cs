@@ -1,6 +1,5 @@
-using System.Globalization;
 using BotSociety.Core.Bots;
-using BotSociety.Core.Simulation;
+using BotSociety.Core.Data;
 
 namespace BotSociety.Core.Export;
 
@@ -11,20 +10,9 @@ public sealed record ExportFilter(DateTime? Since = null, DateTime? Until = null
     public static (ExportFilter Filter, IReadOnlyList<FieldError> Errors) Parse(string? since, string? until, string? botId)
     {
         var errors = new List<FieldError>();
-        var from = Instant("since", since, errors);
-        var to = Instant("until", until, errors);
-        int? bot = null;
-        if (!string.IsNullOrEmpty(botId))
-        {
-            if (int.TryParse(botId, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
-            {
-                bot = id;
-            }
-            else
-            {
-                errors.Add(new("bot_id", $"must be a numeric id; got '{botId}'"));
-            }
-        }
+        var from = QueryValues.Instant("since", since, errors);
+        var to = QueryValues.Instant("until", until, errors);
+        var bot = QueryValues.BotId("bot_id", botId, errors);
 
         if (from is { } a && to is { } b && b < a)
         {
@@ -32,21 +20,5 @@ public sealed record ExportFilter(DateTime? Since = null, DateTime? Until = null
         }
 
         return (new ExportFilter(from, to, bot), errors);
-    }
-
-    private static DateTime? Instant(string field, string? text, List<FieldError> errors)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            return null;
-        }
-
-        if (ActivityFilter.TryParseInstant(text, out var utc))
-        {
-            return utc;
-        }
-
-        errors.Add(new(field, $"must be an ISO 8601 date-time such as 2026-01-31T12:00:00Z; got '{text}'"));
-        return null;
     }
 }

@@ -1,5 +1,5 @@
 using BotSociety.Core.Bots;
-using BotSociety.Core.Simulation;
+using BotSociety.Core.Data;
 
 namespace BotSociety.Core.Graph;
 
@@ -13,8 +13,8 @@ public sealed record GraphQuery(DateTime? Since = null, DateTime? AsOf = null)
     public static (GraphQuery Query, IReadOnlyList<FieldError> Errors) Parse(string? since, string? asOf)
     {
         var errors = new List<FieldError>();
-        var from = ActivityFilter.ParseInstant("since", since, errors);
-        var at = ActivityFilter.ParseInstant("as_of", asOf, errors);
+        var from = QueryValues.Instant("since", since, errors);
+        var at = QueryValues.Instant("as_of", asOf, errors);
         if (from is { } start && at is { } end && end <= start)
         {
             errors.Add(new("as_of", $"must be later than since ({start:O}); got '{asOf}'"));

@@ -1,5 +1,4 @@
 using System.Collections.Frozen;
-using System.Globalization;
 using System.Text.Json;
 using BotSociety.Core.Bots;
 using BotSociety.Core.Data;
@@ -41,26 +40,15 @@ public sealed record ActivityFilter(int? BotId = null, string? Action = null, Da
         string? bot, string? action, string? since, string? audit = null, string? until = null, string? order = null)
     {
         var errors = new List<FieldError>();
-        int? botId = null;
-        if (!string.IsNullOrEmpty(bot))
-        {
-            if (int.TryParse(bot, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
-            {
-                botId = id;
-            }
-            else
-            {
-                errors.Add(new("bot", $"must be a bot's numeric id; got '{bot}'"));
-            }
-        }
+        var botId = QueryValues.BotId("bot", bot, errors);
 
         if (!string.IsNullOrEmpty(action) && !ActivityActions.All.Contains(action))
         {
             errors.Add(new("action", $"must be one of {string.Join(", ", ActivityActions.All)}; got '{action}'"));
         }
 
-        var from = ParseInstant("since", since, errors);
-        var to = ParseInstant("until", until, errors);
+        var from = QueryValues.Instant("since", since, errors);
+        var to = QueryValues.Instant("until", until, errors);
         if (from is { } start && to is { } end && end <= start)
         {
             errors.Add(new("until", $"must be later than since ({start:O}); got '{until}'"));
@@ -80,35 +68,6 @@ public sealed record ActivityFilter(int? BotId = null, string? Action = null, Da
         return (new ActivityFilter(botId, string.IsNullOrEmpty(action) ? null : action, from, onlyAudit, to, order == "asc"), errors);
     }
 
-    /// <summary>An optional ISO 8601 query value; a bad one adds an error naming <paramref name="field"/>.</summary>
-    public static DateTime? ParseInstant(string field, string? text, List<FieldError> errors)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            return null;
-        }
-
-        if (TryParseInstant(text, out var instant))
-        {
-            return instant;
-        }
-
-        errors.Add(new(field, $"must be an ISO 8601 date-time such as 2026-01-31T12:00:00Z; got '{text}'"));
-        return null;
-    }
-
-    /// <summary>An ISO 8601 date-time as UTC; one without an offset is taken as UTC.</summary>
-    public static bool TryParseInstant(string text, out DateTime utc)
-    {
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
-        {
-            utc = parsed.UtcDateTime;
-            return true;
-        }
-
-        utc = default;
-        return false;
-    }
 }
 
 /// <summary>Read side of the activity log for the API.</summary>

@@ -1,5 +1,4 @@
 using System.Collections.Frozen;
-using System.Globalization;
 using BotSociety.Core.Bots;
 using BotSociety.Core.Data;
 using BotSociety.Core.Data.Dialects;
@@ -65,18 +64,7 @@ public sealed record ThreadFilter(int? BotId = null, string? Topic = null, strin
     public static (ThreadFilter Filter, IReadOnlyList<FieldError> Errors) Parse(string? botId, string? topic, string? q = null, string? sort = null)
     {
         var errors = new List<FieldError>();
-        int? author = null;
-        if (!string.IsNullOrEmpty(botId))
-        {
-            if (int.TryParse(botId, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
-            {
-                author = id;
-            }
-            else
-            {
-                errors.Add(new("bot_id", $"must be a bot's numeric id; got '{botId}'"));
-            }
-        }
+        var author = QueryValues.BotId("bot_id", botId, errors);
 
         if (q is { Length: > MaxQueryLength })
         {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using BotSociety.Core.Bots;
 using BotSociety.Core.Data;
 using Microsoft.EntityFrameworkCore;
@@ -19,24 +18,9 @@ public sealed record VoteFilter(int? BotId = null, int? TargetBotId = null, int?
     public static (VoteFilter Filter, IReadOnlyList<FieldError> Errors) Parse(string? botId, string? targetBotId, string? threadId)
     {
         var errors = new List<FieldError>();
-        var filter = new VoteFilter(Id("bot_id", botId), Id("target_bot_id", targetBotId), Id("thread_id", threadId));
+        var filter = new VoteFilter(QueryValues.BotId("bot_id", botId, errors), QueryValues.BotId("target_bot_id", targetBotId, errors),
+            QueryValues.Id("thread_id", threadId, errors));
         return (filter, errors);
-
-        int? Id(string field, string? raw)
-        {
-            if (string.IsNullOrEmpty(raw))
-            {
-                return null;
-            }
-
-            if (int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
-            {
-                return id;
-            }
-
-            errors.Add(new(field, $"must be a numeric id; got '{raw}'"));
-            return null;
-        }
     }
 }
 

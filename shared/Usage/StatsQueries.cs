@@ -3,7 +3,6 @@ using BotSociety.Core.Bots;
 using BotSociety.Core.Data;
 using BotSociety.Core.Data.Dialects;
 using BotSociety.Core.Reputation;
-using BotSociety.Core.Simulation;
 using BotSociety.Core.Social;
 using Microsoft.EntityFrameworkCore;
 
@@ -125,23 +124,11 @@ public sealed record ReputationHistoryQuery(int? BotId, DateTime? Since, int Lim
     public static (ReputationHistoryQuery Query, IReadOnlyList<FieldError> Errors) Parse(string? botId, string? since, string? limit, string? asOf = null)
     {
         var errors = new List<FieldError>();
-        int? bot = null;
-        DateTime? from;
+        var bot = QueryValues.BotId("bot_id", botId, errors);
         var points = DefaultLimit;
-        if (!string.IsNullOrEmpty(botId))
-        {
-            if (int.TryParse(botId, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
-            {
-                bot = id;
-            }
-            else
-            {
-                errors.Add(new("bot_id", $"must be a bot's numeric id; got '{botId}'"));
-            }
-        }
 
-        from = ActivityFilter.ParseInstant("since", since, errors);
-        var end = ActivityFilter.ParseInstant("as_of", asOf, errors);
+        var from = QueryValues.Instant("since", since, errors);
+        var end = QueryValues.Instant("as_of", asOf, errors);
         if (from is { } start && end is { } stop && stop <= start)
         {
             errors.Add(new("as_of", $"must be later than since ({start:O}); got '{asOf}'"));
