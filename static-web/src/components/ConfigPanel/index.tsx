@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../../api/client';
-import type { BotConfigView, BotSummary, PersonalityConfig } from '../../api/types';
+import type { BotConfigView, BotSummary, PersonalityConfig } from '../../api/types/bots';
 import { configPatch, patchFields, showValue } from '../../lib/configDiff';
 import { capWarnings } from '../../lib/capText';
 import { formatInt, formatUsd } from '../../lib/format';

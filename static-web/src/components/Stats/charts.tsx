@@ -1,6 +1,6 @@
 import { useMemo } from 'preact/hooks';
 import uPlot from 'uplot';
-import type { ModelUsageDay, ReputationSeries, UsageDay } from '../../api/types';
+import type { ModelUsageDay, ReputationSeries, UsageDay } from '../../api/types/stats';
 import { formatCompact, formatInt, formatScore, formatUsd, modelLabel, usdAxisLabels, usdAxisMax } from '../../lib/format';
 import { modelCostColumns, reputationColumns, usageColumns } from '../../lib/series';
 import { daySeconds, formatDay, formatDayTime, partialDayIndex, timeAxisLabels } from '../../lib/time';

@@ -1,6 +1,7 @@
 import { useMemo } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
-import type { ActivityItem, BotActionCounts, ModelUsageDay, ProviderUsage } from '../../api/types';
+import type { ActivityItem } from '../../api/types/activity';
+import type { BotActionCounts, ModelUsageDay, ProviderUsage } from '../../api/types/stats';
 import { actionLabel, describe, isOperatorRow } from '../../lib/actions';
 import { formatCompact, formatInt, formatUsd, modelLabel } from '../../lib/format';
 import { auditMarks } from '../../lib/marks';
