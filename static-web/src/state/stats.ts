@@ -12,8 +12,10 @@ export function rangeDays(value: string | null | undefined): number {
 
 export type DayRange = { from: string; to: string };
 
+type StatsApi = Pick<Api, 'stats' | 'usage' | 'reputationHistory' | 'activity' | 'models'>;
+
 /** The Stats page's requests for a range: the page and the first task send exactly these. */
-function statsLoads(api: Api) {
+function statsLoads(api: StatsApi) {
   const since = (range: DayRange) => `${range.from}T00:00:00Z`;
   return {
     stats: (_range: DayRange, _signal?: AbortSignal) => api.stats(),
@@ -44,7 +46,7 @@ export interface StatsModel {
   request<K extends StatsRequest>(name: K, range: DayRange, signal?: AbortSignal): Promise<Answer<K>>;
 }
 
-export function createStatsModel(api: Api): StatsModel {
+export function createStatsModel(api: StatsApi): StatsModel {
   const loads = statsLoads(api);
   const started = new Map<string, Promise<unknown>>();
   const key = (name: StatsRequest, range: DayRange) => `${name} ${range.from} ${range.to}`;
