@@ -152,8 +152,9 @@ function routePreloadPlugin(): Plugin {
       if (html?.type !== 'asset' || typeof html.source !== 'string' || !html.source.includes(entryTag)) {
         this.error('route-preload: index.html with a module script was not found in the bundle');
       }
-      // A classic script before the entry: it runs as soon as it arrives, while the entry still downloads.
-      html.source = html.source.replace(entryTag, `<script src="${base}${fileName}"></script>\n    ${entryTag}`);
+      // Async: it runs as soon as it arrives, while the entry still downloads, and holds up neither the parser nor
+      // the first paint of a page that needs none of it (/).
+      html.source = html.source.replace(entryTag, `<script async src="${base}${fileName}"></script>\n    ${entryTag}`);
     },
   };
 }

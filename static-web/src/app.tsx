@@ -1,7 +1,5 @@
-import type { ComponentType } from 'preact';
 import { useEffect } from 'preact/hooks';
 import { ErrorBoundary, lazy, LocationProvider, Route, Router } from 'preact-iso';
-import { exec } from 'preact-iso/router';
 import { Layout } from './components/Layout';
 import { ActivityView } from './components/Activity';
 import { NotFound } from './components/NotFound';
@@ -21,34 +19,6 @@ const AlertsView = lazy(() => import('./components/Alerts').then((m) => m.Alerts
 const GraphView = lazy(() => import('./components/Graph').then((m) => m.GraphView));
 const ReplayView = lazy(() => import('./components/Replay').then((m) => m.ReplayView));
 
-type View = ComponentType<any> & { preload?: () => Promise<unknown> };
-
-// The routes, in the order the router tries them; the last is the page for any other address.
-const routes: { path: string; view: View }[] = [
-  { path: '/', view: ActivityView },
-  { path: '/activity', view: ActivityView },
-  { path: '/activity/:id', view: ActivityDetail },
-  { path: '/threads', view: ThreadsView },
-  { path: '/threads/:id', view: ThreadView },
-  { path: '/bots', view: BotsView },
-  { path: '/bots/:id/:tab?', view: BotProfile },
-  { path: '/stats', view: StatsView },
-  { path: '/memory/:id?', view: MemoryView },
-  { path: '/alerts', view: AlertsView },
-  { path: '/graph', view: GraphView },
-  { path: '/replay', view: ReplayView },
-];
-
-/**
- * Loads the code of the view at `pathname` when it loads on demand (at once for the others), so the first render
- * can draw it: otherwise the first paint is the frame alone and the view's heading comes one paint later, which was
- * /stats's largest paint. index.html's route-preload script has its chunks on the way already.
- */
-export function loadView(pathname: string): Promise<unknown> {
-  const route = routes.find((r) => exec(pathname, r.path));
-  return route?.view.preload?.() ?? Promise.resolve();
-}
-
 /** The root: provides the shared models, starts the live stream and lays out the routes. */
 export function App({ models }: { models: AppModels }) {
   useEffect(() => {
@@ -62,7 +32,18 @@ export function App({ models }: { models: AppModels }) {
         <Layout>
           <ErrorBoundary>
             <Router>
-              {routes.map((r) => <Route key={r.path} path={r.path} component={r.view} />)}
+              <Route path="/" component={ActivityView} />
+              <Route path="/activity" component={ActivityView} />
+              <Route path="/activity/:id" component={ActivityDetail} />
+              <Route path="/threads" component={ThreadsView} />
+              <Route path="/threads/:id" component={ThreadView} />
+              <Route path="/bots" component={BotsView} />
+              <Route path="/bots/:id/:tab?" component={BotProfile} />
+              <Route path="/stats" component={StatsView} />
+              <Route path="/memory/:id?" component={MemoryView} />
+              <Route path="/alerts" component={AlertsView} />
+              <Route path="/graph" component={GraphView} />
+              <Route path="/replay" component={ReplayView} />
               <Route default component={NotFound} />
             </Router>
           </ErrorBoundary>
