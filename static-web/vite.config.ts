@@ -58,8 +58,9 @@ function uplotLazyIntlPlugin(): Plugin {
 }
 
 /**
- * The views app.tsx loads on demand, by its route patterns, with the modules each needs before it can paint: its own
- * and, where it draws charts at once, the charts' (uPlot). Activity, the landing view, is in the first bundle.
+ * The views app.tsx loads on demand, by app.tsx's route patterns, with the modules each needs before it can paint: its
+ * own and, where it draws charts at once, the charts' (uPlot). Activity, the landing view, is in the first bundle. A
+ * route left out here still works; its first visit is only slower.
  */
 const routeModules: { route: string; modules: string[] }[] = [
   { route: '/stats', modules: ['src/components/Stats/index.tsx', 'src/components/Stats/charts.tsx'] },
@@ -90,7 +91,8 @@ function routePattern(route: string): string {
  * for the view's code, then for that code to run before asking for the charts': three downloads one after another on
  * a slow phone network. This puts a small script ahead of the first bundle that, by the address, preloads that view's
  * chunks, their CSS and the charts' chunk at once, beside the first bundle. The lists come from the bundle Rollup
- * wrote, so they follow every change of code and hash; a route whose module is no chunk of its own fails the build.
+ * wrote, so they follow every change of code and hash; a module that is in no chunk (a stale path) or in the first
+ * bundle (no longer loaded on demand) fails the build.
  * The script is a file of its own, not inline: the site's Content-Security-Policy allows scripts from 'self' only.
  */
 function routePreloadPlugin(): Plugin {
