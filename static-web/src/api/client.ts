@@ -1,8 +1,12 @@
-import type {
-  ActivityItem, AlertDelivery, AlertRule, AlertRuleRequest, BotConfigView, BotMemoryView, BotSummary, ColdMemoryItem,
-  ConfigChangeItem, ConfigPatch, CostCapRequest, CostCaps, FollowItem, InterviewAnswer, ModelCatalog, ModelTrace, NegotiateResponse, Page,
-  PaceName, PaceView, ReputationSeries, SocietyGraph, SocietyStats, ThreadDetail, ThreadListItem, ThreadQuery, TopicCount, UsageReport, WarmMemoryView,
-} from './types';
+import type { ActivityItem, ModelTrace } from './types/activity';
+import type { AlertDelivery, AlertRule, AlertRuleRequest } from './types/alerts';
+import type { BotConfigView, BotSummary, ConfigChangeItem, ConfigPatch, CostCapRequest, CostCaps, FollowItem, InterviewAnswer, ModelCatalog } from './types/bots';
+import type { Page } from './types/common';
+import type { SocietyGraph } from './types/graph';
+import type { NegotiateResponse, PaceName, PaceView } from './types/live';
+import type { BotMemoryView, ColdMemoryItem, WarmMemoryView } from './types/memory';
+import type { ReputationSeries, SocietyStats, UsageReport } from './types/stats';
+import type { ThreadDetail, ThreadListItem, ThreadQuery, TopicCount } from './types/threads';
 import { functionKey } from '../state/functionKey';
 
 /**

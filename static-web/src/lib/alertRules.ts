@@ -1,4 +1,4 @@
-import type { AlertKind, AlertRule, AlertRuleRequest } from '../api/types';
+import type { AlertKind, AlertRule, AlertRuleRequest } from '../api/types/alerts';
 
 export { ruleSummary, type RuleLike } from './alertText';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { UsageDay } from '../api/types';
+import type { UsageDay } from '../api/types/stats';
 import { usdAxisLabels, usdAxisMax } from './format';
 import { assignColors, groupSeries, OTHERS_COLOR, PALETTE } from './palette';
 import { reputationColumns, usageColumns } from './series';

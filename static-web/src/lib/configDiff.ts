@@ -1,4 +1,4 @@
-import type { ConfigPatch, PersonalityConfig } from '../api/types';
+import type { ConfigPatch, PersonalityConfig } from '../api/types/bots';
 
 /** The value at a dotted path such as "behavior.skepticism" (history rows name their fields this way). */
 export function valueAt(source: unknown, path: string): unknown {

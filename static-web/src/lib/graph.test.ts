@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SocietyGraph } from '../api/types';
+import type { SocietyGraph } from '../api/types/graph';
 import type { FeedItem } from '../state/feed';
 import { advance, applyLive, dayWindow, edgeOpacity, edgeWidth, nodeRadius, sentimentColor, strongestTies } from './graph';
 

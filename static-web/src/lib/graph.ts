@@ -1,4 +1,4 @@
-import type { GraphEdge, GraphEdgeKind, SocietyGraph } from '../api/types';
+import type { GraphEdge, GraphEdgeKind, SocietyGraph } from '../api/types/graph';
 import type { FeedItem } from '../state/feed';
 
 // Pure helpers of the Graph and Replay views: how an edge looks, how a live event changes the graph, and how the

@@ -1,4 +1,4 @@
-import type { BotSummary } from '../api/types';
+import type { BotSummary } from '../api/types/bots';
 import { absoluteTime, formatClock, formatShortDay } from './time';
 
 export type HealthTone = 'good' | 'bad' | 'warn' | '';

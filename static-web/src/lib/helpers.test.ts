@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError, withQuery } from '../api/client';
-import type { PersonalityConfig } from '../api/types';
+import type { PersonalityConfig } from '../api/types/bots';
 import { fromActivity, fromEvent, mergeFeed } from '../state/feed';
 import { describe as describeItem } from './actions';
 import { hueOf, initials } from './avatar';

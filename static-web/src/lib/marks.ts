@@ -1,4 +1,4 @@
-import type { ActivityItem } from '../api/types';
+import type { ActivityItem } from '../api/types/activity';
 import { fromActivity } from '../state/feed';
 import { describe } from './actions';
 import { formatClock, formatShortDay } from './time';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ActivityItem, ModelTrace } from '../api/types';
+import type { ActivityItem, ModelTrace } from '../api/types/activity';
 import { fromActivity, fromEvent } from '../state/feed';
 import { describe as sentence, isOperatorRow, operatorSentence, toneFor } from './actions';
 import { doubledCaps, draftErrors, draftOf, newDraft, requestOf, ruleSummary, visibleFields } from './alertRules';

@@ -1,4 +1,4 @@
-import type { ModelUsageDay, ProviderUsage, ReputationSeries, UsageDay } from '../api/types';
+import type { ModelUsageDay, ProviderUsage, ReputationSeries, UsageDay } from '../api/types/stats';
 import { assignColors, groupSeries, MAX_SERIES, OTHERS_COLOR, othersLabel, PALETTE } from './palette';
 import { daySeconds } from './time';
 

@@ -1,4 +1,4 @@
-import type { ThreadQuery, ThreadSort } from '../api/types';
+import type { ThreadQuery, ThreadSort } from '../api/types/threads';
 
 /** The Threads view's search, sort and filters, as its address holds them (so a search can be linked). */
 export interface ThreadFilters {

@@ -1,4 +1,4 @@
-import type { ModelTrace } from '../api/types';
+import type { ModelTrace } from '../api/types/activity';
 import { formatInt, formatUsd, modelLabel } from './format';
 
 /** "0.5 ms", "850 ms", "2.40 s", "12.5 s". */

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { AlertRule } from '../api/types';
+import type { AlertRule } from '../api/types/alerts';
 import { createAlertsModel } from './alerts';
 import { fromEvent, type FeedItem } from './feed';
 

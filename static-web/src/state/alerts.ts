@@ -1,6 +1,6 @@
 import { computed, signal, type ReadonlySignal } from '@preact/signals';
 import type { Api } from '../api/client';
-import type { AlertRule } from '../api/types';
+import type { AlertRule } from '../api/types/alerts';
 import type { FeedItem } from './feed';
 import type { StreamModel } from './stream';
 

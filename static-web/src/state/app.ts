@@ -5,6 +5,7 @@ import { createAlertsModel, type AlertsModel } from './alerts';
 import { createBotsModel, type BotsModel } from './bots';
 import { createClock, type Clock } from './clock';
 import { createPaceModel, type PaceModel } from './pace';
+import { createStatsModel, type StatsModel } from './stats';
 import { createStreamModel, type StreamModel, type StreamTransport } from './stream';
 import { createWebPubSubTransport } from './webPubSubTransport';
 
@@ -15,6 +16,8 @@ export interface AppModels {
   bots: BotsModel;
   pace: PaceModel;
   alerts: AlertsModel;
+  /** The Stats page's data, which the first task may ask for before the page's code has arrived. */
+  stats: StatsModel;
   clock: Clock;
   /** Opens the live stream and loads the bots, the pace and the alerts; once, however often it is called. */
   start(): void;
@@ -29,6 +32,7 @@ export function createAppModels(api: Api = realApi, transport?: StreamTransport)
   const bots = createBotsModel(api, stream);
   const pace = createPaceModel(api, stream);
   const alerts = createAlertsModel(api, stream);
+  const stats = createStatsModel(api);
   const clock = createClock();
   let started = false;
   return {
@@ -37,6 +41,7 @@ export function createAppModels(api: Api = realApi, transport?: StreamTransport)
     bots,
     pace,
     alerts,
+    stats,
     clock,
     start() {
       if (started) return;

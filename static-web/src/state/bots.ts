@@ -1,6 +1,6 @@
 import { computed, signal, type ReadonlySignal } from '@preact/signals';
 import type { Api } from '../api/client';
-import type { BotSummary } from '../api/types';
+import type { BotSummary } from '../api/types/bots';
 import type { StreamModel } from './stream';
 
 /**

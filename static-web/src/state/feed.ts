@@ -1,4 +1,4 @@
-import type { ActivityItem, EventType, SocietyEvent } from '../api/types';
+import type { ActivityItem, EventType, SocietyEvent } from '../api/types/activity';
 
 /**
  * One row of the live feed, whether it came from the stream or from /api/activity: the stream's event id and

@@ -1,6 +1,6 @@
 import { signal, type ReadonlySignal } from '@preact/signals';
 import type { Api } from '../api/client';
-import type { PaceName, PaceView } from '../api/types';
+import type { PaceName, PaceView } from '../api/types/live';
 import type { StreamModel } from './stream';
 
 /** The society's pace for the header control: loaded once, changed by the operator, kept current by pace_changed events. */

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ActivityQuery } from '../api/client';
-import type { ActivityItem, Page, SocietyEvent } from '../api/types';
+import type { ActivityItem, SocietyEvent } from '../api/types/activity';
+import type { Page } from '../api/types/common';
 import {
   backoffDelay, createStreamModel, TransportUnavailableError,
   type StreamTransport, type TransportHandlers,

@@ -1,6 +1,7 @@
 import { computed, signal, type ReadonlySignal } from '@preact/signals';
 import type { ActivityQuery } from '../api/client';
-import type { ActivityItem, Page, SocietyEvent } from '../api/types';
+import type { ActivityItem, SocietyEvent } from '../api/types/activity';
+import type { Page } from '../api/types/common';
 import { fromActivity, fromEvent, mergeFeed, type FeedItem } from './feed';
 
 /** live: connected to the relay. reconnecting: the connection dropped or failed; polling meanwhile.

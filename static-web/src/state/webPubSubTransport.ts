@@ -1,5 +1,6 @@
 import { ApiError } from '../api/client';
-import type { NegotiateResponse, SocietyEvent } from '../api/types';
+import type { SocietyEvent } from '../api/types/activity';
+import type { NegotiateResponse } from '../api/types/live';
 import { TransportUnavailableError, type StreamTransport } from './stream';
 
 /**

@@ -1,5 +1,5 @@
 import { ApiError } from '../../api/client';
-import type { ModelTrace } from '../../api/types';
+import type { ModelTrace } from '../../api/types/activity';
 import { isOperatorRow } from '../../lib/actions';
 import { formatInt } from '../../lib/format';
 import { traceSummary } from '../../lib/trace';

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ApiError } from '../../api/client';
-import type { AlertRule } from '../../api/types';
+import type { AlertRule } from '../../api/types/alerts';
 import {
   ALERT_KINDS, draftErrors, FIELD_LABELS, kindInfo, requestOf, visibleFields, type AlertDraft, type AlertField,
 } from '../../lib/alertRules';

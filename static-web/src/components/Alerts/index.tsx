@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { AlertDelivery, AlertRule } from '../../api/types';
+import type { AlertDelivery, AlertRule } from '../../api/types/alerts';
 import { draftOf, kindLabel, newDraft, ruleSummary } from '../../lib/alertRules';
 import { formatInt } from '../../lib/format';
 import { useLiveRefresh } from '../../lib/useLiveRefresh';

@@ -1,5 +1,5 @@
 import { useRef, useState } from 'preact/hooks';
-import type { BotSummary, InterviewAnswer } from '../../api/types';
+import type { BotSummary, InterviewAnswer } from '../../api/types/bots';
 import { formatInt, formatUsd, modelLabel } from '../../lib/format';
 import { useApp } from '../../state/app';
 import styles from './BotProfile.module.css';

@@ -1,5 +1,5 @@
 import { useMemo, useRef, useState } from 'preact/hooks';
-import type { BotSummary, ConfigChangeItem } from '../../api/types';
+import type { BotSummary, ConfigChangeItem } from '../../api/types/bots';
 import { cappedStatusText, RESTS_UNTIL } from '../../lib/capText';
 import { showValue, valueAt } from '../../lib/configDiff';
 import { formatInt, formatScore, memoryText, modelLabel } from '../../lib/format';

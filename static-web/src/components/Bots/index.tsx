@@ -1,4 +1,4 @@
-import type { BotSummary } from '../../api/types';
+import type { BotSummary } from '../../api/types/bots';
 import { formatScore, modelLabel } from '../../lib/format';
 import { dotOf, healthOf } from '../../lib/health';
 import { relativeTime } from '../../lib/time';

@@ -25,6 +25,11 @@ export interface ChartProps {
    * "today (partial)", and each line's last segment into it is dashed, so a half day does not read as a fall.
    */
   partialIndex?: number;
+  /**
+   * The legend's height to hold from the start: uPlot fills the legend only when it builds the chart, a task after
+   * the chart mounts, and the text below would move down by the legend then.
+   */
+  legendHeight?: number;
 }
 
 /** A legend swatch: the series' fill if it has one (bars), else its line colour. */
@@ -42,7 +47,7 @@ function swatch(u: uPlot, i: number): string {
  * clicking one (or Enter/Space on it, each entry being in the tab order) hides or shows it. The legend is mounted
  * beside the plot rather than inside its role="img" box, so assistive technology reaches it.
  */
-export function Chart({ options, data, height = 300, label, marks, partialIndex = -1 }: ChartProps) {
+export function Chart({ options, data, height = 300, label, marks, partialIndex = -1, legendHeight }: ChartProps) {
   const host = useRef<HTMLDivElement>(null);
   const plotHost = useRef<HTMLDivElement>(null);
   const legendHost = useRef<HTMLDivElement>(null);
@@ -156,7 +161,7 @@ export function Chart({ options, data, height = 300, label, marks, partialIndex 
     >
       {/* The plot's height is held before uPlot draws into it, so the legend and what follows do not move. */}
       <div ref={plotHost} role="img" aria-label={label} style={{ minHeight: `${height}px` }} />
-      <div ref={legendHost} class={styles.legend} />
+      <div ref={legendHost} class={styles.legend} style={legendHeight ? { minHeight: `${legendHeight}px` } : undefined} />
     </div>
   );
 }

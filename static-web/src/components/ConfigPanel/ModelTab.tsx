@@ -1,5 +1,5 @@
 import type { ApiError } from '../../api/client';
-import type { ModelCatalog, ModelInfo, ModelSection, ProviderInfo } from '../../api/types';
+import type { ModelCatalog, ModelInfo, ModelSection, ProviderInfo } from '../../api/types/bots';
 import type { Resource } from '../../lib/useResource';
 import { FieldError } from './fields';
 import styles from './ConfigPanel.module.css';

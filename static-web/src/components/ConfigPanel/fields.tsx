@@ -1,5 +1,5 @@
 import type { ApiError } from '../../api/client';
-import type { BotSummary, PersonalityConfig } from '../../api/types';
+import type { BotSummary, PersonalityConfig } from '../../api/types/bots';
 import { joinList, splitList } from '../../lib/format';
 import styles from './ConfigPanel.module.css';
 

@@ -1,18 +1,17 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../../api/client';
-import type { BotConfigView, BotSummary, PersonalityConfig } from '../../api/types';
-import { configPatch, patchFields, showValue } from '../../lib/configDiff';
+import type { BotConfigView, BotSummary } from '../../api/types/bots';
+import { configPatch, patchFields } from '../../lib/configDiff';
 import { capWarnings } from '../../lib/capText';
 import { formatInt, formatUsd } from '../../lib/format';
 import { useResource } from '../../lib/useResource';
 import { useApp } from '../../state/app';
 import { ErrorState, Loading } from '../States';
 import styles from './ConfigPanel.module.css';
+import { ConfirmDialog } from './ConfirmDialog';
 import { ModelTab, unreachableReason } from './ModelTab';
-import {
-  CapField, COMMUNICATION, ENGAGEMENT, FieldError, TABS, TRAITS, capsOf, fromDraft, globalCaps, parseCap, toDraft,
-  type CapDraft, type Draft, type Tab,
-} from './fields';
+import { PersonalityTab } from './PersonalityTab';
+import { CapField, TABS, capsOf, fromDraft, globalCaps, parseCap, toDraft, type CapDraft, type Draft, type Tab } from './fields';
 
 /**
  * A bot's configuration: personality, model and cost caps. Changes are sent as a partial update with the version
@@ -31,7 +30,6 @@ export function ConfigPanel({ bot }: { bot: BotSummary }) {
   const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [confirming, setConfirming] = useState<'save' | 'reset' | null>(null);
-  const dialog = useRef<HTMLDialogElement>(null);
   // The providers and models on offer (with whether each answered its probe), for the Model tab and the confirmation.
   const catalog = useResource((signal) => api.models(signal), []);
 
@@ -93,20 +91,12 @@ export function ConfigPanel({ bot }: { bot: BotSummary }) {
     [bot.id],
   );
 
-  useEffect(() => {
-    if (confirming) dialog.current?.showModal?.();
-    else dialog.current?.close?.();
-  }, [confirming]);
-
   if (loadError) return <ErrorState message={loadError} onRetry={load} />;
   if (!saved || !draft) return <Loading label="Loading the config…" />;
 
   // A model change onto a provider that did not answer its probe is allowed, but said loudly before it is saved.
   const chosenProvider = catalog.data?.providers.find((p) => p.id === draft.model.provider);
   const unreachable = changedFields.some((f) => f.startsWith('model.')) ? unreachableReason(chosenProvider) : null;
-
-  const set = <S extends keyof PersonalityConfig>(section: S, key: keyof PersonalityConfig[S], value: unknown) =>
-    setDraft({ ...draft, [section]: { ...draft[section], [key]: value } });
 
   async function save() {
     saving.current = true;
@@ -221,69 +211,7 @@ export function ConfigPanel({ bot }: { bot: BotSummary }) {
           if (dirty && !capsInvalid) setConfirming('save');
         }}
       >
-        {tab === 'personality' && (
-          <div role="tabpanel" id="panel-personality" aria-labelledby="tab-personality" class={styles.grid}>
-            <fieldset class={styles.traits}>
-              <legend>Traits</legend>
-              {TRAITS.map(([key, label]) => (
-                <div class={styles.slider}>
-                  <label for={`trait-${key}`}>{label}</label>
-                  <input
-                    id={`trait-${key}`}
-                    name={`behavior.${key}`}
-                    type="range"
-                    min={0}
-                    max={100}
-                    step={1}
-                    value={draft.behavior[key]}
-                    onInput={(e) => set('behavior', key, Number(e.currentTarget.value))}
-                  />
-                  <output for={`trait-${key}`}>{draft.behavior[key]}</output>
-                  <FieldError error={error} field={`behavior.${key}`} />
-                </div>
-              ))}
-            </fieldset>
-            <div class={styles.column}>
-              <label class={styles.field}>
-                <span>Engagement style</span>
-                <select name="behavior.engagement_style" value={draft.behavior.engagement_style} onChange={(e) => set('behavior', 'engagement_style', e.currentTarget.value)}>
-                  {ENGAGEMENT.map((v) => (
-                    <option value={v}>{v}</option>
-                  ))}
-                </select>
-                <FieldError error={error} field="behavior.engagement_style" />
-              </label>
-              <label class={styles.field}>
-                <span>Communication style</span>
-                <select
-                  name="personality.communication_style"
-                  value={draft.personality.communication_style}
-                  onChange={(e) => set('personality', 'communication_style', e.currentTarget.value)}
-                >
-                  {COMMUNICATION.map((v) => (
-                    <option value={v}>{v}</option>
-                  ))}
-                </select>
-                <FieldError error={error} field="personality.communication_style" />
-              </label>
-              <label class={styles.field}>
-                <span>Interests <small>comma-separated</small></span>
-                <textarea name="personality.interests" rows={3} value={draft.interestsText} onInput={(e) => setDraft({ ...draft, interestsText: e.currentTarget.value })} />
-                <FieldError error={error} field="personality.interests" />
-              </label>
-              <label class={styles.field}>
-                <span>Quirks <small>comma-separated</small></span>
-                <textarea name="personality.quirks" rows={3} value={draft.quirksText} onInput={(e) => setDraft({ ...draft, quirksText: e.currentTarget.value })} />
-                <FieldError error={error} field="personality.quirks" />
-              </label>
-              <label class={styles.field}>
-                <span>Bio</span>
-                <textarea name="personality.bio" rows={3} value={draft.personality.bio} onInput={(e) => set('personality', 'bio', e.currentTarget.value)} />
-                <FieldError error={error} field="personality.bio" />
-              </label>
-            </div>
-          </div>
-        )}
+        {tab === 'personality' && <PersonalityTab draft={draft} error={error} onChange={setDraft} />}
 
         {tab === 'model' && (
           <ModelTab model={draft.model} catalog={catalog} error={error} onChange={(patch) => setDraft({ ...draft, model: { ...draft.model, ...patch } })} />
@@ -340,85 +268,21 @@ export function ConfigPanel({ bot }: { bot: BotSummary }) {
         </div>
       </form>
 
-      <dialog ref={dialog} class={`dialog ${styles.confirm}`} onClose={() => setConfirming(null)} aria-labelledby="confirm-title">
-        {confirming === 'save' && (
-          <>
-            <h2 id="confirm-title">Save changes to {bot.name}?</h2>
-            <p class="dim">
-              {!capsChanged
-                ? "They take effect on the bot's next heartbeat."
-                : changedFields.length === 0
-                  ? 'A new cap applies at once.'
-                  : "A new cap applies at once; the other changes take effect on the bot's next heartbeat."}
-            </p>
-            {capWarning.map((w) => (
-              <p class={styles.warning} role="alert" data-testid="confirm-cap-warning">
-                <strong>Caps {live.name} now.</strong> {w}
-              </p>
-            ))}
-            {unreachable && (
-              <p class={styles.warning} role="alert" data-testid="confirm-unreachable">
-                <strong>{chosenProvider!.label} is not reachable:</strong> {unreachable}. {bot.name}'s heartbeats will fail until it answers.
-              </p>
-            )}
-            <table class={styles.diff}>
-              <thead>
-                <tr>
-                  <th>Field</th>
-                  <th>Now</th>
-                  <th>New</th>
-                </tr>
-              </thead>
-              <tbody>
-                {changedFields.map((field) => {
-                  const [section, key] = field.split('.') as [keyof PersonalityConfig, string];
-                  return (
-                    <tr>
-                      <td>{field}</td>
-                      <td>{showValue((saved[section] as unknown as Record<string, unknown>)[key])}</td>
-                      <td>{showValue((next![section] as unknown as Record<string, unknown>)[key])}</td>
-                    </tr>
-                  );
-                })}
-                {caps.tokens !== savedCaps.tokens && (
-                  <tr>
-                    <td>daily_token_cap</td>
-                    <td>{savedCaps.tokens === null ? 'Default (global)' : formatInt(savedCaps.tokens)}</td>
-                    <td>{caps.tokens === null ? 'Default (global)' : formatInt(caps.tokens)}</td>
-                  </tr>
-                )}
-                {caps.cost !== savedCaps.cost && (
-                  <tr>
-                    <td>daily_cost_cap_usd</td>
-                    <td>{savedCaps.cost === null ? 'Default (global)' : formatUsd(savedCaps.cost)}</td>
-                    <td>{caps.cost === null ? 'Default (global)' : formatUsd(caps.cost)}</td>
-                  </tr>
-                )}
-              </tbody>
-            </table>
-          </>
-        )}
-        {confirming === 'reset' && (
-          <>
-            <h2 id="confirm-title">Reset {bot.name} to its YAML defaults?</h2>
-            <p class="dim">Personality, behaviour and model go back to {saved.defaults_persona}.yaml. Cost caps are kept.</p>
-          </>
-        )}
-        <div class={styles.actions}>
-          <button type="button" class="button" onClick={() => setConfirming(null)}>
-            Cancel
-          </button>
-          <button
-            type="button"
-            class={`button ${(unreachable || capWarning.length > 0) && confirming === 'save' ? 'danger' : 'primary'}`}
-            data-testid="confirm"
-            disabled={busy}
-            onClick={() => (confirming === 'reset' ? resetToDefaults() : save())}
-          >
-            {confirming === 'reset' ? 'Reset' : unreachable ? 'Save anyway' : capWarning.length > 0 ? `Save and cap ${live.name} now` : 'Save'}
-          </button>
-        </div>
-      </dialog>
+      <ConfirmDialog
+        confirming={confirming}
+        bot={bot}
+        saved={saved}
+        next={next!}
+        changedFields={changedFields}
+        caps={caps}
+        savedCaps={savedCaps}
+        capWarning={capWarning}
+        unreachable={unreachable && chosenProvider ? { provider: chosenProvider.label, reason: unreachable } : null}
+        liveName={live.name}
+        busy={busy}
+        onCancel={() => setConfirming(null)}
+        onConfirm={() => (confirming === 'reset' ? resetToDefaults() : save())}
+      />
     </div>
   );
 }

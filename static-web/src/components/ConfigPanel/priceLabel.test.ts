@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ModelInfo, ProviderInfo } from '../../api/types';
+import type { ModelInfo, ProviderInfo } from '../../api/types/bots';
 import { perMillion, priceLabel, unavailableText } from './ModelTab';
 
 const provider = (local: boolean) => ({ id: 'p', local, simulated: false } as ProviderInfo);

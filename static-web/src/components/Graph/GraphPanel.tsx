@@ -1,4 +1,4 @@
-import type { SocietyGraph } from '../../api/types';
+import type { SocietyGraph } from '../../api/types/graph';
 import { formatScore } from '../../lib/format';
 import { sentimentColor, sentimentWord, strongestTies } from '../../lib/graph';
 import { assignColors } from '../../lib/palette';

@@ -1,6 +1,6 @@
 import { forceCollide, forceLink, forceManyBody, forceSimulation, forceX, forceY, type SimulationLinkDatum, type SimulationNodeDatum } from 'd3-force';
 import { useMemo, useRef } from 'preact/hooks';
-import type { GraphEdge, SocietyGraph } from '../../api/types';
+import type { GraphEdge, SocietyGraph } from '../../api/types/graph';
 import { formatScore } from '../../lib/format';
 import { edgeOpacity, edgeWidth, nodeRadius, sentimentColor, sentimentWord } from '../../lib/graph';
 import { assignColors } from '../../lib/palette';

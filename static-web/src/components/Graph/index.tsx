@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
-import type { SocietyGraph } from '../../api/types';
+import type { SocietyGraph } from '../../api/types/graph';
 import { applyLive } from '../../lib/graph';
 import { useResource } from '../../lib/useResource';
 import { useApp } from '../../state/app';

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
-import type { ColdMemoryItem, WarmCategory, WarmMemoryItem } from '../../api/types';
+import type { ColdMemoryItem, WarmCategory, WarmMemoryItem } from '../../api/types/memory';
 import { actionLabel } from '../../lib/actions';
 import { formatInt, memoryText } from '../../lib/format';
 import { activityHref } from '../../lib/links';

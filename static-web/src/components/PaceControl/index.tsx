@@ -1,4 +1,4 @@
-import type { PaceName } from '../../api/types';
+import type { PaceName } from '../../api/types/live';
 import { useApp } from '../../state/app';
 import styles from './PaceControl.module.css';
 

@@ -1,6 +1,6 @@
 import { useMemo } from 'preact/hooks';
 import uPlot from 'uplot';
-import type { ModelUsageDay, ReputationSeries, UsageDay } from '../../api/types';
+import type { ModelUsageDay, ReputationSeries, UsageDay } from '../../api/types/stats';
 import { formatCompact, formatInt, formatScore, formatUsd, modelLabel, usdAxisLabels, usdAxisMax } from '../../lib/format';
 import { modelCostColumns, reputationColumns, usageColumns } from '../../lib/series';
 import { daySeconds, formatDay, formatDayTime, partialDayIndex, timeAxisLabels } from '../../lib/time';
@@ -39,7 +39,7 @@ const costAxis: uPlot.Axis = {
  * Tokens per bot per day (lines, a colour per bot, "others" beyond 24) over the society's cost per day (bars on their
  * own axis, in cents). `costLabel` names whose cost it is.
  */
-export function UsageChart({ items, from, to, marks, costLabel = 'Cost (all bots)', height = 320, label }: {
+export function UsageChart({ items, from, to, marks, costLabel = 'Cost (all bots)', height = 320, label, legendHeight }: {
   items: UsageDay[];
   from: string;
   to: string;
@@ -47,6 +47,7 @@ export function UsageChart({ items, from, to, marks, costLabel = 'Cost (all bots
   costLabel?: string;
   height?: number;
   label?: string;
+  legendHeight?: number;
 }) {
   const columns = useMemo(() => usageColumns(items, from, to), [items, from, to]);
   const names = columns.series.map((s) => `${s.key}:${s.label}`).join('|');
@@ -100,6 +101,7 @@ export function UsageChart({ items, from, to, marks, costLabel = 'Cost (all bots
       label={label ?? "Tokens per bot per day, with the society's cost per day"}
       marks={marks}
       partialIndex={partial}
+      legendHeight={legendHeight}
     />
   );
 }
@@ -117,7 +119,7 @@ export function CostNote({ items }: { items: UsageDay[] }) {
 }
 
 /** Cost per provider and model per day, each in its own colour, on an axis in cents. */
-export function ModelCostChart({ rows, from, to, marks, simulated, height = 260 }: { rows: ModelUsageDay[]; from: string; to: string; marks?: ChartMark[]; simulated: Set<string>; height?: number }) {
+export function ModelCostChart({ rows, from, to, marks, simulated, height = 260, legendHeight }: { rows: ModelUsageDay[]; from: string; to: string; marks?: ChartMark[]; simulated: Set<string>; height?: number; legendHeight?: number }) {
   const columns = useMemo(() => modelCostColumns(rows, from, to), [rows, from, to]);
   const names = columns.models.map((m) => m.key).join('|') + [...simulated].join(',');
   const options = useMemo<Omit<uPlot.Options, 'width' | 'height'>>(
@@ -141,14 +143,14 @@ export function ModelCostChart({ rows, from, to, marks, simulated, height = 260 
     [names],
   );
   const partial = partialDayIndex(columns.data[0] as number[], Date.now());
-  return <Chart options={options} data={columns.data as uPlot.AlignedData} height={height} label="Cost per provider and model per day" marks={marks} partialIndex={partial} />;
+  return <Chart options={options} data={columns.data as uPlot.AlignedData} height={height} label="Cost per provider and model per day" marks={marks} partialIndex={partial} legendHeight={legendHeight} />;
 }
 
 /**
  * Every bot's reputation as steps (a score holds until a vote, reply or follow changes it), from the start of the
  * range to now, a colour per bot and "others" (their average) beyond 24.
  */
-export function ReputationChart({ series, from, until, marks, height = 320, label }: {
+export function ReputationChart({ series, from, until, marks, height = 320, label, legendHeight }: {
   series: ReputationSeries[];
   from: string;
   /** Where the axis ends, in seconds: now unless a replay says otherwise. */
@@ -156,6 +158,7 @@ export function ReputationChart({ series, from, until, marks, height = 320, labe
   marks?: ChartMark[];
   height?: number;
   label?: string;
+  legendHeight?: number;
 }) {
   const columns = useMemo(() => reputationColumns(series), [series]);
   const names = columns.series.map((s) => `${s.key}:${s.label}`).join('|');
@@ -184,5 +187,5 @@ export function ReputationChart({ series, from, until, marks, height = 320, labe
     }),
     [names, start, until],
   );
-  return <Chart options={options} data={columns.data as uPlot.AlignedData} height={height} label={label ?? 'Reputation of every bot over time'} marks={marks} />;
+  return <Chart options={options} data={columns.data as uPlot.AlignedData} height={height} label={label ?? 'Reputation of every bot over time'} marks={marks} legendHeight={legendHeight} />;
 }

@@ -1,6 +1,7 @@
 import { useMemo } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
-import type { ActivityItem, BotActionCounts, ModelUsageDay, ProviderUsage } from '../../api/types';
+import type { ActivityItem } from '../../api/types/activity';
+import type { BotActionCounts, ModelUsageDay, ProviderUsage } from '../../api/types/stats';
 import { actionLabel, describe, isOperatorRow } from '../../lib/actions';
 import { formatCompact, formatInt, formatUsd, modelLabel } from '../../lib/format';
 import { auditMarks } from '../../lib/marks';
@@ -10,10 +11,11 @@ import { useLiveRefresh } from '../../lib/useLiveRefresh';
 import { useResource } from '../../lib/useResource';
 import { absoluteTime, lastDays } from '../../lib/time';
 import { useApp } from '../../state/app';
+import { rangeDays } from '../../state/stats';
 import { fromActivity } from '../../state/feed';
 import { Empty, ErrorState, Loading } from '../States';
 import { useCharts } from './lazyCharts';
-import { RangePicker, rangeDays } from './range';
+import { RangePicker } from './range';
 import styles from './Stats.module.css';
 
 // Each chart's box is reserved at its final height (the plot, a line or two of legend) while the data and uPlot
@@ -25,20 +27,18 @@ const LEGEND_HEIGHT = 56;
 
 /** How the society is doing: totals, token usage and cost per day, reputation over time, and what each bot does. */
 export function StatsView() {
-  const { api } = useApp();
+  const { stats: data } = useApp();
   const location = useLocation();
   const days = rangeDays(location.query.days);
   const setDays = (d: number) => location.route(d === 7 ? '/stats' : `/stats?days=${d}`, true);
   const range = useMemo(() => lastDays(days, Date.now()), [days]);
   const { charts, error: chartsError, retry: retryCharts } = useCharts();
-  const stats = useResource(() => api.stats(), []);
-  const usage = useResource(() => api.usage(range), [range]);
-  // The reputation chart covers the same range; its limit is points per bot (the API shares them out among bots).
-  const reputation = useResource(() => api.reputationHistory({ since: `${range.from}T00:00:00Z`, limit: 500 }), [range]);
-  // The operator's actions since the range began, marked on the charts' time axes.
-  const audit = useResource((signal) => api.activity({ audit: true, since: `${range.from}T00:00:00Z`, limit: 200 }, signal), [range]);
-  // Which providers are the offline simulator, so their models are labelled as simulated.
-  const catalog = useResource((signal) => api.models(signal), []);
+  // Each takes the request the first task sent, when this is the first page shown (see state/stats.ts).
+  const stats = useResource((signal) => data.request('stats', range, signal), []);
+  const usage = useResource((signal) => data.request('usage', range, signal), [range]);
+  const reputation = useResource((signal) => data.request('reputation', range, signal), [range]);
+  const audit = useResource((signal) => data.request('audit', range, signal), [range]);
+  const catalog = useResource((signal) => data.request('models', range, signal), []);
   const simulatedProviders = useMemo(
     () => new Set(catalog.data ? catalog.data.providers.filter((p) => p.simulated).map((p) => p.id) : ['offline']),
     [catalog.data],
@@ -90,11 +90,17 @@ export function StatsView() {
           <h2 id="usage-title">Token usage per bot per day, with cost</h2>
           <span class="dim">lines: tokens (left axis) · bars: cost (right axis) · last {days} days</span>
         </div>
-        {usage.error ? <ErrorState message={usage.error} onRetry={() => usage.reload()} /> : chartsError ? <ErrorState message={chartsError} onRetry={retryCharts} /> : !usage.data || !charts ? <Loading height={USAGE_HEIGHT + LEGEND_HEIGHT} /> : usage.data.items.length === 0 ? (
+        {usage.error ? <ErrorState message={usage.error} onRetry={() => usage.reload()} /> : chartsError ? <ErrorState message={chartsError} onRetry={retryCharts} /> : !usage.data || !charts ? (
+          // The hint is there from the first paint, under the box the chart will fill: what follows does not move.
+          <>
+            <Loading height={USAGE_HEIGHT + LEGEND_HEIGHT} />
+            <ChartHint />
+          </>
+        ) : usage.data.items.length === 0 ? (
           <Empty title="No usage in this range" />
         ) : (
           <>
-            <charts.UsageChart items={usage.data.items} from={usage.data.from} to={usage.data.to} marks={dayMarks} height={USAGE_HEIGHT} />
+            <charts.UsageChart items={usage.data.items} from={usage.data.from} to={usage.data.to} marks={dayMarks} height={USAGE_HEIGHT} legendHeight={LEGEND_HEIGHT} />
             <ChartHint />
             <charts.CostNote items={usage.data.items} />
             <UsageNote items={usage.data.items} />
@@ -112,7 +118,7 @@ export function StatsView() {
           <Empty title="No model calls in this range">{usage.data.by_model ? null : 'This server does not report usage per model yet.'}</Empty>
         ) : (
           <>
-            <charts.ModelCostChart rows={usage.data.by_model} from={usage.data.from} to={usage.data.to} marks={dayMarks} simulated={simulatedProviders} height={MODELS_HEIGHT} />
+            <charts.ModelCostChart rows={usage.data.by_model} from={usage.data.from} to={usage.data.to} marks={dayMarks} simulated={simulatedProviders} height={MODELS_HEIGHT} legendHeight={LEGEND_HEIGHT} />
             <ProviderTable providers={usage.data.providers ?? []} rows={usage.data.by_model} simulated={simulatedProviders} />
           </>
         )}
@@ -125,7 +131,7 @@ export function StatsView() {
         {reputation.error ? <ErrorState message={reputation.error} onRetry={() => reputation.reload()} /> : chartsError ? <ErrorState message={chartsError} onRetry={retryCharts} /> : !reputation.data || !charts ? <Loading height={REPUTATION_HEIGHT + LEGEND_HEIGHT} /> : reputation.data.length === 0 ? (
           <Empty title="No reputation history yet" />
         ) : (
-          <charts.ReputationChart series={reputation.data} from={range.from} marks={timeMarks} height={REPUTATION_HEIGHT} />
+          <charts.ReputationChart series={reputation.data} from={range.from} marks={timeMarks} height={REPUTATION_HEIGHT} legendHeight={LEGEND_HEIGHT} />
         )}
       </section>
 

@@ -1,4 +1,4 @@
-import type { PostNode } from '../../api/types';
+import type { PostNode } from '../../api/types/threads';
 import { formatInt } from '../../lib/format';
 import { countReplies, foldsChildren, pathTo } from '../../lib/replyTree';
 import { lastThreadsHref } from '../../lib/threadQuery';

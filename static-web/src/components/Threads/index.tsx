@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
-import type { ThreadListItem } from '../../api/types';
+import type { ThreadListItem } from '../../api/types/threads';
 import { formatInt } from '../../lib/format';
 import { highlightParts, parseThreadFilters, rememberThreadsHref, searchWords, SORTS, threadQuery, threadsHref, type ThreadFilters } from '../../lib/threadQuery';
 import { useLiveRefresh } from '../../lib/useLiveRefresh';
