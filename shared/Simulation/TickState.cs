@@ -115,12 +115,20 @@ internal sealed class TickState
         where TKey : notnull
     {
         rows[key] = row;
-        forget[row.Id] = () => rows.Remove(key);
+
+        // Only while the key still names this row: another row read under the same key may have replaced it.
+        forget[row.Id] = () =>
+        {
+            if (rows.TryGetValue(key, out var current) && current.Id == row.Id)
+            {
+                rows.Remove(key);
+            }
+        };
     }
 
     /// <summary>
-    /// Drops evicted items from the maps, by id: scanning the maps instead cost a walk over every row of the tick for each
-    /// eviction, and at thousands of heartbeats a tick most heartbeats evict something.
+    /// Drops evicted items from the maps, by id: scanning the maps instead walked every row of the tick for each eviction,
+    /// and a bot whose category is full evicts on every new item of it.
     /// </summary>
     public void Forget(IEnumerable<long> ids)
     {
