@@ -491,9 +491,9 @@ namespace BotSociety.Migrations.Postgres.Migrations
 
                     b.HasIndex("BotId", "Importance");
 
-                    b.HasIndex("BotId", "Category", "Importance");
-
                     b.HasIndex("BotId", "Category", "Subject");
+
+                    b.HasIndex("BotId", "Category", "Importance", "UpdatedAt");
 
                     b.ToTable("warm_memories", (string)null);
                 });

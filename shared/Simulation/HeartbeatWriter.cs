@@ -1,7 +1,9 @@
 using System.Data.Common;
+using BotSociety.Core.Data.Dialects;
 using BotSociety.Core.Memory;
 using BotSociety.Core.Reputation;
 using BotSociety.Core.Social;
+using Microsoft.Data.Sqlite;
 
 namespace BotSociety.Core.Simulation;
 
@@ -15,6 +17,9 @@ namespace BotSociety.Core.Simulation;
 internal sealed class HeartbeatWriter(DbConnection connection, DbTransaction transaction) : IAsyncDisposable
 {
     private readonly Dictionary<string, DbCommand> commands = [];
+
+    // On SQLite the writes skip ADO.NET's per-execution work (see SqliteStatements); reads still go through commands.
+    private readonly SqliteStatements? sqlite = connection is SqliteConnection file ? new SqliteStatements(file) : null;
 
     public Task SavepointAsync(CancellationToken ct) => ExecuteAsync("SAVEPOINT heartbeat", ct);
 
@@ -95,10 +100,16 @@ internal sealed class HeartbeatWriter(DbConnection connection, DbTransaction tra
     /// <summary>Deletes the least important (then oldest) items of a category; returns their ids.</summary>
     public async Task<List<long>> EvictMemoryAsync(int botId, MemoryCategory category, int count, CancellationToken ct)
     {
-        var command = Command(
-            "DELETE FROM warm_memories WHERE id IN (SELECT id FROM warm_memories WHERE bot_id = @p0 AND category = @p1 ORDER BY importance, updated_at, id LIMIT @p2) RETURNING id",
-            botId, category.ToString(), count);
+        const string sql =
+            "DELETE FROM warm_memories WHERE id IN (SELECT id FROM warm_memories WHERE bot_id = @p0 AND category = @p1 ORDER BY importance, updated_at, id LIMIT @p2) RETURNING id";
         var ids = new List<long>();
+        if (sqlite is not null)
+        {
+            sqlite.Execute(sql, [botId, category.ToString(), count], ids.Add);
+            return ids;
+        }
+
+        var command = Command(sql, botId, category.ToString(), count);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
@@ -168,8 +179,19 @@ internal sealed class HeartbeatWriter(DbConnection connection, DbTransaction tra
             """,
             ct, botId, day, usage.InputTokens, usage.OutputTokens, usage.CachedInputTokens, cost ?? 0, cost is null ? 1 : 0);
 
+    /// <summary>Runs a query of the tick (<see cref="TickState"/>) and hands each row to <paramref name="row"/>.</summary>
+    public void Read(string sql, Action<DbDataReader> row, params object?[] values)
+    {
+        using var reader = Command(sql, values).ExecuteReader();
+        while (reader.Read())
+        {
+            row(reader);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
+        sqlite?.Dispose();
         foreach (var command in commands.Values)
         {
             await command.DisposeAsync();
@@ -184,13 +206,13 @@ internal sealed class HeartbeatWriter(DbConnection connection, DbTransaction tra
     private Task<int> NonQueryAsync(string sql, CancellationToken ct, params object?[] values)
     {
         ct.ThrowIfCancellationRequested();
-        return Task.FromResult(Command(sql, values).ExecuteNonQuery());
+        return Task.FromResult(sqlite?.Execute(sql, values) ?? Command(sql, values).ExecuteNonQuery());
     }
 
     private Task<object?> ScalarAsync(string sql, CancellationToken ct, params object?[] values)
     {
         ct.ThrowIfCancellationRequested();
-        return Task.FromResult(Command(sql, values).ExecuteScalar());
+        return Task.FromResult(sqlite is null ? Command(sql, values).ExecuteScalar() : sqlite.Scalar(sql, values));
     }
 
     private DbCommand Command(string sql, params object?[] values)

@@ -25,7 +25,7 @@ public sealed partial class TickApplier
             Content = RelationshipNote(otherName, Math.Clamp(delta, -1, 1), note),
             Sentiment = Math.Clamp(delta, -1, 1), Importance = 0.3, ActivityId = activityId, CreatedAt = tick.Now,
         }, ct);
-        tick.State.Relationships[(botId, otherId)] = new MemoryRow(id) { Sentiment = Math.Clamp(delta, -1, 1), Importance = 0.3 };
+        tick.State.Remember(tick.State.Relationships, (botId, otherId), new MemoryRow(id) { Sentiment = Math.Clamp(delta, -1, 1), Importance = 0.3 });
     }
 
     /// <summary>
@@ -58,7 +58,7 @@ public sealed partial class TickApplier
             BotId = botId, Category = MemoryCategory.Interest, Subject = TextCut.Cut(topic, 200), Content = $"Keeps coming back to {topic}.",
             Importance = 0.3, ActivityId = activityId, CreatedAt = tick.Now,
         }, ct);
-        tick.State.Interests[(botId, topic)] = new MemoryRow(id) { Importance = 0.3 };
+        tick.State.Remember(tick.State.Interests, (botId, topic), new MemoryRow(id) { Importance = 0.3 });
     }
 
     private async Task AddFactAsync(Tick tick, int botId, SearchResult result, double importance, long activityId, CancellationToken ct)
@@ -88,7 +88,7 @@ public sealed partial class TickApplier
             BotId = botId, Category = MemoryCategory.Fact, Subject = TextCut.Cut(result.Title, 200), Content = content, Source = result.Source,
             Importance = importance, ActivityId = activityId, CreatedAt = tick.Now,
         }, ct);
-        tick.State.Facts[(botId, result.Source)] = new MemoryRow(id) { Importance = importance };
+        tick.State.Remember(tick.State.Facts, (botId, result.Source), new MemoryRow(id) { Importance = importance });
     }
 
     private Task<long> AddOpinionAsync(Tick tick, int botId, string topic, string content, double sentiment, long activityId, CancellationToken ct) =>
@@ -111,26 +111,10 @@ public sealed partial class TickApplier
         {
             var evicted = await tick.Writer.EvictMemoryAsync(memory.BotId, memory.Category, count - limit, ct);
             count -= evicted.Count;
-            Forget(tick.State, memory.BotId, evicted);
+            tick.State.Forget(evicted);
         }
 
         tick.State.MemoryCounts[key] = count;
         return id;
-    }
-
-    private static void Forget(TickState state, int botId, List<long> ids)
-    {
-        static void Remove<TKey>(Dictionary<TKey, MemoryRow> rows, Func<TKey, bool> ofBot, List<long> ids)
-            where TKey : notnull
-        {
-            foreach (var key in rows.Where(r => ofBot(r.Key) && ids.Contains(r.Value.Id)).Select(r => r.Key).ToList())
-            {
-                rows.Remove(key);
-            }
-        }
-
-        Remove(state.Relationships, k => k.BotId == botId, ids);
-        Remove(state.Interests, k => k.BotId == botId, ids);
-        Remove(state.Facts, k => k.BotId == botId, ids);
     }
 }

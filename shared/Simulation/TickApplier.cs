@@ -44,11 +44,10 @@ public sealed partial class TickApplier(
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var connection = db.Database.GetDbConnection();
         await dialect.LockWritersAsync(connection, transaction.GetDbTransaction(), ct);
-        var state = await TickState.LoadAsync(db, plans.Values.ToList(), capped, ct);
         var results = new List<AppliedHeartbeat>(due.Count);
         await using (var writer = new HeartbeatWriter(connection, transaction.GetDbTransaction()))
         {
-            var tick = new Tick(writer, state, societySeed, pace, now, instance.Id);
+            var tick = new Tick(writer, TickState.Load(writer, dialect, [.. plans.Values], capped), societySeed, pace, now, instance.Id);
             foreach (var bot in due)
             {
                 var started = Stopwatch.GetTimestamp();
@@ -62,7 +61,7 @@ public sealed partial class TickApplier(
                 else
                 {
                     applied = plans.TryGetValue(bot.Id, out var plan)
-                        ? await ApplyOneAsync(db, tick, plan, plans, capped, ct)
+                        ? await ApplyOneAsync(tick, plan, plans, capped, ct)
                         : await RecordCappedAsync(tick, bot.Id, caps[bot.Id], ct);
                 }
 
@@ -97,7 +96,7 @@ public sealed partial class TickApplier(
     }
 
     private async Task<AppliedHeartbeat> ApplyOneAsync(
-        BotSocietyDb db, Tick tick, HeartbeatPlan plan, IReadOnlyDictionary<int, HeartbeatPlan> plans, List<Bot> capped, CancellationToken ct)
+        Tick tick, HeartbeatPlan plan, IReadOnlyDictionary<int, HeartbeatPlan> plans, List<Bot> capped, CancellationToken ct)
     {
         var botId = plan.Context.Bot.Id;
         if (!tick.State.Bots.TryGetValue(botId, out var bot) || bot.IsPaused)
@@ -135,7 +134,7 @@ public sealed partial class TickApplier(
             await tick.Writer.RollbackAsync(ct);
             await tick.Writer.ReleaseAsync(ct);
             LogApplyFailed(ex, botId, plan.Action!.Action);
-            tick.State = await TickState.LoadAsync(db, plans.Values.ToList(), capped, ct);
+            tick.State = TickState.Load(tick.Writer, dialect, [.. plans.Values], capped);
             return await RecordFailureAsync(tick, tick.State.Bots[botId], plan, "apply",
                 $"the action could not be saved: {ex.GetBaseException().Message}", ct);
         }

@@ -1,8 +1,8 @@
+using System.Data.Common;
 using BotSociety.Core.Bots;
-using BotSociety.Core.Data;
+using BotSociety.Core.Data.Dialects;
 using BotSociety.Core.Memory;
 using BotSociety.Core.Social;
-using Microsoft.EntityFrameworkCore;
 
 namespace BotSociety.Core.Simulation;
 
@@ -24,7 +24,13 @@ internal sealed class TickState
     /// <summary>Items per bot and category, counted the first time a heartbeat adds one (most never need it).</summary>
     public Dictionary<(int BotId, MemoryCategory Category), int> MemoryCounts { get; } = [];
 
-    public static async Task<TickState> LoadAsync(BotSocietyDb db, IReadOnlyList<HeartbeatPlan> plans, IReadOnlyList<Bot> capped, CancellationToken ct)
+    /// <summary>
+    /// Reads the state on the tick's connection and transaction, as prepared SQL: each id list is one parameter
+    /// (<see cref="SqlDialect.InIds"/>), so a statement's text is the same whatever the tick's size. EF Core built new SQL
+    /// for every list length and materialised whole bot rows; at one or two heartbeats a tick (the demo society) those
+    /// eight queries were a large part of each tick.
+    /// </summary>
+    public static TickState Load(HeartbeatWriter sql, SqlDialect dialect, IReadOnlyList<HeartbeatPlan> plans, IReadOnlyList<Bot> capped)
     {
         var state = new TickState();
         var actions = plans.Where(p => p.Action is not null).Select(p => p.Action!).ToList();
@@ -37,93 +43,134 @@ internal sealed class TickState
         var followeeIds = actions.Where(a => a.Action == ActivityActions.Follow && a.BotId is not null).Select(a => a.BotId!.Value).Distinct().ToList();
 
         // A query whose id list is empty finds nothing; most ticks of a small society skip several of them.
-        foreach (var p in postIds.Count == 0 ? [] : await db.Posts.AsNoTracking().Where(p => postIds.Contains(p.Id))
-                     .Select(p => new PostState(p.Id, p.ThreadId, p.BotId) { Score = p.Score }).ToListAsync(ct))
+        if (postIds.Count > 0)
         {
-            state.Posts[p.Id] = p;
+            sql.Read($"SELECT id, thread_id, bot_id, score FROM posts WHERE {dialect.InIds("id", "@p0")}",
+                r => state.Posts[r.GetInt32(0)] = new PostState(r.GetInt32(0), r.GetInt32(1), r.GetInt32(2)) { Score = r.GetInt32(3) },
+                dialect.Ids(postIds));
         }
 
         var allThreadIds = threadIds.Concat(state.Posts.Values.Select(p => p.ThreadId)).Distinct().ToList();
-        foreach (var t in allThreadIds.Count == 0 ? [] : await db.Threads.AsNoTracking().Where(t => allThreadIds.Contains(t.Id))
-                     .Select(t => new ThreadState(t.Id, t.BotId, t.Topic, t.Title) { Score = t.Score, ReplyCount = t.ReplyCount }).ToListAsync(ct))
+        if (allThreadIds.Count > 0)
         {
-            state.Threads[t.Id] = t;
+            sql.Read($"SELECT id, bot_id, topic, title, score, reply_count FROM threads WHERE {dialect.InIds("id", "@p0")}",
+                r => state.Threads[r.GetInt32(0)] = new ThreadState(r.GetInt32(0), r.GetInt32(1), r.GetString(2), r.GetString(3))
+                {
+                    Score = r.GetInt32(4), ReplyCount = r.GetInt32(5),
+                },
+                dialect.Ids(allThreadIds));
         }
 
         var actorIds = plans.Select(p => p.Context.Bot.Id).Concat(capped.Select(b => b.Id)).Distinct().ToList();
         var involved = actorIds.Concat(state.Threads.Values.Select(t => t.AuthorId)).Concat(state.Posts.Values.Select(p => p.AuthorId))
             .Concat(followeeIds).Distinct().ToList();
+        var (actors, everyone) = (dialect.Ids(actorIds), dialect.Ids(involved));
 
         // Fresh rows, not the tick's snapshot: an operator may have paused a bot while its model was thinking.
-        foreach (var b in await db.Bots.AsNoTracking().Where(b => involved.Contains(b.Id)).ToListAsync(ct))
+        sql.Read(
+            "SELECT id, name, is_paused, personality_config, reputation_score, heartbeat_count, last_heartbeat_at, capped_on, failed_heartbeats, "
+            + $"failing_since, last_failure_kind, next_heartbeat_at, claimed_by FROM bots WHERE {dialect.InIds("id", "@p0")}",
+            r => state.Bots[r.GetInt32(0)] = new BotState(r),
+            everyone);
+
+        if (threadIds.Count + postIds.Count > 0)
         {
-            state.Bots[b.Id] = new BotState(b);
+            sql.Read(
+                $"SELECT bot_id, target_type, target_id FROM votes WHERE {dialect.InIds("bot_id", "@p0")} "
+                + $"AND ((target_type = 'Thread' AND {dialect.InIds("target_id", "@p1")}) OR (target_type = 'Post' AND {dialect.InIds("target_id", "@p2")}))",
+                r => state.Votes.Add((r.GetInt32(0), Enum.Parse<VoteTarget>(r.GetString(1)), r.GetInt32(2))),
+                actors, dialect.Ids(threadIds), dialect.Ids(postIds));
         }
 
-        foreach (var v in threadIds.Count + postIds.Count == 0 ? [] : await db.Votes.AsNoTracking()
-                     .Where(v => actorIds.Contains(v.BotId)
-                         && ((v.TargetType == VoteTarget.Thread && threadIds.Contains(v.TargetId)) || (v.TargetType == VoteTarget.Post && postIds.Contains(v.TargetId))))
-                     .Select(v => new { v.BotId, v.TargetType, v.TargetId }).ToListAsync(ct))
-        {
-            state.Votes.Add((v.BotId, v.TargetType, v.TargetId));
-        }
-
-        foreach (var f in await db.Follows.AsNoTracking().Where(f => actorIds.Contains(f.FollowerId))
-                     .Select(f => new { f.FollowerId, f.FolloweeId }).ToListAsync(ct))
-        {
-            state.Follows.Add((f.FollowerId, f.FolloweeId));
-        }
+        sql.Read($"SELECT follower_id, followee_id FROM follows WHERE {dialect.InIds("follower_id", "@p0")}",
+            r => state.Follows.Add((r.GetInt32(0), r.GetInt32(1))),
+            actors);
 
         // Only the memory rows a heartbeat may update: relationships among the bots in play, the actors'
         // interests, and the facts of bots that search (to recognise a result they already know).
+        sql.Read(
+            "SELECT id, bot_id, about_bot_id, sentiment, importance FROM warm_memories WHERE category = 'Relationship' "
+            + $"AND {dialect.InIds("bot_id", "@p0")} AND {dialect.InIds("about_bot_id", "@p1")}",
+            r => state.Remember(state.Relationships, (r.GetInt32(1), r.GetInt32(2)), new MemoryRow(r.GetInt64(0)) { Sentiment = r.GetDouble(3), Importance = r.GetDouble(4) }),
+            everyone, everyone);
+
+        sql.Read($"SELECT id, bot_id, subject, importance FROM warm_memories WHERE category = 'Interest' AND {dialect.InIds("bot_id", "@p0")}",
+            r => state.Remember(state.Interests, (r.GetInt32(1), r.GetString(2)), new MemoryRow(r.GetInt64(0)) { Importance = r.GetDouble(3) }),
+            actors);
+
         var searchers = plans.Where(p => p.Action?.Action == ActivityActions.Search).Select(p => p.Context.Bot.Id).Distinct().ToList();
-        foreach (var m in await db.WarmMemories.AsNoTracking()
-                     .Where(m => m.Category == MemoryCategory.Relationship && involved.Contains(m.BotId) && involved.Contains(m.AboutBotId!.Value))
-                     .Select(m => new { m.Id, m.BotId, About = m.AboutBotId!.Value, m.Sentiment, m.Importance }).ToListAsync(ct))
+        if (searchers.Count > 0)
         {
-            state.Relationships[(m.BotId, m.About)] = new MemoryRow(m.Id) { Sentiment = m.Sentiment, Importance = m.Importance };
-        }
-
-        foreach (var m in await db.WarmMemories.AsNoTracking()
-                     .Where(m => m.Category == MemoryCategory.Interest && actorIds.Contains(m.BotId))
-                     .Select(m => new { m.Id, m.BotId, m.Subject, m.Importance }).ToListAsync(ct))
-        {
-            state.Interests[(m.BotId, m.Subject)] = new MemoryRow(m.Id) { Importance = m.Importance };
-        }
-
-        foreach (var m in searchers.Count == 0 ? [] : await db.WarmMemories.AsNoTracking()
-                     .Where(m => m.Category == MemoryCategory.Fact && searchers.Contains(m.BotId) && m.Source != null)
-                     .Select(m => new { m.Id, m.BotId, Source = m.Source!, m.Importance }).ToListAsync(ct))
-        {
-            state.Facts[(m.BotId, m.Source)] = new MemoryRow(m.Id) { Importance = m.Importance };
+            sql.Read(
+                $"SELECT id, bot_id, source, importance FROM warm_memories WHERE category = 'Fact' AND {dialect.InIds("bot_id", "@p0")} AND source IS NOT NULL",
+                r => state.Remember(state.Facts, (r.GetInt32(1), r.GetString(2)), new MemoryRow(r.GetInt64(0)) { Importance = r.GetDouble(3) }),
+                dialect.Ids(searchers));
         }
 
         return state;
     }
 
+    /// <summary>Keeps a memory row in its map, and how to drop it again should it be evicted.</summary>
+    public void Remember<TKey>(Dictionary<TKey, MemoryRow> rows, TKey key, MemoryRow row)
+        where TKey : notnull
+    {
+        rows[key] = row;
+
+        // Only while the key still names this row: another row read under the same key may have replaced it.
+        forget[row.Id] = () =>
+        {
+            if (rows.TryGetValue(key, out var current) && current.Id == row.Id)
+            {
+                rows.Remove(key);
+            }
+        };
+    }
+
+    /// <summary>
+    /// Drops evicted items from the maps, by id: scanning the maps instead walked every row of the tick for each eviction,
+    /// and a bot whose category is full evicts on every new item of it.
+    /// </summary>
+    public void Forget(IEnumerable<long> ids)
+    {
+        foreach (var id in ids)
+        {
+            if (forget.Remove(id, out var drop))
+            {
+                drop();
+            }
+        }
+    }
+
+    private readonly Dictionary<long, Action> forget = [];
+
     private static bool Is(string? value, string expected) => string.Equals(value?.Trim(), expected, StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>A bot's mutable standing during a tick.</summary>
-internal sealed class BotState(Bot bot)
+internal sealed class BotState(DbDataReader row)
 {
-    public int Id { get; } = bot.Id;
-    public string Name { get; } = bot.Name;
-    public bool IsPaused { get; } = bot.IsPaused;
-    public PersonalityConfig Config { get; } = bot.PersonalityConfig;
-    public double ReputationScore { get; set; } = bot.ReputationScore;
-    public long HeartbeatCount { get; set; } = bot.HeartbeatCount;
-    public DateTime? LastHeartbeatAt { get; set; } = bot.LastHeartbeatAt;
-    public DateOnly? CappedOn { get; set; } = bot.CappedOn;
-    public int FailedHeartbeats { get; set; } = bot.FailedHeartbeats;
-    public DateTime? FailingSince { get; set; } = bot.FailingSince;
-    public string? LastFailureKind { get; set; } = bot.LastFailureKind;
+    public int Id { get; } = row.GetInt32(0);
+    public string Name { get; } = row.GetString(1);
+    public bool IsPaused { get; } = row.GetBoolean(2);
+
+    // The same cache EF Core's converter parses through: a config is parsed once per distinct text.
+    public PersonalityConfig Config { get; } = PersonalityConfigCache.Parse(row.GetString(3));
+    public double ReputationScore { get; set; } = row.GetDouble(4);
+    public long HeartbeatCount { get; set; } = row.GetInt64(5);
+    public DateTime? LastHeartbeatAt { get; set; } = Utc(row, 6);
+    public DateOnly? CappedOn { get; set; } = row.IsDBNull(7) ? null : row.GetFieldValue<DateOnly>(7);
+    public int FailedHeartbeats { get; set; } = row.GetInt32(8);
+    public DateTime? FailingSince { get; set; } = Utc(row, 9);
+    public string? LastFailureKind { get; set; } = row.IsDBNull(10) ? null : row.GetString(10);
 
     /// <summary>The due time this heartbeat answers (the schedule as claimed), recorded as <c>due_at</c>.</summary>
-    public DateTime DueAt { get; } = bot.NextHeartbeatAt;
+    public DateTime DueAt { get; } = Utc(row, 11)!.Value;
 
     /// <summary>The claim that holds the bot as the tick's transaction reads it.</summary>
-    public string? ClaimedBy { get; } = bot.ClaimedBy;
+    public string? ClaimedBy { get; } = row.IsDBNull(12) ? null : row.GetString(12);
+
+    // Every instant is written as UTC; read back as UTC, as the model's converter does (SQLite keeps only the text).
+    private static DateTime? Utc(DbDataReader row, int i) => row.IsDBNull(i) ? null : DateTime.SpecifyKind(row.GetDateTime(i), DateTimeKind.Utc);
 }
 
 internal sealed record ThreadState(int Id, int AuthorId, string Topic, string Title)

@@ -71,6 +71,10 @@ internal sealed class PostgresDialect : SqlDialect
 
     internal override string SkipLockedRows => " FOR UPDATE SKIP LOCKED";
 
+    internal override string InIds(string column, string parameter) => $"{column} = ANY({parameter})";
+
+    internal override object Ids(IReadOnlyCollection<int> ids) => ids.ToArray();
+
     /// <summary>
     /// FTS5's bm25 written out in SQL over the tokens <see cref="IndexTokensAsync"/> stores (the same tokenizer as FTS5's):
     /// per query word (two words with one stem count twice, as two FTS5 phrases do), its weighted count in each article

@@ -82,6 +82,15 @@ public abstract class SqlDialect
     /// </summary>
     internal abstract Task WriteSnapshotAsync(BotSocietyDb db, string file, CancellationToken ct);
 
+    /// <summary>
+    /// A condition that <paramref name="column"/> is one of the ids passed as the one parameter <paramref name="parameter"/>
+    /// (its value made by <see cref="Ids"/>): the statement's text, and so its prepared plan, is the same for any number of ids.
+    /// </summary>
+    internal abstract string InIds(string column, string parameter);
+
+    /// <summary>The value of an <see cref="InIds"/> parameter.</summary>
+    internal abstract object Ids(IReadOnlyCollection<int> ids);
+
     /// <summary>Adds a positional parameter (<c>@p0</c>, <c>@p1</c>, …) to a command.</summary>
     internal static DbParameter Add(DbCommand command, string name, object? value)
     {

@@ -67,6 +67,11 @@ internal sealed partial class SqliteDialect : SqlDialect
 
     internal override string SkipLockedRows => "";
 
+    // json_each reads the list as a table; SQLite looks each value up in the column's index.
+    internal override string InIds(string column, string parameter) => $"{column} IN (SELECT value FROM json_each({parameter}))";
+
+    internal override object Ids(IReadOnlyCollection<int> ids) => JsonSerializer.Serialize(ids);
+
     internal override DbCommand SearchCommand(DbConnection connection, IReadOnlyList<string> terms, int limit)
     {
         var command = connection.CreateCommand();

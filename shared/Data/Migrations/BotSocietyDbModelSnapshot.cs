@@ -474,9 +474,9 @@ namespace BotSociety.Core.Data.Migrations
 
                     b.HasIndex("BotId", "Importance");
 
-                    b.HasIndex("BotId", "Category", "Importance");
-
                     b.HasIndex("BotId", "Category", "Subject");
+
+                    b.HasIndex("BotId", "Category", "Importance", "UpdatedAt");
 
                     b.ToTable("warm_memories", (string)null);
                 });
