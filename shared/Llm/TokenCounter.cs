@@ -13,6 +13,7 @@ public sealed class TokenCounter
     private readonly Tokenizer tokenizer = TiktokenTokenizer.CreateForEncoding("o200k_base");
     private readonly ConcurrentDictionary<string, int> chunkCounts;
     private readonly ConcurrentDictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> chunkCountsBySpan;
+    private int entries;
 
     public TokenCounter()
     {
@@ -66,13 +67,20 @@ public sealed class TokenCounter
 
         count = tokenizer.CountTokens(chunk);
 
-        // A crude bound: when the cache is full, start again rather than track recency on every lookup.
-        if (chunkCounts.Count >= CacheLimit)
+        // A crude bound: when the cache is full, start again rather than track recency on every lookup. The entries are
+        // counted here, not asked of the dictionary: its Count takes every lock it has, and with many bots planning at
+        // once that serialised their misses.
+        if (Volatile.Read(ref entries) >= CacheLimit)
         {
             chunkCounts.Clear();
+            Volatile.Write(ref entries, 0);
         }
 
-        chunkCountsBySpan[chunk] = count;
+        if (chunkCountsBySpan.TryAdd(chunk, count))
+        {
+            Interlocked.Increment(ref entries);
+        }
+
         return count;
     }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using BotSociety.Core.Bots;
 using BotSociety.Core.Data;
 using BotSociety.Core.Data.Dialects;
 using BotSociety.Core.Llm;
@@ -26,7 +25,7 @@ public sealed partial class HeartbeatEngine(
     FeedLoader feeds,
     HeartbeatPlanner planner,
     TickApplier applier,
-    BotControl control,
+    Bots.BotControl control,
     Alerts.AlertEvaluator alerts,
     EventOutbox outbox,
     TimeProvider time,
@@ -60,10 +59,10 @@ public sealed partial class HeartbeatEngine(
                 return TickReport.Nothing(await db.SocietySettings.AsNoTracking().Select(s => s.TickCount).SingleAsync(cancellationToken));
             }
 
-            var (claim, due) = await ClaimBotsAsync(db, societyOptions.Value.MaxBotsPerTick, cancellationToken);
+            var claim = await ClaimAsync(db, societyOptions.Value.MaxBotsPerTick, cancellationToken);
             return claim is null
                 ? TickReport.Nothing(settings.TickCount)
-                : await RunClaimedAsync(db, claim, due, settings.TickCount, settings, loadStarted, cancellationToken);
+                : await RunClaimedAsync(db, claim, settings.TickCount, settings, loadStarted, cancellationToken);
         }
         finally
         {
@@ -168,16 +167,11 @@ public sealed partial class HeartbeatEngine(
         }
 
         await db.Database.OpenConnectionAsync(cancellationToken);
-        var due = await db.Bots.AsNoTracking().Where(b => b.ClaimedBy == batch.Claim).ToListAsync(cancellationToken);
-        return await RunClaimedAsync(db, new Claim(batch.Claim, mine, now), due, batch.Tick, settings, loadStarted, cancellationToken);
+        return await RunClaimedAsync(db, new Claim(batch.Claim, mine, now), batch.Tick, settings, loadStarted, cancellationToken);
     }
 
     /// <summary>The bots of one claim: its id (written into each bot's <c>claimed_by</c>), the bots, when it was made.</summary>
     private sealed record Claim(string Id, IReadOnlyList<int> BotIds, DateTime At);
-
-    // Compiled once: this runs on every tick, and translating the LINQ again each time cost as much as running it.
-    private static readonly Func<BotSocietyDb, DateOnly, int[], IAsyncEnumerable<DailyUsage>> UsageOf = EF.CompileAsyncQuery(
-        (BotSocietyDb db, DateOnly day, int[] bots) => db.DailyUsage.AsNoTracking().Where(u => u.Day == day && bots.Contains(u.BotId)));
 
     private const string CountTickSql = $"UPDATE society_settings SET tick_count = tick_count + 1 WHERE pace <> '{nameof(Pace.Paused)}' RETURNING *";
 
@@ -202,11 +196,17 @@ public sealed partial class HeartbeatEngine(
     private async Task<Claim?> ClaimAsync(BotSocietyDb db, int limit, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var id = NewClaimId();
+        var id = TextCut.Cut($"{instance.Id}/{Guid.NewGuid():N}", 200);
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(ct);
         await using var command = connection.CreateCommand();
-        command.CommandText = ClaimSql("id", "@claim", "@until", "@paused", "@now", "@limit");
+        command.CommandText = $"""
+            UPDATE bots SET claimed_by = @claim, claimed_until = @until
+            WHERE id IN (SELECT id FROM bots
+                         WHERE is_paused = @paused AND next_heartbeat_at <= @now AND (claimed_until IS NULL OR claimed_until <= @now)
+                         ORDER BY next_heartbeat_at, id LIMIT @limit{dialect.SkipLockedRows})
+            RETURNING id
+            """;
         SqlDialect.Add(command, "@claim", id);
         SqlDialect.Add(command, "@until", now.AddSeconds(societyOptions.Value.ClaimSeconds));
         SqlDialect.Add(command, "@paused", false);
@@ -223,32 +223,6 @@ public sealed partial class HeartbeatEngine(
 
         return ids.Count == 0 ? null : new Claim(id, ids, now);
     }
-
-    /// <summary>
-    /// Claims as <see cref="ClaimAsync"/> does and returns the claimed bots themselves, as the claim left them: an inline
-    /// tick runs them at once, and reading them again after the claim was a second query on every tick.
-    /// </summary>
-    private async Task<(Claim? Claim, List<Bot> Due)> ClaimBotsAsync(BotSocietyDb db, int limit, CancellationToken ct)
-    {
-        var now = time.GetUtcNow().UtcDateTime;
-        var id = NewClaimId();
-        var due = await db.Bots
-            .FromSqlRaw(ClaimSql("*", "{0}", "{1}", "{2}", "{3}", "{4}"), id, now.AddSeconds(societyOptions.Value.ClaimSeconds), false, now, limit)
-            .AsNoTracking()
-            .ToListAsync(ct);
-        return due.Count == 0 ? (null, due) : (new Claim(id, [.. due.Select(b => b.Id)], now), due);
-    }
-
-    private string NewClaimId() => TextCut.Cut($"{instance.Id}/{Guid.NewGuid():N}", 200);
-
-    /// <summary>The claim's one statement, with the given placeholders for claim, lease end, paused, now and limit.</summary>
-    private string ClaimSql(string returning, string claim, string until, string paused, string now, string limit) => $"""
-        UPDATE bots SET claimed_by = {claim}, claimed_until = {until}
-        WHERE id IN (SELECT id FROM bots
-                     WHERE is_paused = {paused} AND next_heartbeat_at <= {now} AND (claimed_until IS NULL OR claimed_until <= {now})
-                     ORDER BY next_heartbeat_at, id LIMIT {limit}{dialect.SkipLockedRows})
-        RETURNING {returning}
-        """;
 
     /// <summary>Gives up what is left of a claim, so its bots are due again at once rather than when it lapses.</summary>
     private async Task ReleaseAsync(string claim, CancellationToken ct)
@@ -267,23 +241,25 @@ public sealed partial class HeartbeatEngine(
     }
 
     /// <summary>Runs the bots of a claim on <paramref name="db"/>, whose connection the caller holds open for the tick.</summary>
-    private async Task<TickReport> RunClaimedAsync(BotSocietyDb db, Claim claim, List<Bot> due, long tick, SocietySettings settings, long loadStarted, CancellationToken ct)
+    private async Task<TickReport> RunClaimedAsync(BotSocietyDb db, Claim claim, long tick, SocietySettings settings, long loadStarted, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var today = DateOnly.FromDateTime(now);
+
+        // Stopwatch, not TimeProvider: these figures measure this machine's work, not the society's clock.
+        var due = await db.Bots.AsNoTracking()
+            .Where(b => b.ClaimedBy == claim.Id)
+            .OrderBy(b => b.NextHeartbeatAt).ThenBy(b => b.Id)
+            .ToListAsync(ct);
         if (due.Count == 0)
         {
             return TickReport.Nothing(tick);
         }
 
-        // Due order, most overdue first (the claim's RETURNING gives no order): the writes follow it.
-        due.Sort((a, b) => a.NextHeartbeatAt != b.NextHeartbeatAt ? a.NextHeartbeatAt.CompareTo(b.NextHeartbeatAt) : a.Id.CompareTo(b.Id));
-        var usage = new Dictionary<int, DailyUsage>();
-        await foreach (var row in UsageOf(db, today, [.. due.Select(b => b.Id)]).WithCancellation(ct))
-        {
-            usage[row.BotId] = row;
-        }
-
+        var dueIds = due.Select(b => b.Id).ToList();
+        var usage = await db.DailyUsage.AsNoTracking()
+            .Where(u => u.Day == today && dueIds.Contains(u.BotId))
+            .ToDictionaryAsync(u => u.BotId, ct);
         var caps = due.ToDictionary(b => b.Id, b => UsageCaps.Evaluate(b, usage.GetValueOrDefault(b.Id), usageOptions.Value));
         var acting = due.Where(b => !caps[b.Id].IsCapped).ToList();
         var contexts = await feeds.LoadAsync(db, acting, ct);
