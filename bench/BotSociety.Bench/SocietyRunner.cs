@@ -24,8 +24,9 @@ internal sealed class SocietyRunner : IAsyncDisposable
 
     private readonly IHost host;
 
-    // The clock's own context, open for the whole run: it asks one question per tick.
+    // The clock's own context, open for the whole run: it asks one question per tick, as one prepared statement.
     private BotSocietyDb? clockDb;
+    private System.Data.Common.DbCommand? nextDue;
 
     private SocietyRunner(IHost host, FakeTimeProvider clock)
     {
@@ -110,13 +111,29 @@ internal sealed class SocietyRunner : IAsyncDisposable
     /// <summary>Moves the clock to the next 10-second tick at which some bot is due, skipping ticks that would find nobody.</summary>
     public async Task<bool> AdvanceToNextDueTickAsync(DateTimeOffset until)
     {
-        if (clockDb is null)
+        if (nextDue is null)
         {
             clockDb = Db();
             await clockDb.Database.OpenConnectionAsync();
+
+            // Plain SQL, kept prepared for the run: through EF the question cost a translation and a new statement per tick.
+            nextDue = clockDb.Database.GetDbConnection().CreateCommand();
+            nextDue.CommandText = "SELECT min(next_heartbeat_at) FROM bots WHERE is_paused = @paused";
+            var paused = nextDue.CreateParameter();
+            paused.ParameterName = "@paused";
+            paused.Value = false;
+            nextDue.Parameters.Add(paused);
         }
 
-        var next = await clockDb.Bots.Where(b => !b.IsPaused).MinAsync(b => (DateTime?)b.NextHeartbeatAt);
+        DateTime? next = null;
+        await using (var reader = await nextDue.ExecuteReaderAsync())
+        {
+            if (await reader.ReadAsync() && !reader.IsDBNull(0))
+            {
+                next = reader.GetDateTime(0);
+            }
+        }
+
         var now = Clock.GetUtcNow();
         var target = now + TickInterval;
         if (next is { } due && due > target.UtcDateTime)
@@ -136,6 +153,11 @@ internal sealed class SocietyRunner : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (nextDue is not null)
+        {
+            await nextDue.DisposeAsync();
+        }
+
         if (clockDb is not null)
         {
             await clockDb.DisposeAsync();

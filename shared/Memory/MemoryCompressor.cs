@@ -43,6 +43,9 @@ public sealed partial class MemoryCompressor(
         var today = DateOnly.FromDateTime(now);
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+
+        // Open for the whole run: it asks a question per bot, and on SQLite every open runs the connection's pragmas again.
+        await db.Database.OpenConnectionAsync(cancellationToken);
         var bots = await db.Bots.AsNoTracking().OrderBy(b => b.Id).ToListAsync(cancellationToken);
         var lastEnds = await db.ColdMemories.AsNoTracking()
             .GroupBy(c => c.BotId)

@@ -26,6 +26,12 @@ public sealed class FeedLoader(IOptions<MemoryOptions> memoryOptions)
     // UTF-16 units), and a snapshot of 240 rows no longer carries their whole text into the process every tick.
     private const int ExcerptSource = TextCut.ExcerptLength + 1;
 
+    // The snapshot's rows, kept between ticks. A small society's tick re-read the same 240 rows with their joins and
+    // dates every time, mostly to find the one or two that were new; now each tick reads only the snapshot's ids (and
+    // the threads' counts, the one part of a thread or post that changes once written) and fetches the rows it lacks.
+    private readonly SnapshotRows<FeedThread> threadRows = new(t => t.Id);
+    private readonly SnapshotRows<FeedPost> postRows = new(p => p.Id);
+
     public async Task<IReadOnlyList<HeartbeatContext>> LoadAsync(BotSocietyDb db, IReadOnlyList<Bot> bots, CancellationToken ct)
     {
         if (bots.Count == 0)
@@ -34,21 +40,31 @@ public sealed class FeedLoader(IOptions<MemoryOptions> memoryOptions)
         }
 
         var ids = bots.Select(b => b.Id).ToList();
-        // The snapshot is read with plain prepared SQL on the tick's connection: it runs on every tick, and through EF
-        // its five queries cost more than the rest of a one-bot tick's reads together (materialising anonymous rows,
-        // a command each). The statements are the joins EF made (newest first, stopping at the limit), SQL that
-        // SQLite and PostgreSQL both take; bodies are read only as far as their excerpt (ExcerptSource).
-        var threads = await ReadAsync(db, $"""
-            SELECT t.id, t.bot_id, b.name, t.topic, t.title, substr(t.body, 1, {ExcerptSource}), t.reply_count, t.score, t.created_at
-            FROM threads t JOIN bots b ON b.id = t.bot_id ORDER BY t.id DESC LIMIT {SnapshotThreads}
-            """, [], r => new FeedThread(r.GetInt32(0), r.GetInt32(1), r.GetString(2), r.GetString(3), r.GetString(4), TextCut.Excerpt(r.GetString(5)),
-                r.GetInt32(6), r.GetInt32(7), Utc(r.GetDateTime(8))), ct);
-        var posts = await ReadAsync(db, $"""
+
+        // The snapshot is the newest rows by id, asked of the database every tick, so rows that another instance
+        // committed (on PostgreSQL, possibly under a lower id than one seen before) are in it as soon as they are visible.
+        var threadCounts = await ReadAsync(db, $"SELECT id, reply_count, score FROM threads ORDER BY id DESC LIMIT {SnapshotThreads}", [],
+            r => (Id: r.GetInt32(0), Replies: r.GetInt32(1), Score: r.GetInt32(2)), ct);
+        var counts = threadCounts.ToDictionary(t => t.Id);
+        var postIds = await ReadAsync(db, $"SELECT id FROM posts ORDER BY id DESC LIMIT {SnapshotPosts}", [], r => r.GetInt32(0), ct);
+
+        // The rows are read with plain prepared SQL on the tick's connection, the joins EF made, SQL that SQLite and
+        // PostgreSQL both take; bodies are read only as far as their excerpt (ExcerptSource).
+        var threads = (await threadRows.ResolveAsync(threadCounts.Select(t => t.Id).ToList(), (low, high) => ReadAsync(db, $"""
+                SELECT t.id, t.bot_id, b.name, t.topic, t.title, substr(t.body, 1, {ExcerptSource}), t.reply_count, t.score, t.created_at
+                FROM threads t JOIN bots b ON b.id = t.bot_id WHERE t.id >= @p0 AND t.id <= @p1
+                """, [low, high], r => new FeedThread(r.GetInt32(0), r.GetInt32(1), r.GetString(2), r.GetString(3), r.GetString(4),
+                    TextCut.Excerpt(r.GetString(5)), r.GetInt32(6), r.GetInt32(7), Utc(r.GetDateTime(8))), ct)))
+            .Select(thread => counts[thread.Id] is var now && thread.ReplyCount == now.Replies && thread.Score == now.Score
+                ? thread
+                : thread with { ReplyCount = now.Replies, Score = now.Score })
+            .ToList();
+        var posts = await postRows.ResolveAsync(postIds, (low, high) => ReadAsync(db, $"""
             SELECT p.id, p.thread_id, t.topic, p.bot_id, b.name, p.parent_post_id, parent.bot_id, t.bot_id, substr(p.body, 1, {ExcerptSource}), p.created_at
             FROM posts p JOIN threads t ON t.id = p.thread_id JOIN bots b ON b.id = p.bot_id LEFT JOIN posts parent ON parent.id = p.parent_post_id
-            ORDER BY p.id DESC LIMIT {SnapshotPosts}
-            """, [], r => new FeedPost(r.GetInt32(0), r.GetInt32(1), r.GetString(2), r.GetInt32(3), r.GetString(4), r.IsDBNull(5) ? null : r.GetInt32(5),
-                r.IsDBNull(6) ? null : r.GetInt32(6), r.GetInt32(7), TextCut.Excerpt(r.GetString(8)), Utc(r.GetDateTime(9))), ct);
+            WHERE p.id >= @p0 AND p.id <= @p1
+            """, [low, high], r => new FeedPost(r.GetInt32(0), r.GetInt32(1), r.GetString(2), r.GetInt32(3), r.GetString(4), r.IsDBNull(5) ? null : r.GetInt32(5),
+                r.IsDBNull(6) ? null : r.GetInt32(6), r.GetInt32(7), TextCut.Excerpt(r.GetString(8)), Utc(r.GetDateTime(9))), ct));
 
         // Prominent members let a new society's bots find each other before anyone has posted.
         var notable = await ReadAsync(db, "SELECT id, name FROM bots ORDER BY reputation_score DESC, id LIMIT 10", [],
@@ -64,8 +80,9 @@ public sealed class FeedLoader(IOptions<MemoryOptions> memoryOptions)
         var summaries = (await RecentSummariesAsync(db, ids, ct)).ToLookup(m => m.BotId);
 
         // Every vote on the snapshot's threads and posts (few per target; the (target_type, target_id) index
-        // finds them), kept for the due bots in memory: filtering by voter in SQL made SQLite scan by voter.
-        // The snapshot is the newest rows by id, and ids only grow, so its id range holds exactly its rows.
+        // finds them), kept for the due bots in memory: one statement a tick, where one per due bot cost a large tick
+        // (a thousand bots) more than the snapshot. The snapshot is the newest rows by id, and ids only grow, so its
+        // id range holds exactly its rows.
         var (threadLow, threadHigh) = IdRange(threads.Select(t => t.Id));
         var (postLow, postHigh) = IdRange(posts.Select(p => p.Id));
         var dueIds = ids.ToHashSet();
@@ -125,13 +142,7 @@ public sealed class FeedLoader(IOptions<MemoryOptions> memoryOptions)
         {
             await using var command = db.Database.GetDbConnection().CreateCommand();
             command.CommandText = sql;
-            for (var i = 0; i < values.Length; i++)
-            {
-                var parameter = command.CreateParameter();
-                parameter.ParameterName = "@p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                parameter.Value = values[i];
-                command.Parameters.Add(parameter);
-            }
+            AddParameters(command, values);
 
             var result = new List<T>();
             await using var reader = await command.ExecuteReaderAsync(ct);
@@ -160,10 +171,10 @@ public sealed class FeedLoader(IOptions<MemoryOptions> memoryOptions)
     /// Ranking with ROW_NUMBER numbered every summary of the society on every tick, a cost that grew with its history.
     /// </summary>
     private static Task<List<ColdMemory>> RecentSummariesAsync(BotSocietyDb db, List<int> ids, CancellationToken ct) =>
-        PerBotAsync(db, ids, SummariesShown, """
+        PerBotAsync(db, ids, """
             SELECT id, bot_id, period_start, period_end, summary, activity_count, activity_id, created_at
-            FROM cold_memories WHERE bot_id = @bot ORDER BY period_end DESC, id DESC LIMIT @limit
-            """,
+            FROM cold_memories WHERE bot_id = @bot ORDER BY period_end DESC, id DESC LIMIT @p0
+            """, [SummariesShown],
             reader => new ColdMemory
             {
                 Id = reader.GetInt64(0),
@@ -181,11 +192,11 @@ public sealed class FeedLoader(IOptions<MemoryOptions> memoryOptions)
     /// (bot_id, importance) index. Ranking all rows with ROW_NUMBER, or one UNION ALL query per tick that
     /// EF must compile anew, cost ten times more.
     /// </summary>
-    private static Task<List<WarmMemory>> TopMemoriesAsync(BotSocietyDb db, List<int> ids, int perBot, CancellationToken ct) =>
-        PerBotAsync(db, ids, perBot, """
+    private static async Task<List<WarmMemory>> TopMemoriesAsync(BotSocietyDb db, List<int> ids, int perBot, CancellationToken ct) => perBot == 0 ? [] :
+        await PerBotAsync(db, ids, """
             SELECT id, bot_id, category, subject, content, source, about_bot_id, sentiment, importance, activity_id, created_at, updated_at
-            FROM warm_memories WHERE bot_id = @bot ORDER BY importance DESC, id DESC LIMIT @limit
-            """,
+            FROM warm_memories WHERE bot_id = @bot ORDER BY importance DESC, id DESC LIMIT @p0
+            """, [perBot],
             reader => new WarmMemory
             {
                 Id = reader.GetInt64(0),
@@ -202,27 +213,22 @@ public sealed class FeedLoader(IOptions<MemoryOptions> memoryOptions)
                 UpdatedAt = DateTime.SpecifyKind(reader.GetDateTime(11), DateTimeKind.Utc),
             }, ct);
 
-    /// <summary>Runs <paramref name="sql"/> (with <c>@bot</c> and <c>@limit</c>) once per bot as one prepared command.</summary>
-    private static async Task<List<T>> PerBotAsync<T>(BotSocietyDb db, List<int> ids, int perBot, string sql, Func<DbDataReader, T> read, CancellationToken ct)
+    /// <summary>
+    /// Runs <paramref name="sql"/> once per bot as one prepared command: <c>@bot</c> is the bot, <c>@p0</c>, <c>@p1</c>, …
+    /// the same <paramref name="values"/> for every bot.
+    /// </summary>
+    private static async Task<List<T>> PerBotAsync<T>(BotSocietyDb db, List<int> ids, string sql, object[] values, Func<DbDataReader, T> read, CancellationToken ct)
     {
         var result = new List<T>();
-        if (perBot == 0)
-        {
-            return result;
-        }
-
         await db.Database.OpenConnectionAsync(ct);
         try
         {
             await using var command = db.Database.GetDbConnection().CreateCommand();
             command.CommandText = sql;
+            AddParameters(command, values);
             var bot = command.CreateParameter();
             bot.ParameterName = "@bot";
             command.Parameters.Add(bot);
-            var limit = command.CreateParameter();
-            limit.ParameterName = "@limit";
-            limit.Value = perBot;
-            command.Parameters.Add(limit);
             foreach (var id in ids)
             {
                 bot.Value = id;
@@ -239,5 +245,80 @@ public sealed class FeedLoader(IOptions<MemoryOptions> memoryOptions)
         }
 
         return result;
+    }
+
+    private static void AddParameters(DbCommand command, object[] values)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = "@p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            parameter.Value = values[i];
+            command.Parameters.Add(parameter);
+        }
+    }
+
+    /// <summary>
+    /// Rows of the snapshot by id, kept between ticks. Only for rows whose kept columns never change once written, and
+    /// shared by the ticks and queued batches that run at once on this instance (hence the lock).
+    /// </summary>
+    private sealed class SnapshotRows<T>(Func<T, int> idOf)
+    {
+        private readonly Lock gate = new();
+        private Dictionary<int, T> rows = [];
+
+        /// <summary>
+        /// The rows of <paramref name="window"/> in its order. Rows not kept yet are read with <paramref name="readRange"/>
+        /// (lowest and highest id missing; within the newest rows by id, that range holds only rows of the window). A row
+        /// of the window that the read no longer finds was deleted meanwhile and is left out, as a later snapshot would.
+        /// </summary>
+        public async Task<List<T>> ResolveAsync(List<int> window, Func<int, int, Task<List<T>>> readRange)
+        {
+            HashSet<int>? gone = null;
+            while (true)
+            {
+                List<int>? missing = null;
+                lock (gate)
+                {
+                    var result = new List<T>(window.Count);
+                    foreach (var id in window)
+                    {
+                        if (rows.TryGetValue(id, out var row))
+                        {
+                            result.Add(row);
+                        }
+                        else if (gone is null || !gone.Contains(id))
+                        {
+                            (missing ??= []).Add(id);
+                        }
+                    }
+
+                    if (missing is null)
+                    {
+                        return result;
+                    }
+                }
+
+                var read = await readRange(missing.Min(), missing.Max());
+                lock (gate)
+                {
+                    // Kept rows older than every window are dropped now and then; a concurrent batch whose window is a
+                    // little older than this one reads the few it then lacks again (the loop above).
+                    if (rows.Count > 2 * Math.Max(window.Count, 1) && window.Count > 0)
+                    {
+                        var oldest = window.Min();
+                        rows = rows.Where(r => r.Key >= oldest).ToDictionary();
+                    }
+
+                    foreach (var row in read)
+                    {
+                        rows[idOf(row)] = row;
+                    }
+                }
+
+                gone ??= [];
+                gone.UnionWith(missing.Except(read.Select(idOf)));
+            }
+        }
     }
 }
