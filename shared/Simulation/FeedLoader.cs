@@ -1,6 +1,7 @@
 using System.Data.Common;
 using BotSociety.Core.Bots;
 using BotSociety.Core.Data;
+using BotSociety.Core.Data.Dialects;
 using BotSociety.Core.Memory;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -142,7 +143,7 @@ public sealed class FeedLoader(IOptions<MemoryOptions> memoryOptions)
         {
             await using var command = db.Database.GetDbConnection().CreateCommand();
             command.CommandText = sql;
-            AddParameters(command, values);
+            SqlDialect.AddPositional(command, values);
 
             var result = new List<T>();
             await using var reader = await command.ExecuteReaderAsync(ct);
@@ -225,10 +226,8 @@ public sealed class FeedLoader(IOptions<MemoryOptions> memoryOptions)
         {
             await using var command = db.Database.GetDbConnection().CreateCommand();
             command.CommandText = sql;
-            AddParameters(command, values);
-            var bot = command.CreateParameter();
-            bot.ParameterName = "@bot";
-            command.Parameters.Add(bot);
+            SqlDialect.AddPositional(command, values);
+            var bot = SqlDialect.Add(command, "@bot", null);
             foreach (var id in ids)
             {
                 bot.Value = id;
@@ -245,17 +244,6 @@ public sealed class FeedLoader(IOptions<MemoryOptions> memoryOptions)
         }
 
         return result;
-    }
-
-    private static void AddParameters(DbCommand command, object[] values)
-    {
-        for (var i = 0; i < values.Length; i++)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = "@p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            parameter.Value = values[i];
-            command.Parameters.Add(parameter);
-        }
     }
 
     /// <summary>

@@ -222,13 +222,7 @@ internal sealed class HeartbeatWriter(DbConnection connection, DbTransaction tra
             command = connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText = sql;
-            for (var i = 0; i < values.Length; i++)
-            {
-                var parameter = command.CreateParameter();
-                parameter.ParameterName = "@p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                command.Parameters.Add(parameter);
-            }
-
+            SqlDialect.AddPositional(command, values);
             commands[sql] = command;
         }
 

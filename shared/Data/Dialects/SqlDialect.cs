@@ -101,6 +101,15 @@ public abstract class SqlDialect
         return parameter;
     }
 
+    /// <summary>Adds <c>@p0</c>, <c>@p1</c>, … to a command, one per value, in order.</summary>
+    internal static void AddPositional(DbCommand command, IReadOnlyList<object?> values)
+    {
+        for (var i = 0; i < values.Count; i++)
+        {
+            Add(command, "@p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), values[i]);
+        }
+    }
+
     private sealed class NoLock : IAsyncDisposable
     {
         public static readonly NoLock Instance = new();
